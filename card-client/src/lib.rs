@@ -1,0 +1,1 @@
+//! Async client for Feishu/Lark cards: send, update, stream, and answer callbacks.

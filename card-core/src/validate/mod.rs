@@ -1,0 +1,1 @@
+//! The runtime validator: checks a card against the registry.
