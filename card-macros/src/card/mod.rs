@@ -1,0 +1,4 @@
+//! `card!`: parse → check → expand.
+
+pub mod ast;
+pub mod parse;

@@ -1,0 +1,272 @@
+//! Markup tokens to the [`ast`](super::ast) tree, with recovery: every syntax problem is reported
+//! and parsing goes on, so one typo does not hide the rest.
+
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
+use rstml::node::{
+    KVAttributeValue, KeyedAttributeValue, Node, NodeAttribute, NodeBlock, NodeElement, NodeName,
+};
+use rstml::{Parser, ParserConfig};
+use rstml_control_flow::escape::{self, EscapeCode, EscapedExpr};
+use syn::spanned::Spanned;
+use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
+
+use super::ast::{Attr, Child, Else, For, If, Match, Tag, Value};
+
+type RNode = Node<EscapeCode>;
+
+/// The parsed markup: the root tags (normally exactly one `<card>`) and every syntax error.
+pub struct Parsed {
+    pub roots: Vec<Tag>,
+    pub errors: Vec<syn::Error>,
+    /// rstml's own diagnostics, already as tokens.
+    pub syntax: TokenStream,
+}
+
+/// Parses the tokens of a `card!` invocation.
+pub fn parse(input: TokenStream) -> Parsed {
+    let config = ParserConfig::new()
+        .recover_block(true)
+        .custom_node::<EscapeCode>();
+    let parser = Parser::new(config);
+    let (nodes, diagnostics) = parser.parse_recoverable(input).split_vec();
+    let syntax = diagnostics
+        .into_iter()
+        .map(|d| d.emit_as_expr_tokens())
+        .collect::<TokenStream>();
+    let mut cx = Cx { errors: Vec::new() };
+    let mut roots = Vec::new();
+    for node in nodes {
+        match node {
+            Node::Element(el) => roots.push(cx.tag(el)),
+            Node::Comment(_) => {}
+            other => cx.error(
+                node_span(&other),
+                "expected `<card>`: the markup of `card!` is one `<card>…</card>` tag",
+            ),
+        }
+    }
+    Parsed {
+        roots,
+        errors: cx.errors,
+        syntax,
+    }
+}
+
+fn node_span(node: &RNode) -> Span {
+    node.to_token_stream().span()
+}
+
+struct Cx {
+    errors: Vec<syn::Error>,
+}
+
+impl Cx {
+    fn error(&mut self, span: Span, message: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, message));
+    }
+
+    fn tag(&mut self, el: NodeElement<EscapeCode>) -> Tag {
+        let (name, span) = self.name(&el.open_tag.name);
+        let mut attrs = Vec::new();
+        for attr in el.open_tag.attributes {
+            match attr {
+                NodeAttribute::Attribute(kv) => {
+                    let (aname, aspan) = self.name(&kv.key);
+                    let value = match kv.possible_value {
+                        KeyedAttributeValue::None => Value::Flag,
+                        KeyedAttributeValue::Value(v) => match v.value {
+                            KVAttributeValue::Expr(e) => value_of(e),
+                            KVAttributeValue::InvalidBraced(b) => {
+                                Value::Invalid(b.to_token_stream())
+                            }
+                        },
+                        KeyedAttributeValue::Binding(b) => {
+                            self.error(
+                                b.to_token_stream().span(),
+                                format!(
+                                    "`{aname}(…)` is not an attribute value: write `{aname}={{…}}`"
+                                ),
+                            );
+                            Value::Invalid(TokenStream::new())
+                        }
+                    };
+                    attrs.push(Attr {
+                        name: aname,
+                        span: aspan,
+                        value,
+                    });
+                }
+                NodeAttribute::Block(b) => self.error(
+                    b.to_token_stream().span(),
+                    "an attribute needs a name: write `name={…}`",
+                ),
+            }
+        }
+        let children = self.children(el.children);
+        Tag {
+            name,
+            span,
+            attrs,
+            children,
+        }
+    }
+
+    fn name(&mut self, name: &NodeName) -> (String, Span) {
+        let span = name.span();
+        match name {
+            NodeName::Path(p) if p.path.segments.len() == 1 && p.qself.is_none() => {
+                let ident = p.path.segments[0].ident.to_string();
+                (ident.trim_start_matches("r#").to_owned(), span)
+            }
+            NodeName::Block(_) => {
+                self.error(span, "names must be written out, not computed");
+                (String::new(), span)
+            }
+            other => {
+                let text = other.to_string();
+                (text, span)
+            }
+        }
+    }
+
+    fn children(&mut self, nodes: Vec<RNode>) -> Vec<Child> {
+        let mut out = Vec::new();
+        for node in nodes {
+            match node {
+                Node::Element(el) => out.push(Child::Tag(self.tag(el))),
+                Node::Text(t) => out.push(Child::Text(t.value)),
+                Node::Block(NodeBlock::ValidBlock(b)) => {
+                    let expr = Expr::Block(syn::ExprBlock {
+                        attrs: Vec::new(),
+                        label: None,
+                        block: b,
+                    });
+                    out.push(Child::Splice(expr));
+                }
+                Node::Block(NodeBlock::Invalid(b)) => out.push(Child::Invalid(b.to_token_stream())),
+                Node::Fragment(f) => out.extend(self.children(f.children)),
+                Node::Comment(_) => {}
+                Node::Custom(code) => out.push(self.escaped(code.expression)),
+                Node::RawText(raw) => {
+                    let span = raw.to_token_stream().span();
+                    self.error(
+                        span,
+                        format!(
+                            "text must be a string literal: write `\"{}\"`",
+                            raw.to_string_best().replace('"', "\\\"")
+                        ),
+                    )
+                }
+                Node::Doctype(d) => self.error(
+                    d.to_token_stream().span(),
+                    "`<!DOCTYPE>` has no meaning in a card",
+                ),
+            }
+        }
+        out
+    }
+
+    fn block(&mut self, block: escape::Block) -> Vec<Child> {
+        self.children(block.body)
+    }
+
+    fn escaped(&mut self, expr: EscapedExpr) -> Child {
+        match expr {
+            EscapedExpr::If(i) => Child::If(self.if_(i)),
+            EscapedExpr::For(f) => Child::For(For {
+                pat: f.pat,
+                expr: f.expr,
+                body: self.block(f.block),
+            }),
+            EscapedExpr::Match(m) => Child::Match(Match {
+                expr: m.expr,
+                arms: m
+                    .arms
+                    .into_iter()
+                    .map(|arm| (arm.pat, self.block(arm.body)))
+                    .collect(),
+            }),
+        }
+    }
+
+    fn if_(&mut self, i: escape::IfExpr) -> If {
+        let then = self.block(i.then_branch);
+        let mut otherwise = i
+            .else_branch
+            .map(|e| Else::Block(self.block(e.then_branch)));
+        for else_if in i.else_ifs.into_iter().rev() {
+            otherwise = Some(Else::If(Box::new(If {
+                cond: else_if.condition,
+                then: self.block(else_if.then_branch),
+                otherwise,
+            })));
+        }
+        If {
+            cond: i.condition,
+            then,
+            otherwise,
+        }
+    }
+}
+
+/// Reads literal values out of an attribute expression; braces around a literal count as the
+/// literal (`page_size={5}`), so that `{…}` means "computed" only when it is.
+fn value_of(expr: Expr) -> Value {
+    match expr {
+        Expr::Lit(ExprLit { lit, .. }) => lit_value(lit, false),
+        Expr::Unary(ExprUnary {
+            op: UnOp::Neg(_),
+            expr,
+            ..
+        }) if matches!(
+            &*expr,
+            Expr::Lit(ExprLit {
+                lit: Lit::Int(_) | Lit::Float(_),
+                ..
+            })
+        ) =>
+        {
+            match *expr {
+                Expr::Lit(ExprLit { lit, .. }) => lit_value(lit, true),
+                _ => unreachable!("matched a literal just above"),
+            }
+        }
+        Expr::Block(b)
+            if b.block.stmts.len() == 1
+                && matches!(&b.block.stmts[0], syn::Stmt::Expr(Expr::Lit(_), None)) =>
+        {
+            match b.block.stmts.into_iter().next() {
+                Some(syn::Stmt::Expr(e, None)) => value_of(e),
+                _ => unreachable!("matched a single literal statement just above"),
+            }
+        }
+        other => Value::Expr(other),
+    }
+}
+
+fn lit_value(lit: Lit, negative: bool) -> Value {
+    let sign = if negative { -1 } else { 1 };
+    match lit {
+        Lit::Str(s) => Value::Str(s),
+        Lit::Bool(b) => Value::Bool(b.value, b.span),
+        Lit::Int(i) => match i.base10_parse::<i128>() {
+            Ok(v) => Value::Int(sign * v, i.span()),
+            Err(_) => Value::Expr(Expr::Lit(ExprLit {
+                attrs: Vec::new(),
+                lit: Lit::Int(i),
+            })),
+        },
+        Lit::Float(f) => match f.base10_parse::<f64>() {
+            Ok(v) => Value::Float(sign as f64 * v, f.span()),
+            Err(_) => Value::Expr(Expr::Lit(ExprLit {
+                attrs: Vec::new(),
+                lit: Lit::Float(f),
+            })),
+        },
+        other => Value::Expr(Expr::Lit(ExprLit {
+            attrs: Vec::new(),
+            lit: other,
+        })),
+    }
+}
