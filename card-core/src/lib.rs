@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod diagnostic;
+pub mod form;
 pub mod model;
 pub mod registry;
 pub mod validate;
