@@ -125,6 +125,13 @@ pub fn field<T: FromFormField>(
     }
 }
 
+/// Decodes the chosen option of a select; used by the `SelectOptions` derive.
+#[doc(hidden)]
+pub fn select_option_from_field<T: SelectOptions>(value: &Value) -> Result<T, String> {
+    let s = as_str(value)?;
+    T::from_value(s).ok_or_else(|| shown(value))
+}
+
 fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
