@@ -4,7 +4,56 @@
 //! stand, and the card-wide limits live here and nowhere else. The runtime validator, the
 //! `card!` macro's compile-time checks, the JSON → `card!` converter, the HTML preview and the
 //! emulator all read their rules from this module.
+//!
+//! The module has three layers:
+//!
+//! - **the table**: [`Component`] statics ([`BUTTON`], [`COLUMN_SET`], [`PLAIN_TEXT`], …), the
+//!   attribute tables of the card itself ([`CARD`], [`CONFIG`], [`HEADER`], [`BODY`],
+//!   [`CARD_LINK`]), the card-wide [`LIMITS`] and the [`RULES`] every check reports under;
+//! - **lookups**: [`component`], [`sub_element`], [`Component::attr`] and [`did_you_mean`];
+//! - **rule logic on plain values**, shared by the runtime validator (which walks JSON) and the
+//!   `card!` macro (which walks tokens): [`check_scalar`] and [`Attr::check`] for literal values,
+//!   [`placement_violation`] for nesting, and [`CardTracker`] for everything that needs the whole
+//!   card (unique ids and names, forms and their submit buttons, counts and depth).
+//!
+//! ```
+//! use card_core::registry::{self, Container, Scalar};
+//!
+//! let column = registry::sub_element("column").unwrap();
+//! let width = column.attr("width").unwrap();
+//! let v = width.check("column", Scalar::Str("700px")).unwrap_err();
+//! assert_eq!(v.rule, "value.range");
+//!
+//! let table = registry::component("table").unwrap();
+//! let v = registry::placement_violation(table, &[Container::Body, Container::Column], false)
+//!     .unwrap();
+//! assert_eq!(v.rule, "nesting.table-not-at-root");
+//! ```
+//!
+//! Where the specification (`spec/card-json-2.md`) is unsure, the choice made is written next to
+//! the entry, in its `note`, and the lenient reading (a warning, not an error) is preferred.
 
+mod check;
+mod rules;
+mod table;
+mod tracker;
+mod values;
+
+pub use check::{
+    check_scalar, check_scalar_with, placement_violation, CustomStyles, NoCustomStyles, Scalar,
+    Violation,
+};
+pub use rules::{find as find_rule, rule, severity_of, Rule, RULES};
+pub use table::{
+    AUDIO, BODY, BUTTON, CARD, CARD_LINK, CHART, CHECKER, COLLAPSIBLE_PANEL,
+    COLLAPSIBLE_TITLE_MARKDOWN, COLUMN, COLUMN_SET, COMPONENTS, CONFIG, CUSTOM_ICON, DATE_PICKER,
+    DIV, FORM, HEADER, HR, IMG, IMG_COMBINATION, INPUT, INTERACTIVE_CONTAINER, LARK_MD, LIMITS,
+    MARKDOWN, MULTI_SELECT_PERSON, MULTI_SELECT_STATIC, OVERFLOW, PERSON, PERSON_LIST,
+    PICKER_DATETIME, PICKER_TIME, PLAIN_TEXT, REMOVED_COMPONENTS, SELECT_IMG, SELECT_PERSON,
+    SELECT_STATIC, STANDARD_ICON, SUB_ELEMENTS, TABLE, TEXT_TAG,
+};
+pub use tracker::CardTracker;
+pub use values::{is_builtin_color, is_builtin_text_size, is_element_id, LOCALES, TEXT_SIZES};
 
 /// The containers that hold other components; a child's placement is judged against the
 /// containers around it.
@@ -20,6 +69,19 @@ pub enum Container {
     InteractiveContainer,
     /// `collapsible_panel.elements`.
     CollapsiblePanel,
+}
+
+impl Container {
+    /// The tag (or, for [`Container::Body`], the key) that opens this container, as users write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Container::Body => "body",
+            Container::Column => "column",
+            Container::Form => "form",
+            Container::InteractiveContainer => "interactive_container",
+            Container::CollapsiblePanel => "collapsible_panel",
+        }
+    }
 }
 
 /// What sort of thing a tag names.
@@ -64,6 +126,13 @@ pub enum FormRole {
     Button,
 }
 
+impl FormRole {
+    /// Whether a component with this role needs a non-empty, card-unique `name` inside a form.
+    pub fn needs_name(self) -> bool {
+        !matches!(self, FormRole::None)
+    }
+}
+
 /// Where a component may stand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement {
@@ -73,6 +142,14 @@ pub struct Placement {
     pub form_only: FormOnly,
 }
 
+impl Placement {
+    /// Anywhere an `elements` list is.
+    pub const ANYWHERE: Placement = Placement {
+        root_only: None,
+        form_only: FormOnly::Never,
+    };
+}
+
 /// When a component must be inside a form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormOnly {
@@ -80,7 +157,7 @@ pub enum FormOnly {
     Never,
     /// Always; the rule id broken otherwise.
     Always(&'static str),
-    /// When the boolean attribute is `true`; the rule id broken otherwise.
+    /// When the boolean attribute (first) is `true`; the rule id (second) broken otherwise.
     WhenTrue(&'static str, &'static str),
 }
 
@@ -95,8 +172,17 @@ pub struct Component {
     pub summary: &'static str,
     /// Every attribute other than `tag`.
     pub attrs: &'static [Attr],
+    /// The attribute that holds its children: `elements` for containers, `columns` for
+    /// `column_set`; `None` for components without children.
+    pub children: Option<&'static str>,
+    /// The attribute a plain string child fills in markup: `content` for `markdown`, `text` for
+    /// `button`, `div`, `checker`…; `None` where a bare string makes no sense.
+    pub text_child: Option<&'static str>,
     /// The container context its `elements` open, for containers.
     pub opens: Option<Container>,
+    /// Whether it counts as one level of container nesting (§5: at most
+    /// [`Limits::max_depth`]). A `column_set` and its `column`s count as one level together.
+    pub nests: bool,
     /// Where it may stand.
     pub placement: Placement,
     /// Its part in a form.
@@ -107,9 +193,30 @@ pub struct Component {
 
 impl Component {
     /// The attribute with this name.
+    ///
+    /// ```
+    /// let button = card_core::registry::component("button").unwrap();
+    /// assert!(button.attr("form_action_type").is_some());
+    /// assert!(button.attr("colour").is_none());
+    /// ```
     pub fn attr(&self, name: &str) -> Option<&'static Attr> {
-        self.attrs.iter().find(|a| a.name == name)
+        find_attr(self.attrs, name)
     }
+
+    /// The attributes that must always be present.
+    pub fn required_attrs(&self) -> impl Iterator<Item = &'static Attr> {
+        self.attrs.iter().filter(|a| a.required == Required::Yes)
+    }
+}
+
+/// The attribute of `attrs` named `name`.
+///
+/// Attribute tables are short (at most about thirty entries), so a scan comparing lengths first
+/// beats hashing.
+pub fn find_attr(attrs: &'static [Attr], name: &str) -> Option<&'static Attr> {
+    attrs
+        .iter()
+        .find(|a| a.name.len() == name.len() && a.name == name)
 }
 
 /// When an attribute must be present.
@@ -128,14 +235,16 @@ pub enum Required {
 pub enum Status {
     /// Documented for 2.0.
     Current,
-    /// Listed as a "history" attribute on a 2.0 page: accepted without a word.
+    /// Listed as a "history" attribute on a 2.0 page, or shown in an official 2.0 example:
+    /// accepted without a word.
     History,
-    /// A 1.0 leftover that Feishu still tolerates in 2.0: accepted with a warning.
-    Legacy,
+    /// A 1.0 leftover that Feishu still tolerates in 2.0: accepted with a warning under this
+    /// rule id (`legacy.config-key` or `legacy.property`).
+    Legacy(&'static str),
 }
 
 /// One attribute of a component or object.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Attr {
     /// The JSON key.
     pub name: &'static str,
@@ -145,12 +254,68 @@ pub struct Attr {
     pub required: Required,
     /// How current it is.
     pub status: Status,
-    /// Choices made where the documentation is unclear, written down.
+    /// Whether a value outside the documented set is only a warning: Feishu is documented to
+    /// fall back or clip (unknown text sizes render as `normal`, over-wide widths are clipped),
+    /// or working cards use values the documentation does not list.
+    pub lenient: bool,
+    /// Choices made where the documentation is unclear, or what to use instead of a leftover.
     pub note: &'static str,
 }
 
+impl Attr {
+    /// An optional, current, strictly checked attribute.
+    pub const fn new(name: &'static str, kind: Kind) -> Attr {
+        Attr {
+            name,
+            kind,
+            required: Required::No,
+            status: Status::Current,
+            lenient: false,
+            note: "",
+        }
+    }
+
+    /// The same attribute, required.
+    pub const fn required(mut self) -> Attr {
+        self.required = Required::Yes;
+        self
+    }
+
+    /// The same attribute, required inside a form.
+    pub const fn required_in_form(mut self) -> Attr {
+        self.required = Required::InForm;
+        self
+    }
+
+    /// The same attribute, with out-of-set values reported as warnings.
+    pub const fn lenient(mut self) -> Attr {
+        self.lenient = true;
+        self
+    }
+
+    /// The same attribute, marked as a silently accepted history attribute.
+    pub const fn history(mut self, note: &'static str) -> Attr {
+        self.status = Status::History;
+        self.note = note;
+        self
+    }
+
+    /// The same attribute, marked as a tolerated 1.0 leftover reported under `rule`.
+    pub const fn legacy(mut self, rule: &'static str, note: &'static str) -> Attr {
+        self.status = Status::Legacy(rule);
+        self.note = note;
+        self
+    }
+
+    /// The same attribute, with a note on a choice made.
+    pub const fn note(mut self, note: &'static str) -> Attr {
+        self.note = note;
+        self
+    }
+}
+
 /// The value an attribute takes.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Kind {
     /// `true` or `false`.
     Bool,
@@ -161,29 +326,81 @@ pub enum Kind {
     /// A string matching `^[A-Za-z][A-Za-z0-9_]{0,19}$`.
     ElementId,
     /// An integer in a closed range.
-    Int { min: i64, max: i64 },
+    Int {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value (`i64::MAX`: unbounded).
+        max: i64,
+    },
     /// A number in a closed range.
-    Number { min: f64, max: f64 },
+    Number {
+        /// Smallest allowed value.
+        min: f64,
+        /// Largest allowed value.
+        max: f64,
+    },
     /// One of these strings.
     Enum(&'static [&'static str]),
     /// `"Npx"` with N in a closed range.
-    Pixels { min: i64, max: i64 },
+    Pixels {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value (`i64::MAX`: unbounded).
+        max: i64,
+    },
     /// `"N%"` with N in a closed range.
-    Percent { min: i64, max: i64 },
+    Percent {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
     /// `"Wpx Hpx"`, each in a closed range.
-    PixelPair { min: i64, max: i64 },
-    /// A CSS-like length list of 1, 2 or 4 pixel values in a closed range (`margin`, `padding`).
-    Lengths { min: i64, max: i64 },
-    /// A colour name (§2.7) or a name defined in `config.style.color`.
+    PixelPair {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
+    /// A CSS-like length list of 1 to 4 pixel values in a closed range (`margin`, `padding`);
+    /// a zero may be written without unit.
+    Lengths {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
+    /// A string in a fixed format.
+    Format(Format),
+    /// A colour name (§2.7) or a name defined in `config.style.color`. Unknown names are
+    /// warnings: the client falls back to its default colour.
     Color,
-    /// A text size name (§2.4) or a name defined in `config.style.text_size`.
+    /// A text size name (§2.4) or a name defined in `config.style.text_size`. Unknown names are
+    /// warnings: the documentation says they render as `normal`.
     TextSize,
+    /// JSON 1.0 values that 2.0 still accepts: reported as `legacy.property` warnings.
+    Tolerated(&'static [&'static str]),
     /// Any of these kinds.
     AnyOf(&'static [Kind]),
-    /// An object with a `tag` among these sub-element tags (text objects, icons, columns…).
-    Tagged(&'static [&'static str]),
+    /// A text object: a sub-element among `forms` (the first is the default when `tag` is
+    /// omitted), whose `content` holds at most `max_chars` characters.
+    Text {
+        /// The text sub-elements allowed here.
+        forms: &'static [&'static Component],
+        /// The documented length limit of the text, if any.
+        max_chars: Option<usize>,
+    },
+    /// An object with a `tag` among these components or sub-elements (icons, columns, buttons).
+    Tagged(&'static [&'static Component]),
     /// An object without `tag`, with these attributes.
     Object(&'static [Attr]),
+    /// An object whose `key` attribute selects one of several shapes (`behaviors` entries).
+    Union {
+        /// The discriminating attribute, e.g. `type`.
+        key: &'static str,
+        /// The shapes, one per value of `key`.
+        shapes: &'static [Shape],
+    },
     /// A list of values of one kind.
     List(&'static Kind),
     /// A list of components: the children of a container.
@@ -194,6 +411,30 @@ pub enum Kind {
     Map(&'static Kind),
     /// Free-form JSON (callback `value`, `chart_spec`, table rows).
     Json,
+}
+
+/// One shape of a [`Kind::Union`].
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// The value of the union's key that selects this shape.
+    pub value: &'static str,
+    /// Its attributes besides the key.
+    pub attrs: &'static [Attr],
+    /// How current it is.
+    pub status: Status,
+}
+
+/// A fixed string format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `yyyy-MM-dd`.
+    Date,
+    /// `HH:mm`.
+    Time,
+    /// `yyyy-MM-dd HH:mm`.
+    DateTime,
+    /// `W:H`, both positive integers (image aspect ratios such as `16:9`).
+    Ratio,
 }
 
 /// The card-wide limits (§5).
@@ -211,3 +452,76 @@ pub struct Limits {
     pub max_header_tags: usize,
 }
 
+/// The component that may stand in an `elements` list under this tag, or a removed 1.0 one is
+/// not included: see [`REMOVED_COMPONENTS`].
+///
+/// ```
+/// assert!(card_core::registry::component("select_img").is_some());
+/// assert!(card_core::registry::component("plain_text").is_none()); // a sub-element
+/// assert!(card_core::registry::component("note").is_none()); // removed in 2.0
+/// ```
+pub fn component(tag: &str) -> Option<&'static Component> {
+    table::component(tag)
+}
+
+/// The sub-element (`column`, `plain_text`, `lark_md`, `standard_icon`, `custom_icon`,
+/// `text_tag`) under this tag. The collapsible panel's `markdown` title form is
+/// [`COLLAPSIBLE_TITLE_MARKDOWN`]; `sub_element("markdown")` is `None` because `markdown` is a
+/// component.
+pub fn sub_element(tag: &str) -> Option<&'static Component> {
+    table::sub_element(tag)
+}
+
+/// The closest name among `candidates` to a misspelt `name`, if one is close enough to suggest:
+/// within a small edit distance, or made of the same `_`-separated words in another order
+/// (`picker_date` → `date_picker`).
+///
+/// ```
+/// use card_core::registry::{did_you_mean, COMPONENTS};
+///
+/// let tags = COMPONENTS.iter().map(|c| c.tag);
+/// assert_eq!(did_you_mean("buton", tags.clone()), Some("button"));
+/// assert_eq!(did_you_mean("picker_date", tags.clone()), Some("date_picker"));
+/// assert_eq!(did_you_mean("video", tags), None);
+/// ```
+pub fn did_you_mean<'n>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'n str>,
+) -> Option<&'n str> {
+    let mut best: Option<(usize, &'n str)> = None;
+    let limit = (name.chars().count() / 3).max(1);
+    for candidate in candidates {
+        if candidate == name {
+            continue;
+        }
+        if same_words(name, candidate) {
+            return Some(candidate);
+        }
+        let d = values::edit_distance(name, candidate);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn same_words(a: &str, b: &str) -> bool {
+    if a.len() != b.len() || !a.contains('_') {
+        return false;
+    }
+    let mut wa: Vec<&str> = a.split('_').collect();
+    let mut wb: Vec<&str> = b.split('_').collect();
+    wa.sort_unstable();
+    wb.sort_unstable();
+    wa == wb
+}
+
+/// Every component and sub-element, with the card-level attribute tables, for tools that list
+/// the whole format (docs, the model agreement test).
+pub fn all_components() -> impl Iterator<Item = &'static Component> {
+    COMPONENTS
+        .iter()
+        .copied()
+        .chain(SUB_ELEMENTS.iter().copied())
+        .chain(std::iter::once(&COLLAPSIBLE_TITLE_MARKDOWN))
+}

@@ -1,0 +1,1707 @@
+//! The table itself: every component, sub-element and card-level object of Card JSON 2.0, from
+//! `spec/card-json-2.md` §1–§5.
+//!
+//! Conventions:
+//! - An attribute is strict unless marked `.lenient()`: then a value outside the documented set
+//!   is a warning, because Feishu is documented to fall back or clip, or because working cards
+//!   use values the documentation does not list.
+//! - `.history(..)` marks attributes the 2.0 pages list as "history", or that official 2.0
+//!   examples use without documenting them: accepted silently.
+//! - `.legacy(..)` marks 1.0 leftovers that Feishu still tolerates: accepted with a warning.
+//! - Where the documentation marks an attribute required but its own examples omit it
+//!   (`behaviors`, `img.alt`, `header.title`), it is optional here.
+
+use super::rule::*;
+use super::{
+    Attr, Category, Component, Container, FormOnly, FormRole, FormValue, Format, Kind, Limits,
+    Placement, Shape, Status,
+};
+
+const fn a(name: &'static str, kind: Kind) -> Attr {
+    Attr::new(name, kind)
+}
+
+const UNBOUNDED: i64 = i64::MAX;
+
+// ---------------------------------------------------------------------------------------------
+// Shared value kinds
+
+const ALIGN_H: Kind = Kind::Enum(&["left", "center", "right"]);
+const ALIGN_V: Kind = Kind::Enum(&["top", "center", "bottom"]);
+const DIRECTION: Kind = Kind::Enum(&["vertical", "horizontal"]);
+/// §2.3: spacing tokens or `[0,99]px`; the 1.0 tokens `default` and `""` still appear in
+/// official 2.0 examples on `column_set` and are tolerated with a warning.
+const SPACING: Kind = Kind::AnyOf(&[
+    Kind::Enum(&["small", "medium", "large", "extra_large"]),
+    Kind::Pixels { min: 0, max: 99 },
+    Kind::Tolerated(&["default", ""]),
+]);
+const MARGIN: Kind = Kind::Lengths { min: -99, max: 99 };
+/// §2.2: [0,99]px per the release notes, [-99,99]px per several component tables (conflict):
+/// lenient, so a negative padding is only a warning.
+const PADDING: Kind = Kind::Lengths { min: 0, max: 99 };
+const CORNER_RADIUS: Kind = Kind::AnyOf(&[
+    Kind::Pixels {
+        min: 0,
+        max: UNBOUNDED,
+    },
+    Kind::Percent { min: 0, max: 100 },
+]);
+/// §2.12: widths of interactive widgets.
+const WIDGET_WIDTH: Kind = Kind::AnyOf(&[
+    Kind::Enum(&["default", "fill"]),
+    Kind::Pixels {
+        min: 100,
+        max: UNBOUNDED,
+    },
+]);
+const LOCALE_STR: Kind = Kind::Locales(&Kind::Str);
+const TEXT: Kind = Kind::Text {
+    forms: &[&PLAIN_TEXT],
+    max_chars: None,
+};
+const TEXT_100: Kind = Kind::Text {
+    forms: &[&PLAIN_TEXT],
+    max_chars: Some(100),
+};
+const RICH_TEXT: Kind = Kind::Text {
+    forms: &[&PLAIN_TEXT, &LARK_MD],
+    max_chars: None,
+};
+const ICON: Kind = Kind::Tagged(&[&STANDARD_ICON, &CUSTOM_ICON]);
+const PERSON_SIZE: Kind = Kind::Enum(&["extra_small", "small", "medium", "large"]);
+const SELECT_TYPE: Kind = Kind::Enum(&["default", "text"]);
+
+const MULTI_URL: Kind = Kind::Object(&[
+    a("url", Kind::Str),
+    a("android_url", Kind::Str),
+    a("ios_url", Kind::Str),
+    a("pc_url", Kind::Str),
+]);
+
+/// §2.8. `form_action` appears only in the 1.0 button page and third-party models: accepted
+/// silently (unconfirmed for 2.0), and its `submit` counts as a submit button.
+const BEHAVIOR: Kind = Kind::Union {
+    key: "type",
+    shapes: &[
+        Shape {
+            value: "open_url",
+            attrs: &[
+                a("default_url", Kind::Str).required(),
+                a("android_url", Kind::Str),
+                a("ios_url", Kind::Str),
+                a("pc_url", Kind::Str),
+            ],
+            status: Status::Current,
+        },
+        Shape {
+            value: "callback",
+            attrs: &[a("value", Kind::Json).required()],
+            status: Status::Current,
+        },
+        Shape {
+            value: "form_action",
+            attrs: &[a("behavior", Kind::Enum(&["submit", "reset"]))],
+            status: Status::History,
+        },
+    ],
+};
+const BEHAVIORS: Kind = Kind::List(&BEHAVIOR);
+
+/// §2.9.
+const CONFIRM: Kind = Kind::Object(&[a("title", TEXT).required(), a("text", TEXT).required()]);
+
+const BORDER: Kind = Kind::Object(&[
+    a("color", Kind::Color),
+    a("corner_radius", CORNER_RADIUS).lenient(),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Shared attributes
+
+const ELEMENT_ID: Attr = a("element_id", Kind::ElementId);
+const MARGIN_ATTR: Attr = a("margin", MARGIN)
+    .lenient()
+    .note("[-99,99]px; out-of-range margins are warnings (behaviour undocumented)");
+const PADDING_ATTR: Attr = a("padding", PADDING).lenient();
+const BEHAVIORS_ATTR: Attr = a("behaviors", BEHAVIORS)
+    .note("marked required on several pages whose own examples omit it: optional here");
+const CONFIRM_ATTR: Attr = a("confirm", CONFIRM);
+const DISABLED: Attr = a("disabled", Kind::Bool);
+const DISABLED_TIPS: Attr = a("disabled_tips", TEXT);
+const HOVER_TIPS: Attr = a("hover_tips", TEXT);
+const NAME: Attr = a("name", Kind::Str).required_in_form();
+const REQUIRED: Attr = a("required", Kind::Bool);
+const WIDTH_WIDGET: Attr = a("width", WIDGET_WIDTH).lenient();
+const HISTORY_VALUE: Attr =
+    a("value", Kind::Json).history("history callback value (string or object)");
+const PLACEHOLDER: Attr = a("placeholder", TEXT_100);
+
+// ---------------------------------------------------------------------------------------------
+// Sub-elements
+
+/// `plain_text`: the text object of labels, placeholders, buttons, titles. The `div`/checker
+/// text extras (`text_size`, `text_color`, `text_align`, `lines`) are accepted everywhere.
+pub static PLAIN_TEXT: Component = Component {
+    tag: "plain_text",
+    category: Category::SubElement,
+    summary: "plain text object",
+    attrs: &[
+        a("content", Kind::Str)
+            .note("required unless `i18n_content` is given: not enforced, examples send only `i18n_content`"),
+        a("i18n_content", LOCALE_STR),
+        ELEMENT_ID,
+        a("text_size", Kind::TextSize),
+        a("text_color", Kind::Color),
+        a("text_align", ALIGN_H).lenient(),
+        a("lines", Kind::Int { min: 1, max: UNBOUNDED }).lenient(),
+        a("i18n", LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"),
+    ],
+    children: None,
+    text_child: Some("content"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "one table for every context: the `div`/checker extras are not rejected elsewhere",
+};
+
+/// `lark_md`: the markdown-flavoured text object of `div`, header and checker texts.
+pub static LARK_MD: Component = Component {
+    tag: "lark_md",
+    category: Category::SubElement,
+    summary: "lark_md text object",
+    attrs: &[
+        a("content", Kind::Str),
+        a("i18n_content", LOCALE_STR),
+        ELEMENT_ID,
+        a("text_size", Kind::TextSize),
+        a("text_color", Kind::Color),
+        a("text_align", ALIGN_H).lenient(),
+        a(
+            "lines",
+            Kind::Int {
+                min: 1,
+                max: UNBOUNDED,
+            },
+        )
+        .lenient(),
+        a("i18n", LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"),
+    ],
+    children: None,
+    text_child: Some("content"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// The `markdown` form of a collapsible panel's title (not the `markdown` component).
+pub static COLLAPSIBLE_TITLE_MARKDOWN: Component = Component {
+    tag: "markdown",
+    category: Category::SubElement,
+    summary: "markdown title of a collapsible panel",
+    attrs: &[
+        a("content", Kind::Str),
+        a("i18n_content", LOCALE_STR),
+        a("text_size", Kind::TextSize)
+            .note("not documented on the title; accepted like other texts"),
+        a("text_align", ALIGN_H).lenient(),
+    ],
+    children: None,
+    text_child: Some("content"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `standard_icon`: an icon from the icon library.
+pub static STANDARD_ICON: Component = Component {
+    tag: "standard_icon",
+    category: Category::SubElement,
+    summary: "icon from the icon library",
+    attrs: &[
+        a("token", Kind::Str),
+        a("color", Kind::Color),
+        a("size", Kind::PixelPair { min: 1, max: 999 })
+            .lenient()
+            .note("documented on collapsible panel icons; accepted on every icon"),
+        a("img_key", Kind::Str).history("official examples set it on standard icons"),
+        a("i18n_img_key", LOCALE_STR).history("official examples set it on standard icons"),
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `custom_icon`: an uploaded image used as an icon.
+pub static CUSTOM_ICON: Component = Component {
+    tag: "custom_icon",
+    category: Category::SubElement,
+    summary: "uploaded image used as an icon",
+    attrs: &[
+        a("img_key", Kind::Str),
+        a("i18n_img_key", LOCALE_STR),
+        a("size", Kind::PixelPair { min: 1, max: 999 }).lenient(),
+        a("color", Kind::Color).history("ignored on custom icons; tolerated"),
+        a("token", Kind::Str).history("ignored on custom icons; tolerated"),
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `text_tag`: a coloured tag in the header.
+pub static TEXT_TAG: Component = Component {
+    tag: "text_tag",
+    category: Category::SubElement,
+    summary: "coloured header tag",
+    attrs: &[
+        ELEMENT_ID,
+        a("text", TEXT),
+        a(
+            "color",
+            Kind::Enum(&[
+                "neutral",
+                "blue",
+                "turquoise",
+                "lime",
+                "orange",
+                "violet",
+                "indigo",
+                "wathet",
+                "green",
+                "yellow",
+                "red",
+                "purple",
+                "carmine",
+            ]),
+        )
+        .lenient(),
+    ],
+    children: None,
+    text_child: Some("text"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `column`: one column of a `column_set`.
+pub static COLUMN: Component = Component {
+    tag: "column",
+    category: Category::SubElement,
+    summary: "column of a column_set",
+    attrs: &[
+        ELEMENT_ID,
+        a("background_style", Kind::Color),
+        a(
+            "width",
+            Kind::AnyOf(&[
+                Kind::Enum(&["auto", "weighted"]),
+                Kind::Pixels { min: 16, max: 600 },
+            ]),
+        )
+        .lenient()
+        .note("[16,600]px; 2.0 clips widths instead of rejecting them, and working cards use 4px"),
+        a("weight", Kind::Int { min: 1, max: 5 }),
+        a("horizontal_spacing", SPACING).lenient(),
+        a("horizontal_align", ALIGN_H),
+        a("vertical_align", ALIGN_V),
+        a("vertical_spacing", SPACING).lenient(),
+        a("direction", DIRECTION),
+        PADDING_ATTR,
+        MARGIN_ATTR,
+        a("elements", Kind::Elements),
+        a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
+    ],
+    children: Some("elements"),
+    text_child: None,
+    opens: Some(Container::Column),
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "counts as one nesting level together with its column_set",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Containers
+
+/// `column_set`: columns side by side.
+pub static COLUMN_SET: Component = Component {
+    tag: "column_set",
+    category: Category::Container,
+    summary: "columns side by side",
+    attrs: &[
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a("horizontal_spacing", SPACING).lenient(),
+        a("horizontal_align", ALIGN_H),
+        a(
+            "flex_mode",
+            Kind::Enum(&["none", "stretch", "flow", "bisect", "trisect"]),
+        ),
+        a("background_style", Kind::Color),
+        a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
+        a("columns", Kind::List(&Kind::Tagged(&[&COLUMN])))
+            .note("required per the table; an empty column_set is harmless, so optional here"),
+    ],
+    children: Some("columns"),
+    text_child: None,
+    opens: None,
+    nests: true,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "the column_set and its columns are one nesting level (working cards nest 4 such levels)",
+};
+
+/// `form`: a form container whose fields submit together.
+pub static FORM: Component = Component {
+    tag: "form",
+    category: Category::Container,
+    summary: "form container",
+    attrs: &[
+        a("name", Kind::Str),
+        a("elements", Kind::Elements),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a("direction", DIRECTION),
+        PADDING_ATTR,
+        a("horizontal_spacing", SPACING).lenient(),
+        a("vertical_spacing", SPACING).lenient(),
+        a("horizontal_align", ALIGN_H),
+        a("vertical_align", ALIGN_V),
+    ],
+    children: Some("elements"),
+    text_child: None,
+    opens: Some(Container::Form),
+    nests: true,
+    placement: Placement {
+        root_only: Some(FORM_NOT_AT_ROOT),
+        form_only: FormOnly::Never,
+    },
+    form: FormRole::None,
+    note: "`name` is required (checked as `form.name-missing`); `confirm` on forms appears only in a third-party model and is not accepted",
+};
+
+/// `interactive_container`: a clickable container.
+pub static INTERACTIVE_CONTAINER: Component = Component {
+    tag: "interactive_container",
+    category: Category::Container,
+    summary: "clickable container",
+    attrs: &[
+        a("elements", Kind::Elements),
+        BEHAVIORS_ATTR,
+        a(
+            "width",
+            Kind::AnyOf(&[
+                Kind::Enum(&["fill", "auto"]),
+                Kind::Pixels { min: 16, max: 999 },
+            ]),
+        )
+        .lenient(),
+        a(
+            "height",
+            Kind::AnyOf(&[Kind::Enum(&["auto"]), Kind::Pixels { min: 10, max: 999 }]),
+        )
+        .lenient(),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a("direction", DIRECTION),
+        a("horizontal_spacing", SPACING).lenient(),
+        a("vertical_spacing", SPACING).lenient(),
+        a("horizontal_align", ALIGN_H),
+        a("vertical_align", ALIGN_V),
+        a(
+            "background_style",
+            Kind::AnyOf(&[Kind::Enum(&["laser"]), Kind::Color]),
+        ),
+        a("has_border", Kind::Bool),
+        a("border_color", Kind::Color),
+        a("corner_radius", CORNER_RADIUS).lenient(),
+        PADDING_ATTR,
+        HOVER_TIPS,
+        DISABLED,
+        DISABLED_TIPS,
+        CONFIRM_ATTR,
+    ],
+    children: Some("elements"),
+    text_child: None,
+    opens: Some(Container::InteractiveContainer),
+    nests: true,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// §2.4: the collapsible title takes `markdown`, not `lark_md`.
+const PANEL_TITLE: Kind = Kind::Text {
+    forms: &[&PLAIN_TEXT, &COLLAPSIBLE_TITLE_MARKDOWN],
+    max_chars: None,
+};
+
+const PANEL_HEADER: Kind = Kind::Object(&[
+    a("title", PANEL_TITLE),
+    a("background_color", Kind::Color),
+    a("width", Kind::Enum(&["fill", "auto", "auto_when_fold"])).lenient(),
+    a("vertical_align", ALIGN_V),
+    PADDING_ATTR,
+    a("icon", ICON),
+    a(
+        "icon_position",
+        Kind::Enum(&["left", "right", "follow_text"]),
+    ),
+    a(
+        "icon_expanded_angle",
+        Kind::Number {
+            min: -360.0,
+            max: 360.0,
+        },
+    )
+    .lenient()
+    .note("documented values are -180, -90, 90 and 180"),
+    a("position", Kind::Enum(&["top", "bottom"]))
+        .lenient()
+        .history("shown in the official example, missing from the table"),
+]);
+
+/// `collapsible_panel`: a panel that folds its elements away.
+pub static COLLAPSIBLE_PANEL: Component = Component {
+    tag: "collapsible_panel",
+    category: Category::Container,
+    summary: "folding panel",
+    attrs: &[
+        a("header", PANEL_HEADER).required(),
+        a("expanded", Kind::Bool),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a("direction", DIRECTION),
+        a("horizontal_spacing", SPACING).lenient(),
+        a("vertical_spacing", SPACING).lenient(),
+        a("horizontal_align", ALIGN_H),
+        a("vertical_align", ALIGN_V),
+        PADDING_ATTR,
+        a("background_color", Kind::Color),
+        a("border", BORDER),
+        a("elements", Kind::Elements),
+    ],
+    children: Some("elements"),
+    text_child: None,
+    opens: Some(Container::CollapsiblePanel),
+    nests: true,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Display components
+
+/// `div`: a text block.
+pub static DIV: Component = Component {
+    tag: "div",
+    category: Category::Display,
+    summary: "text block",
+    attrs: &[
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a(
+            "width",
+            Kind::AnyOf(&[
+                Kind::Enum(&["fill", "auto"]),
+                Kind::Pixels { min: 16, max: 999 },
+            ]),
+        )
+        .lenient(),
+        a("text", RICH_TEXT),
+        a("icon", ICON),
+        a(
+            "fields",
+            Kind::List(&Kind::Object(&[
+                a("is_short", Kind::Bool),
+                a("text", RICH_TEXT),
+            ])),
+        )
+        .legacy(
+            LEGACY_PROPERTY,
+            "use a `column_set` of `markdown` components",
+        ),
+        a("extra", Kind::Json).legacy(
+            LEGACY_PROPERTY,
+            "use a `column_set` with the extra component in a column",
+        ),
+    ],
+    children: None,
+    text_child: Some("text"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `markdown`: rich text.
+pub static MARKDOWN: Component = Component {
+    tag: "markdown",
+    category: Category::Display,
+    summary: "rich text",
+    attrs: &[
+        a("content", Kind::Str).note("required unless `i18n_content` is given: not enforced"),
+        a("i18n_content", LOCALE_STR),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a("text_align", ALIGN_H).lenient(),
+        a("text_size", Kind::TextSize),
+        a("icon", ICON),
+        a("href", Kind::Json).legacy(LEGACY_PROPERTY, "use `<link>` in `content`"),
+    ],
+    children: None,
+    text_child: Some("content"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `img`: an image.
+pub static IMG: Component = Component {
+    tag: "img",
+    category: Category::Display,
+    summary: "image",
+    attrs: &[
+        a("img_key", Kind::Str).required(),
+        a("i18n_img_key", LOCALE_STR),
+        a("alt", TEXT).note("required per the table, omitted by the official examples: optional"),
+        a("title", TEXT),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a("corner_radius", CORNER_RADIUS).lenient(),
+        a(
+            "scale_type",
+            Kind::Enum(&["crop_center", "crop_top", "fit_horizontal"]),
+        )
+        .lenient(),
+        a(
+            "size",
+            Kind::AnyOf(&[
+                Kind::Enum(&["stretch", "large", "medium", "small", "tiny"]),
+                Kind::PixelPair { min: 1, max: 1000 },
+                Kind::Format(Format::Ratio),
+            ]),
+        )
+        .lenient()
+        .note("working cards also use aspect ratios such as `4:3` and `16:9`"),
+        a("transparent", Kind::Bool),
+        a("preview", Kind::Bool),
+        a(
+            "mode",
+            Kind::Enum(&[
+                "crop_center",
+                "fit_horizontal",
+                "stretch",
+                "large",
+                "medium",
+                "small",
+                "tiny",
+            ]),
+        )
+        .lenient()
+        .history("history attribute; overrides `custom_width`"),
+        a(
+            "custom_width",
+            Kind::AnyOf(&[
+                Kind::Int { min: 278, max: 580 },
+                Kind::Pixels { min: 278, max: 580 },
+            ]),
+        )
+        .lenient()
+        .history("history attribute; working cards write it as `\"300px\"`"),
+        a("compact_width", Kind::Bool).history("history attribute"),
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `img_combination`: several images laid out together.
+pub static IMG_COMBINATION: Component = Component {
+    tag: "img_combination",
+    category: Category::Display,
+    summary: "image group",
+    attrs: &[
+        a(
+            "combination_mode",
+            Kind::Enum(&["double", "triple", "bisect", "trisect"]),
+        )
+        .required(),
+        a(
+            "img_list",
+            Kind::List(&Kind::Object(&[
+                a("img_key", Kind::Str).required(),
+                a("i18n_img_key", LOCALE_STR),
+                a("transparent", Kind::Bool),
+            ])),
+        )
+        .required(),
+        a("combination_transparent", Kind::Bool),
+        a("corner_radius", CORNER_RADIUS).lenient(),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a(
+            "img_list_length",
+            Kind::Int {
+                min: 0,
+                max: UNBOUNDED,
+            },
+        )
+        .history("set by the card builder; ignored"),
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `person`: one user.
+pub static PERSON: Component = Component {
+    tag: "person",
+    category: Category::Display,
+    summary: "user",
+    attrs: &[
+        a("user_id", Kind::Str).required(),
+        a("size", PERSON_SIZE),
+        a("show_avatar", Kind::Bool),
+        a("show_name", Kind::Bool),
+        a("style", Kind::Enum(&["normal", "capsule"])),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `person_list`: several users.
+pub static PERSON_LIST: Component = Component {
+    tag: "person_list",
+    category: Category::Display,
+    summary: "user list",
+    attrs: &[
+        a(
+            "persons",
+            Kind::List(&Kind::Object(&[a("id", Kind::Str).required()])),
+        )
+        .required(),
+        a("drop_invalid_user_id", Kind::Bool),
+        a(
+            "lines",
+            Kind::Int {
+                min: 1,
+                max: UNBOUNDED,
+            },
+        )
+        .lenient(),
+        a("show_name", Kind::Bool),
+        a("show_avatar", Kind::Bool),
+        a("size", PERSON_SIZE),
+        a("icon", ICON),
+        a(
+            "ud_icon",
+            Kind::Object(&[
+                a("token", Kind::Str),
+                a("style", Kind::Object(&[a("color", Kind::Color)])),
+            ]),
+        )
+        .history("1.0 icon kept on the 2.0 page; `icon` wins when both are set"),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `chart`: a VChart chart.
+pub static CHART: Component = Component {
+    tag: "chart",
+    category: Category::Display,
+    summary: "chart",
+    attrs: &[
+        a("chart_spec", Kind::Json).required(),
+        a("aspect_ratio", Kind::Enum(&["1:1", "2:1", "4:3", "16:9"])).lenient(),
+        a(
+            "color_theme",
+            Kind::Enum(&["brand", "rainbow", "complementary", "converse", "primary"]),
+        )
+        .lenient(),
+        a("preview", Kind::Bool),
+        a(
+            "height",
+            Kind::AnyOf(&[Kind::Enum(&["auto"]), Kind::Pixels { min: 1, max: 999 }]),
+        )
+        .lenient(),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "inside a form: the form page forbids charts, the release notes allow them (conflict); allowed",
+};
+
+const TABLE_COLUMN: Kind = Kind::Object(&[
+    a("name", Kind::Str).required(),
+    a("display_name", Kind::Str),
+    a(
+        "width",
+        Kind::AnyOf(&[
+            Kind::Enum(&["auto"]),
+            Kind::Pixels { min: 80, max: 600 },
+            Kind::Percent { min: 1, max: 100 },
+        ]),
+    )
+    .lenient(),
+    a("vertical_align", ALIGN_V),
+    a("horizontal_align", ALIGN_H),
+    a(
+        "data_type",
+        Kind::Enum(&[
+            "text", "lark_md", "options", "number", "persons", "date", "markdown",
+        ]),
+    )
+    .lenient()
+    .note("documented as required with default `text`: optional; working cards use `person_list`"),
+    a(
+        "format",
+        Kind::Object(&[
+            a("precision", Kind::Int { min: 0, max: 10 }),
+            a("symbol", Kind::StrMax(1)).lenient(),
+            a("separator", Kind::Bool),
+        ]),
+    ),
+    a("date_format", Kind::Str),
+]);
+
+/// `table`: a data table.
+pub static TABLE: Component = Component {
+    tag: "table",
+    category: Category::Display,
+    summary: "data table",
+    attrs: &[
+        a("columns", Kind::List(&TABLE_COLUMN)).required(),
+        a("rows", Kind::List(&Kind::Map(&Kind::Json)))
+            .note("documented as required with default `[]`: optional; keys are checked against column names"),
+        a("page_size", Kind::Int { min: 1, max: 10 }),
+        a(
+            "row_height",
+            Kind::AnyOf(&[
+                Kind::Enum(&["low", "middle", "high", "auto"]),
+                Kind::Pixels { min: 32, max: 124 },
+            ]),
+        )
+        .lenient(),
+        a("row_max_height", Kind::Pixels { min: 32, max: 999 }).lenient(),
+        a("freeze_first_column", Kind::Bool),
+        a(
+            "header_style",
+            Kind::Object(&[
+                a("text_align", ALIGN_H),
+                a("text_size", Kind::Enum(&["normal", "heading"])).lenient(),
+                a("background_style", Kind::Enum(&["none", "grey"])).lenient(),
+                a("text_color", Kind::Enum(&["default", "grey"])).lenient(),
+                a("bold", Kind::Bool),
+                a("lines", Kind::Int { min: 1, max: UNBOUNDED }),
+            ]),
+        ),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement {
+        root_only: Some(TABLE_NOT_AT_ROOT),
+        form_only: FormOnly::Never,
+    },
+    form: FormRole::None,
+    note: "",
+};
+
+/// `hr`: a divider.
+pub static HR: Component = Component {
+    tag: "hr",
+    category: Category::Display,
+    summary: "divider",
+    attrs: &[ELEMENT_ID, MARGIN_ATTR],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "",
+};
+
+/// `audio`: a voice message player (2.0 only).
+pub static AUDIO: Component = Component {
+    tag: "audio",
+    category: Category::Display,
+    summary: "audio player",
+    attrs: &[
+        a("file_key", Kind::Str).required(),
+        a("i18n_file_key", LOCALE_STR),
+        a("audio_id", Kind::Str),
+        DISABLED,
+        DISABLED_TIPS,
+        a("show_progress_bar", Kind::Bool),
+        a("show_time", Kind::Bool),
+        a("time_display", Kind::Enum(&["default", "both"])).lenient(),
+        a("time_position", Kind::Enum(&["end", "start", "both_sides"])).lenient(),
+        a("border", BORDER),
+        a("style", Kind::Enum(&["normal", "flat", "speak"])),
+        PADDING_ATTR,
+        a("background_style", Kind::Color),
+        a("fill_color", Kind::Color),
+        a(
+            "width",
+            Kind::AnyOf(&[
+                Kind::Enum(&["default", "fill"]),
+                Kind::Pixels {
+                    min: 100,
+                    max: UNBOUNDED,
+                },
+            ]),
+        )
+        .lenient(),
+        a(
+            "fallback",
+            Kind::AnyOf(&[
+                Kind::Enum(&["drop"]),
+                Kind::Object(&[
+                    a("tag", Kind::Enum(&["fallback_text"])).required(),
+                    a("text", TEXT),
+                ]),
+            ]),
+        )
+        .note("`fallback_text` exists only here: as a component tag it is unknown"),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "needs `config.enable_forward: false`; placement in collapsible panels undocumented: allowed",
+};
+
+// ---------------------------------------------------------------------------------------------
+// Interactive components
+
+/// `input`: a text field.
+pub static INPUT: Component = Component {
+    tag: "input",
+    category: Category::Interactive,
+    summary: "text field",
+    attrs: &[
+        NAME,
+        REQUIRED,
+        PLACEHOLDER,
+        a("default_value", Kind::Str),
+        a("i18n_default_value", LOCALE_STR),
+        DISABLED,
+        DISABLED_TIPS,
+        WIDTH_WIDGET,
+        a("max_length", Kind::Int { min: 1, max: 1000 }),
+        a(
+            "input_type",
+            Kind::Enum(&["text", "multiline_text", "password"]),
+        ),
+        a("show_icon", Kind::Bool),
+        a(
+            "rows",
+            Kind::Int {
+                min: 1,
+                max: UNBOUNDED,
+            },
+        )
+        .lenient(),
+        a("auto_resize", Kind::Bool),
+        a(
+            "max_rows",
+            Kind::Number {
+                min: 1.0,
+                max: f64::MAX,
+            },
+        )
+        .lenient()
+        .note("values below 1 become 1 and fractions are rounded: lenient"),
+        a("label", TEXT),
+        a("label_position", Kind::Enum(&["top", "left"])),
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HISTORY_VALUE,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Field(FormValue::Text),
+    note: "",
+};
+
+/// `button`: a button.
+pub static BUTTON: Component = Component {
+    tag: "button",
+    category: Category::Interactive,
+    summary: "button",
+    attrs: &[
+        a(
+            "type",
+            Kind::Enum(&[
+                "default",
+                "primary",
+                "danger",
+                "text",
+                "primary_text",
+                "danger_text",
+                "primary_filled",
+                "danger_filled",
+                "laser",
+            ]),
+        ),
+        a("size", Kind::Enum(&["tiny", "small", "medium", "large"])),
+        WIDTH_WIDGET,
+        a("text", TEXT_100),
+        a("icon", ICON),
+        HOVER_TIPS,
+        DISABLED,
+        DISABLED_TIPS,
+        CONFIRM_ATTR,
+        BEHAVIORS_ATTR,
+        NAME,
+        a("form_action_type", Kind::Enum(&["submit", "reset"])),
+        ELEMENT_ID,
+        MARGIN_ATTR,
+        a("url", Kind::Str).legacy(
+            LEGACY_PROPERTY,
+            "use `behaviors: [{\"type\": \"open_url\", \"default_url\": ...}]`",
+        ),
+        a("multi_url", MULTI_URL).legacy(
+            LEGACY_PROPERTY,
+            "use an `open_url` behaviour with per-platform URLs",
+        ),
+        a("value", Kind::Json).legacy(
+            LEGACY_PROPERTY,
+            "use `behaviors: [{\"type\": \"callback\", \"value\": ...}]`",
+        ),
+        a("complex_interaction", Kind::Bool)
+            .legacy(LEGACY_PROPERTY, "list several `behaviors` instead"),
+        a(
+            "action_type",
+            Kind::Enum(&["link", "request", "multi", "form_submit", "form_reset"]),
+        )
+        .legacy(
+            LEGACY_PROPERTY,
+            "use `form_action_type: \"submit\"` or `\"reset\"`",
+        ),
+    ],
+    children: None,
+    text_child: Some("text"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Button,
+    note: "1.0 `action_type: \"form_submit\"` counts as a submit button",
+};
+
+const OPTION_TEXT_VALUE: Kind = Kind::Object(&[
+    a("text", TEXT_100).required(),
+    a("icon", ICON),
+    a("value", Kind::Str).required(),
+]);
+
+const PERSON_OPTION: Kind = Kind::Object(&[a("value", Kind::Str).required()]);
+
+/// `overflow`: a "…" menu of options.
+pub static OVERFLOW: Component = Component {
+    tag: "overflow",
+    category: Category::Interactive,
+    summary: "overflow menu",
+    attrs: &[
+        a(
+            "options",
+            Kind::List(&Kind::Object(&[
+                a("text", TEXT_100),
+                a("multi_url", MULTI_URL),
+                a("value", Kind::Str),
+            ])),
+        )
+        .required(),
+        WIDTH_WIDGET,
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HISTORY_VALUE,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::None,
+    note: "has no `name`; whether it needs one inside a form is unconfirmed: not required",
+};
+
+/// `select_static`: a single-choice dropdown.
+pub static SELECT_STATIC: Component = Component {
+    tag: "select_static",
+    category: Category::Interactive,
+    summary: "single-choice dropdown",
+    attrs: &[
+        a("type", SELECT_TYPE),
+        NAME,
+        REQUIRED,
+        DISABLED,
+        a("initial_option", Kind::Str),
+        a(
+            "initial_index",
+            Kind::Int {
+                min: 0,
+                max: UNBOUNDED,
+            },
+        ),
+        PLACEHOLDER,
+        WIDTH_WIDGET,
+        a("options", Kind::List(&OPTION_TEXT_VALUE)),
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HISTORY_VALUE,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Field(FormValue::Text),
+    note: "",
+};
+
+/// `multi_select_static`: a multiple-choice dropdown (only inside a form).
+pub static MULTI_SELECT_STATIC: Component = Component {
+    tag: "multi_select_static",
+    category: Category::Interactive,
+    summary: "multiple-choice dropdown",
+    attrs: &[
+        a("type", SELECT_TYPE),
+        NAME,
+        REQUIRED,
+        DISABLED,
+        PLACEHOLDER,
+        WIDTH_WIDGET,
+        a("selected_values", Kind::List(&Kind::Str)),
+        a("options", Kind::List(&OPTION_TEXT_VALUE)),
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement {
+        root_only: None,
+        form_only: FormOnly::Always(MULTI_SELECT_STATIC_OUTSIDE_FORM),
+    },
+    form: FormRole::Field(FormValue::List),
+    note: "",
+};
+
+/// `select_person`: a single user picker.
+pub static SELECT_PERSON: Component = Component {
+    tag: "select_person",
+    category: Category::Interactive,
+    summary: "single user picker",
+    attrs: &[
+        a("type", SELECT_TYPE),
+        NAME.note("missing from the table, shown in the form callback example: accepted, and required inside a form like every field"),
+        REQUIRED,
+        DISABLED,
+        a("initial_option", Kind::Str),
+        PLACEHOLDER,
+        WIDTH_WIDGET,
+        a("options", Kind::List(&PERSON_OPTION)),
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HISTORY_VALUE,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Field(FormValue::Text),
+    note: "",
+};
+
+/// `multi_select_person`: a multiple user picker (only inside a form).
+pub static MULTI_SELECT_PERSON: Component = Component {
+    tag: "multi_select_person",
+    category: Category::Interactive,
+    summary: "multiple user picker",
+    attrs: &[
+        a("type", SELECT_TYPE),
+        NAME,
+        REQUIRED,
+        DISABLED,
+        PLACEHOLDER,
+        WIDTH_WIDGET,
+        a("selected_values", Kind::List(&Kind::Str)),
+        a("options", Kind::List(&PERSON_OPTION)),
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement {
+        root_only: None,
+        form_only: FormOnly::Always(MULTI_SELECT_PERSON_OUTSIDE_FORM),
+    },
+    form: FormRole::Field(FormValue::List),
+    note: "",
+};
+
+/// `date_picker`: a date picker.
+pub static DATE_PICKER: Component = Component {
+    tag: "date_picker",
+    category: Category::Interactive,
+    summary: "date picker",
+    attrs: &[
+        NAME,
+        REQUIRED,
+        DISABLED,
+        a("initial_date", Kind::Format(Format::Date)),
+        PLACEHOLDER,
+        WIDTH_WIDGET,
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HISTORY_VALUE,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Field(FormValue::Date),
+    note: "",
+};
+
+/// `picker_time`: a time picker.
+pub static PICKER_TIME: Component = Component {
+    tag: "picker_time",
+    category: Category::Interactive,
+    summary: "time picker",
+    attrs: &[
+        NAME,
+        REQUIRED,
+        DISABLED,
+        a("initial_time", Kind::Format(Format::Time)),
+        PLACEHOLDER,
+        WIDTH_WIDGET,
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HISTORY_VALUE,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Field(FormValue::Time),
+    note: "",
+};
+
+/// `picker_datetime`: a date and time picker.
+pub static PICKER_DATETIME: Component = Component {
+    tag: "picker_datetime",
+    category: Category::Interactive,
+    summary: "date and time picker",
+    attrs: &[
+        NAME,
+        REQUIRED,
+        DISABLED,
+        a("initial_datetime", Kind::Format(Format::DateTime)),
+        PLACEHOLDER,
+        WIDTH_WIDGET,
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HISTORY_VALUE,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Field(FormValue::DateTime),
+    note: "",
+};
+
+/// `select_img`: a picture choice.
+pub static SELECT_IMG: Component = Component {
+    tag: "select_img",
+    category: Category::Interactive,
+    summary: "picture choice",
+    attrs: &[
+        a(
+            "options",
+            Kind::List(&Kind::Object(&[
+                a("img_key", Kind::Str).required(),
+                a("i18n_img_key", LOCALE_STR),
+                a("value", Kind::Str),
+                DISABLED,
+                DISABLED_TIPS,
+                HOVER_TIPS,
+            ])),
+        )
+        .required(),
+        a("multi_select", Kind::Bool),
+        a("layout", Kind::Enum(&["stretch", "bisect", "trisect"])),
+        NAME,
+        REQUIRED,
+        a("can_preview", Kind::Bool),
+        a("aspect_ratio", Kind::Enum(&["1:1", "16:9", "4:3"])).lenient(),
+        DISABLED,
+        DISABLED_TIPS,
+        HISTORY_VALUE,
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: None,
+    opens: None,
+    nests: false,
+    placement: Placement {
+        root_only: None,
+        form_only: FormOnly::WhenTrue("multi_select", SELECT_IMG_MULTI_OUTSIDE_FORM),
+    },
+    form: FormRole::Field(FormValue::Text),
+    note: "submits a list (`FormValue::List`) when `multi_select` is true",
+};
+
+/// `checker`: a check box with text.
+pub static CHECKER: Component = Component {
+    tag: "checker",
+    category: Category::Interactive,
+    summary: "check box",
+    attrs: &[
+        NAME,
+        REQUIRED.note("not in the checker table; accepted like on other form fields"),
+        a("checked", Kind::Bool),
+        a("text", RICH_TEXT),
+        a("overall_checkable", Kind::Bool),
+        a(
+            "button_area",
+            Kind::Object(&[
+                a("pc_display_rule", Kind::Enum(&["always", "on_hover"])),
+                a("buttons", Kind::List(&Kind::Tagged(&[&BUTTON])))
+                    .note("at most 3 buttons; more are not rejected"),
+            ]),
+        ),
+        a(
+            "checked_style",
+            Kind::Object(&[
+                a("show_strikethrough", Kind::Bool),
+                a("opacity", Kind::Number { min: 0.0, max: 1.0 }),
+            ]),
+        ),
+        PADDING_ATTR,
+        BEHAVIORS_ATTR,
+        CONFIRM_ATTR,
+        HOVER_TIPS,
+        DISABLED,
+        DISABLED_TIPS,
+        ELEMENT_ID,
+        MARGIN_ATTR,
+    ],
+    children: None,
+    text_child: Some("text"),
+    opens: None,
+    nests: false,
+    placement: Placement::ANYWHERE,
+    form: FormRole::Field(FormValue::Bool),
+    note: "",
+};
+
+// ---------------------------------------------------------------------------------------------
+// The card itself
+
+/// Attributes of the card object itself.
+pub static CARD: &[Attr] = &[
+    a("schema", Kind::Enum(&["2.0"])),
+    a("config", Kind::Object(CONFIG)),
+    a("card_link", Kind::Object(CARD_LINK)),
+    a("header", Kind::Object(HEADER)),
+    a("body", Kind::Object(BODY)),
+];
+
+const PER_PLATFORM: Kind = Kind::Object(&[
+    a(
+        "default",
+        Kind::Number {
+            min: 0.0,
+            max: f64::MAX,
+        },
+    )
+    .required(),
+    a(
+        "android",
+        Kind::Number {
+            min: 0.0,
+            max: f64::MAX,
+        },
+    ),
+    a(
+        "ios",
+        Kind::Number {
+            min: 0.0,
+            max: f64::MAX,
+        },
+    ),
+    a(
+        "pc",
+        Kind::Number {
+            min: 0.0,
+            max: f64::MAX,
+        },
+    ),
+]);
+
+/// Attributes of `config` (§1.1).
+pub static CONFIG: &[Attr] = &[
+    a("streaming_mode", Kind::Bool),
+    a(
+        "streaming_config",
+        Kind::Object(&[
+            a("print_frequency_ms", PER_PLATFORM).note("no documented range"),
+            a("print_step", PER_PLATFORM).note("no documented range"),
+            a("print_strategy", Kind::Enum(&["fast", "delay"])),
+        ]),
+    ),
+    a(
+        "summary",
+        Kind::Object(&[a("content", Kind::Str), a("i18n_content", LOCALE_STR)]),
+    ),
+    a("locales", Kind::List(&Kind::Enum(LOCALES_ENUM))).lenient(),
+    a("enable_forward", Kind::Bool),
+    a("update_multi", Kind::Bool),
+    a("width_mode", Kind::Enum(&["default", "compact", "fill"])),
+    a("use_custom_translation", Kind::Bool),
+    a("enable_forward_interaction", Kind::Bool),
+    a(
+        "style",
+        Kind::Object(&[
+            a(
+                "text_size",
+                Kind::Map(&Kind::Object(&[
+                    a("default", Kind::TextSize),
+                    a("pc", Kind::TextSize),
+                    a("mobile", Kind::TextSize),
+                ])),
+            ),
+            a(
+                "color",
+                Kind::Map(&Kind::Object(&[
+                    a("light_mode", Kind::Str),
+                    a("dark_mode", Kind::Str),
+                ])),
+            ),
+        ]),
+    ),
+    a("wide_screen_mode", Kind::Bool).legacy(
+        LEGACY_CONFIG_KEY,
+        "2.0 cards are wide by default; use `width_mode` to change the width",
+    ),
+    a("compact_width", Kind::Bool).legacy(LEGACY_CONFIG_KEY, "use `width_mode: \"compact\"`"),
+];
+
+const LOCALES_ENUM: &[&str] = super::values::LOCALES;
+
+/// Attributes of `card_link` (§1.2).
+pub static CARD_LINK: &[Attr] = &[
+    a("url", Kind::Str),
+    a("pc_url", Kind::Str),
+    a("ios_url", Kind::Str),
+    a("android_url", Kind::Str),
+];
+
+/// Attributes of `header` (§3.1).
+pub static HEADER: &[Attr] = &[
+    a("title", RICH_TEXT)
+        .note("required per the table, but a subtitle alone is shown as title: optional"),
+    a("subtitle", RICH_TEXT),
+    a("text_tag_list", Kind::List(&Kind::Tagged(&[&TEXT_TAG]))),
+    a(
+        "i18n_text_tag_list",
+        Kind::Locales(&Kind::List(&Kind::Tagged(&[&TEXT_TAG]))),
+    ),
+    a(
+        "template",
+        Kind::Enum(&[
+            "blue",
+            "wathet",
+            "turquoise",
+            "green",
+            "yellow",
+            "orange",
+            "red",
+            "carmine",
+            "violet",
+            "purple",
+            "indigo",
+            "grey",
+            "default",
+        ]),
+    )
+    .lenient(),
+    a("icon", ICON),
+    PADDING_ATTR,
+];
+
+/// Attributes of `body` (§1.3).
+pub static BODY: &[Attr] = &[
+    a("direction", DIRECTION),
+    PADDING_ATTR,
+    a("horizontal_spacing", SPACING).lenient(),
+    a("vertical_spacing", SPACING).lenient(),
+    a("horizontal_align", ALIGN_H),
+    a("vertical_align", ALIGN_V),
+    a("elements", Kind::Elements),
+];
+
+/// Every component that may stand in an `elements` list.
+pub static COMPONENTS: &[&Component] = &[
+    &COLUMN_SET,
+    &FORM,
+    &INTERACTIVE_CONTAINER,
+    &COLLAPSIBLE_PANEL,
+    &DIV,
+    &MARKDOWN,
+    &IMG,
+    &IMG_COMBINATION,
+    &PERSON,
+    &PERSON_LIST,
+    &CHART,
+    &TABLE,
+    &HR,
+    &AUDIO,
+    &INPUT,
+    &BUTTON,
+    &OVERFLOW,
+    &SELECT_STATIC,
+    &MULTI_SELECT_STATIC,
+    &SELECT_PERSON,
+    &MULTI_SELECT_PERSON,
+    &DATE_PICKER,
+    &PICKER_TIME,
+    &PICKER_DATETIME,
+    &SELECT_IMG,
+    &CHECKER,
+];
+
+/// Every sub-element that has its own tag (the collapsible title's `markdown` form aside).
+pub static SUB_ELEMENTS: &[&Component] = &[
+    &COLUMN,
+    &PLAIN_TEXT,
+    &LARK_MD,
+    &STANDARD_ICON,
+    &CUSTOM_ICON,
+    &TEXT_TAG,
+];
+
+/// The 1.0 components removed in 2.0 (ErrCode 200861), with what to use instead.
+pub static REMOVED_COMPONENTS: &[(&str, &str)] = &[
+    (
+        "note",
+        "use a `div` or `markdown` with `text_size: \"notation\"`, a grey colour and an `icon`",
+    ),
+    (
+        "action",
+        "put the buttons or `overflow` directly in `elements`, side by side in a `column_set`",
+    ),
+];
+
+/// The card-wide limits of §5.
+///
+/// Counting choices (unconfirmed in the documentation): every tagged object counts toward
+/// `max_elements` (components, columns, text objects, icons, header tags), as the structure
+/// page says text elements count; a `column_set` with its columns counts as one nesting level,
+/// and only containers count (`column_set`, `form`, `interactive_container`,
+/// `collapsible_panel`), not the body.
+pub static LIMITS: Limits = Limits {
+    max_bytes: 30 * 1024,
+    max_elements: 200,
+    max_depth: 5,
+    max_tables: 5,
+    max_header_tags: 3,
+};
+
+pub(super) fn component(tag: &str) -> Option<&'static Component> {
+    Some(match tag {
+        "column_set" => &COLUMN_SET,
+        "form" => &FORM,
+        "interactive_container" => &INTERACTIVE_CONTAINER,
+        "collapsible_panel" => &COLLAPSIBLE_PANEL,
+        "div" => &DIV,
+        "markdown" => &MARKDOWN,
+        "img" => &IMG,
+        "img_combination" => &IMG_COMBINATION,
+        "person" => &PERSON,
+        "person_list" => &PERSON_LIST,
+        "chart" => &CHART,
+        "table" => &TABLE,
+        "hr" => &HR,
+        "audio" => &AUDIO,
+        "input" => &INPUT,
+        "button" => &BUTTON,
+        "overflow" => &OVERFLOW,
+        "select_static" => &SELECT_STATIC,
+        "multi_select_static" => &MULTI_SELECT_STATIC,
+        "select_person" => &SELECT_PERSON,
+        "multi_select_person" => &MULTI_SELECT_PERSON,
+        "date_picker" => &DATE_PICKER,
+        "picker_time" => &PICKER_TIME,
+        "picker_datetime" => &PICKER_DATETIME,
+        "select_img" => &SELECT_IMG,
+        "checker" => &CHECKER,
+        _ => return None,
+    })
+}
+
+pub(super) fn sub_element(tag: &str) -> Option<&'static Component> {
+    Some(match tag {
+        "column" => &COLUMN,
+        "plain_text" => &PLAIN_TEXT,
+        "lark_md" => &LARK_MD,
+        "standard_icon" => &STANDARD_ICON,
+        "custom_icon" => &CUSTOM_ICON,
+        "text_tag" => &TEXT_TAG,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_agree_with_the_lists() {
+        for c in COMPONENTS {
+            assert!(std::ptr::eq(component(c.tag).unwrap(), *c), "{}", c.tag);
+            assert_ne!(c.category, Category::SubElement, "{}", c.tag);
+        }
+        for c in SUB_ELEMENTS {
+            assert!(std::ptr::eq(sub_element(c.tag).unwrap(), *c), "{}", c.tag);
+            assert_eq!(c.category, Category::SubElement, "{}", c.tag);
+        }
+    }
+
+    #[test]
+    fn attribute_names_are_unique_per_table() {
+        fn unique(what: &str, attrs: &[Attr]) {
+            for (i, x) in attrs.iter().enumerate() {
+                assert_ne!(x.name, "tag", "{what}: `tag` is implicit");
+                for y in &attrs[i + 1..] {
+                    assert_ne!(x.name, y.name, "{what}");
+                }
+            }
+        }
+        for c in super::super::all_components() {
+            unique(c.tag, c.attrs);
+        }
+        for (what, attrs) in [
+            ("card", CARD),
+            ("config", CONFIG),
+            ("header", HEADER),
+            ("body", BODY),
+        ] {
+            unique(what, attrs);
+        }
+    }
+
+    #[test]
+    fn children_name_a_list_attribute() {
+        for c in super::super::all_components() {
+            if let Some(children) = c.children {
+                let attr = c.attr(children).expect(children);
+                assert!(
+                    matches!(attr.kind, Kind::Elements | Kind::List(_)),
+                    "{}",
+                    c.tag
+                );
+            }
+            if let Some(text) = c.text_child {
+                let attr = c.attr(text).expect(text);
+                assert!(
+                    matches!(attr.kind, Kind::Str | Kind::Text { .. }),
+                    "{}",
+                    c.tag
+                );
+            }
+            assert_eq!(c.opens.is_some(), c.attr("elements").is_some(), "{}", c.tag);
+        }
+    }
+}

@@ -1,0 +1,520 @@
+//! The card-wide rules: what can only be judged with the whole card in view.
+
+use super::rule::*;
+use super::{Category, Component, Violation, LIMITS};
+
+/// Accumulates the card-wide rules while a card is walked, in document order, by any walker:
+/// the runtime validator (with JSON locations) or the `card!` macro (with spans).
+///
+/// `L` is an opaque, cheap location (a `&serde_json::Value`, a `proc_macro2::Span`); `'s` is the
+/// lifetime of the strings the walker hands over (ids and names are kept, not copied).
+///
+/// The walker calls [`enter`](Self::enter) when it reaches a component or tagged sub-element
+/// and [`leave`](Self::leave) when it is done with it, and reports in between the facts the
+/// tracker needs: [`element_id`](Self::element_id), [`name`](Self::name),
+/// [`required`](Self::required), [`form_action`](Self::form_action),
+/// [`audio_id`](Self::audio_id). Card-level facts go to [`forwarding`](Self::forwarding) and
+/// [`header_tags`](Self::header_tags). [`finish`](Self::finish) returns every violation.
+///
+/// Placement (`table` at the root, `multi_select_static` in a form) is not judged here: see
+/// [`placement_violation`](super::placement_violation).
+///
+/// ```
+/// use card_core::registry::{self, CardTracker};
+///
+/// let mut t = CardTracker::new();
+/// t.enter(&registry::FORM, "form");
+/// t.name("ask", "form.name");
+/// t.enter(&registry::INPUT, "input");
+/// t.leave(); // no `name`: `form.field-name-missing`
+/// t.leave(); // no submit button: `form.no-submit-button`
+/// let found = t.finish();
+/// let rules: Vec<_> = found.iter().map(|(at, v)| (*at, v.rule)).collect();
+/// assert_eq!(
+///     rules,
+///     [("input", "form.field-name-missing"), ("form", "form.no-submit-button")]
+/// );
+/// ```
+#[derive(Debug)]
+pub struct CardTracker<'s, L> {
+    frames: Vec<Frame<L>>,
+    forms_open: usize,
+    depth: usize,
+    elements: usize,
+    tables: usize,
+    seq: usize,
+    element_ids: Vec<Entry<'s, L>>,
+    form_names: Vec<Entry<'s, L>>,
+    field_names: Vec<Entry<'s, L>>,
+    audio_ids: Vec<Entry<'s, L>>,
+    first_audio: Option<L>,
+    forwarding: bool,
+    found: Vec<(L, Violation)>,
+}
+
+#[derive(Debug)]
+struct Frame<L> {
+    component: &'static Component,
+    at: L,
+    named: bool,
+    submits: bool,
+}
+
+#[derive(Debug)]
+struct Entry<'s, L> {
+    value: &'s str,
+    at: L,
+    tag: &'static str,
+    seq: usize,
+}
+
+impl<L: Copy> Default for CardTracker<'_, L> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<'s, L: Copy> CardTracker<'s, L> {
+    /// A tracker for a new card, which forwards by default (`config.enable_forward` is `true`
+    /// unless said otherwise).
+    pub fn new() -> Self {
+        CardTracker {
+            frames: Vec::new(),
+            forms_open: 0,
+            depth: 0,
+            elements: 0,
+            tables: 0,
+            seq: 0,
+            element_ids: Vec::new(),
+            form_names: Vec::new(),
+            field_names: Vec::new(),
+            audio_ids: Vec::new(),
+            first_audio: None,
+            forwarding: true,
+            found: Vec::new(),
+        }
+    }
+
+    fn report(&mut self, at: L, rule: &'static str, message: String) {
+        self.found.push((at, Violation::new(rule, message)));
+    }
+
+    /// Whether the current position is inside a form (any ancestor).
+    pub fn in_form(&self) -> bool {
+        self.forms_open > 0
+    }
+
+    /// A component or tagged sub-element begins at `at`.
+    pub fn enter(&mut self, component: &'static Component, at: L) {
+        self.elements += 1;
+        if self.elements == LIMITS.max_elements + 1 {
+            self.report(
+                at,
+                ELEMENTS,
+                format!(
+                    "the card holds more than {} components and elements (text objects, icons and columns count): split it into several cards or drop elements",
+                    LIMITS.max_elements
+                ),
+            );
+        }
+        if component.nests {
+            self.depth += 1;
+            if self.depth == LIMITS.max_depth + 1 {
+                self.report(
+                    at,
+                    DEPTH,
+                    format!(
+                        "`{}` is nested {} containers deep: containers nest at most {} levels (a `column_set` and its columns count as one)",
+                        component.tag, self.depth, LIMITS.max_depth
+                    ),
+                );
+            }
+        }
+        if component.tag == "table" && component.category != Category::SubElement {
+            self.tables += 1;
+            if self.tables == LIMITS.max_tables + 1 {
+                self.report(
+                    at,
+                    TABLES,
+                    format!(
+                        "this is table number {}: a card holds at most {} `table` components",
+                        self.tables, LIMITS.max_tables
+                    ),
+                );
+            }
+        }
+        if component.tag == "audio"
+            && component.category != Category::SubElement
+            && self.first_audio.is_none()
+        {
+            self.first_audio = Some(at);
+        }
+        if is_form(component) {
+            self.forms_open += 1;
+        }
+        self.frames.push(Frame {
+            component,
+            at,
+            named: false,
+            submits: false,
+        });
+    }
+
+    /// The component entered last is done.
+    pub fn leave(&mut self) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let tag = frame.component.tag;
+        if frame.component.nests {
+            self.depth -= 1;
+        }
+        if is_form(frame.component) {
+            self.forms_open -= 1;
+            if !frame.named {
+                self.report(
+                    frame.at,
+                    FORM_NAME_MISSING,
+                    "`form` needs a non-empty `name`, unique in the card: add `\"name\": \"…\"`"
+                        .to_owned(),
+                );
+            }
+            if !frame.submits {
+                self.report(
+                    frame.at,
+                    NO_SUBMIT_BUTTON,
+                    "`form` has no submit button: add a `button` with `\"form_action_type\": \"submit\"` (and a `name`)".to_owned(),
+                );
+            }
+        } else if frame.component.form.needs_name() && self.in_form() && !frame.named {
+            self.report(
+                frame.at,
+                FIELD_NAME_MISSING,
+                format!(
+                    "`{tag}` inside a `form` needs a non-empty `name`, unique in the card: the form submits each value under its component's name"
+                ),
+            );
+        }
+    }
+
+    /// The current component has this `element_id` (at `at`).
+    pub fn element_id(&mut self, id: &'s str, at: L) {
+        let tag = self.current_tag();
+        if !super::is_element_id(id) {
+            let why = if id.is_empty() {
+                "it is empty".to_owned()
+            } else if id.chars().count() > 20 {
+                format!("it is {} characters long", id.chars().count())
+            } else if !id.as_bytes()[0].is_ascii_alphabetic() {
+                "it does not start with a letter".to_owned()
+            } else {
+                "it holds characters other than letters, digits and `_`".to_owned()
+            };
+            self.report(
+                at,
+                ELEMENT_ID_PATTERN,
+                format!(
+                    "`element_id: {:?}` on `{tag}` is not a valid id ({why}): use a letter followed by at most 19 letters, digits or `_`",
+                    id
+                ),
+            );
+        }
+        self.seq += 1;
+        self.element_ids.push(Entry {
+            value: id,
+            at,
+            tag,
+            seq: self.seq,
+        });
+    }
+
+    /// The current component has this `name` (at `at`). Names of forms, and of components inside
+    /// forms, must be non-empty and unique in the card.
+    pub fn name(&mut self, name: &'s str, at: L) {
+        let in_form = self.forms_open > usize::from(self.current_is_form());
+        let Some(frame) = self.frames.last_mut() else {
+            return;
+        };
+        let tag = frame.component.tag;
+        let form = is_form(frame.component);
+        if name.is_empty() {
+            return;
+        }
+        frame.named = true;
+        self.seq += 1;
+        let entry = Entry {
+            value: name,
+            at,
+            tag,
+            seq: self.seq,
+        };
+        if form {
+            self.form_names.push(entry);
+        } else if in_form && frame.component.form.needs_name() {
+            self.field_names.push(entry);
+        }
+    }
+
+    /// The current component sets `required` to `value` (at `at`).
+    pub fn required(&mut self, value: bool, at: L) {
+        if value && !self.in_form() {
+            let tag = self.current_tag();
+            self.report(
+                at,
+                REQUIRED_OUTSIDE_FORM,
+                format!(
+                    "`required: true` on `{tag}` outside a `form` has no effect (the docs say it may be rejected): put the component in a form, or drop `required`"
+                ),
+            );
+        }
+    }
+
+    /// The current component (a button) has this form action: `form_action_type` (`submit`,
+    /// `reset`), 1.0 `action_type` (`form_submit`, `form_reset`), or a `form_action`
+    /// behaviour's `behavior`. A submit action satisfies the innermost form.
+    pub fn form_action(&mut self, action: &str) {
+        if action == "submit" || action == "form_submit" {
+            if let Some(form) = self.frames.iter_mut().rev().find(|f| is_form(f.component)) {
+                form.submits = true;
+            }
+        }
+    }
+
+    /// The current component (an audio) has this `audio_id` (at `at`).
+    pub fn audio_id(&mut self, id: &'s str, at: L) {
+        let tag = self.current_tag();
+        self.seq += 1;
+        self.audio_ids.push(Entry {
+            value: id,
+            at,
+            tag,
+            seq: self.seq,
+        });
+    }
+
+    /// `config.enable_forward` is `enabled` (`true` when absent).
+    pub fn forwarding(&mut self, enabled: bool) {
+        self.forwarding = enabled;
+    }
+
+    /// A header holds `count` tags in `text_tag_list` (or in one locale of
+    /// `i18n_text_tag_list`), at `at`.
+    pub fn header_tags(&mut self, count: usize, at: L) {
+        if count > LIMITS.max_header_tags {
+            self.report(
+                at,
+                HEADER_TAGS,
+                format!(
+                    "the header has {count} tags but shows only the first {}: drop the others or move them into the body",
+                    LIMITS.max_header_tags
+                ),
+            );
+        }
+    }
+
+    fn current_tag(&self) -> &'static str {
+        self.frames.last().map_or("card", |f| f.component.tag)
+    }
+
+    fn current_is_form(&self) -> bool {
+        self.frames.last().is_some_and(|f| is_form(f.component))
+    }
+
+    /// Every violation found, duplicates last (each at its second and later occurrences).
+    pub fn finish(mut self) -> Vec<(L, Violation)> {
+        // Components left open (a walker that stopped early) are closed, so that their forms
+        // and fields are still judged.
+        while !self.frames.is_empty() {
+            self.leave();
+        }
+        if let (Some(at), true) = (self.first_audio, self.forwarding) {
+            self.report(
+                at,
+                AUDIO_FORWARDABLE,
+                "a card with `audio` cannot be forwarded: set `\"enable_forward\": false` in `config`".to_owned(),
+            );
+        }
+        let mut dups = Vec::new();
+        duplicates(
+            &mut self.element_ids,
+            &mut dups,
+            ELEMENT_ID_DUPLICATE,
+            |v, first, here| {
+                format!(
+                "`element_id: {v:?}` on `{here}` is already used by a `{first}`: element ids are unique in the card"
+            )
+            },
+        );
+        duplicates(
+            &mut self.form_names,
+            &mut dups,
+            FORM_NAME_DUPLICATE,
+            |v, _, _| {
+                format!("a `form` named {v:?} already exists: form names are unique in the card")
+            },
+        );
+        duplicates(
+            &mut self.field_names,
+            &mut dups,
+            FIELD_NAME_DUPLICATE,
+            |v, first, here| {
+                format!(
+                "`name: {v:?}` on `{here}` is already used by a `{first}`: names in forms are unique in the whole card, or their values overwrite each other"
+            )
+            },
+        );
+        duplicates(
+            &mut self.audio_ids,
+            &mut dups,
+            AUDIO_DUPLICATE_ID,
+            |v, _, _| {
+                format!("`audio_id: {v:?}` is already used by another `audio`: audio ids are unique in the card")
+            },
+        );
+        dups.sort_by_key(|(seq, _, _)| *seq);
+        self.found
+            .extend(dups.into_iter().map(|(_, at, violation)| (at, violation)));
+        self.found
+    }
+}
+
+fn is_form(component: &Component) -> bool {
+    component.opens == Some(super::Container::Form)
+}
+
+/// Finds repeated values: sorting keeps this `O(n log n)` on hostile cards with thousands of ids.
+fn duplicates<'s, L: Copy>(
+    entries: &mut [Entry<'s, L>],
+    out: &mut Vec<(usize, L, Violation)>,
+    rule: &'static str,
+    message: impl Fn(&str, &str, &str) -> String,
+) {
+    entries.sort_by(|a, b| a.value.cmp(b.value).then(a.seq.cmp(&b.seq)));
+    for group in entries.chunk_by(|a, b| a.value == b.value) {
+        let first = &group[0];
+        for later in &group[1..] {
+            out.push((
+                later.seq,
+                later.at,
+                Violation::new(rule, message(later.value, first.tag, later.tag)),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry;
+
+    fn rules(found: &[(u32, Violation)]) -> Vec<(u32, &'static str)> {
+        found.iter().map(|(at, v)| (*at, v.rule)).collect()
+    }
+
+    #[test]
+    fn duplicates_point_at_the_second_occurrence() {
+        let mut t = CardTracker::new();
+        for (at, id) in [(1, "a"), (2, "b"), (3, "a"), (4, "a")] {
+            t.enter(&registry::DIV, at);
+            t.element_id(id, at);
+            t.leave();
+        }
+        let found = t.finish();
+        assert_eq!(
+            rules(&found),
+            [(3, ELEMENT_ID_DUPLICATE), (4, ELEMENT_ID_DUPLICATE)]
+        );
+        assert!(found[0].1.message.contains("already used by a `div`"));
+    }
+
+    #[test]
+    fn forms_need_names_and_a_submit_button() {
+        let mut t = CardTracker::new();
+        t.enter(&registry::FORM, 1);
+        t.enter(&registry::COLUMN_SET, 2);
+        t.enter(&registry::COLUMN, 3);
+        t.enter(&registry::BUTTON, 4);
+        t.name("ok", 5);
+        t.form_action("form_submit");
+        t.leave();
+        t.leave();
+        t.leave();
+        t.leave();
+        t.enter(&registry::FORM, 6);
+        t.name("", 7);
+        t.enter(&registry::INPUT, 8);
+        t.name("ok", 9);
+        t.required(true, 10);
+        t.leave();
+        t.leave();
+        let found = t.finish();
+        assert_eq!(
+            rules(&found),
+            [
+                (1, FORM_NAME_MISSING),
+                (6, FORM_NAME_MISSING),
+                (6, NO_SUBMIT_BUTTON),
+                (9, FIELD_NAME_DUPLICATE)
+            ]
+        );
+    }
+
+    #[test]
+    fn required_outside_form_and_counts() {
+        let mut t = CardTracker::new();
+        t.enter(&registry::INPUT, 1);
+        t.required(false, 2);
+        t.required(true, 3);
+        t.leave();
+        for i in 0..6 {
+            t.enter(&registry::TABLE, 10 + i);
+            t.leave();
+        }
+        for i in 0..6 {
+            t.enter(&registry::COLLAPSIBLE_PANEL, 20 + i);
+        }
+        t.header_tags(4, 30);
+        t.enter(&registry::AUDIO, 40);
+        t.audio_id("x", 41);
+        t.leave();
+        t.enter(&registry::AUDIO, 42);
+        t.audio_id("x", 43);
+        t.leave();
+        let found = t.finish();
+        assert_eq!(
+            rules(&found),
+            [
+                (3, REQUIRED_OUTSIDE_FORM),
+                (15, TABLES),
+                (25, DEPTH),
+                (30, HEADER_TAGS),
+                (40, AUDIO_FORWARDABLE),
+                (43, AUDIO_DUPLICATE_ID)
+            ]
+        );
+    }
+
+    #[test]
+    fn element_limit_and_patterns() {
+        let mut t = CardTracker::new();
+        for i in 0..=LIMITS.max_elements as u32 {
+            t.enter(&registry::HR, i);
+            t.leave();
+        }
+        t.enter(&registry::HR, 1000);
+        t.element_id("1abc", 1001);
+        t.element_id("this_id_is_far_too_long", 1002);
+        t.leave();
+        t.forwarding(false);
+        let found = t.finish();
+        assert_eq!(
+            rules(&found),
+            [
+                (LIMITS.max_elements as u32, ELEMENTS),
+                (1001, ELEMENT_ID_PATTERN),
+                (1002, ELEMENT_ID_PATTERN)
+            ]
+        );
+        assert!(found[2].1.message.contains("23 characters long"));
+    }
+}
