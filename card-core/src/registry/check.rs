@@ -237,7 +237,7 @@ impl Problem {
                 let _ = write!(message, "`{value}` {what}");
             }
         }
-        let _ = write!(message, ": allowed {}", describe(kind));
+        let _ = write!(message, ": allowed {}", kind.describe());
         let mut v = Violation::new(self.rule, message);
         if self.lenient {
             v.severity = Severity::Warning;
@@ -389,11 +389,19 @@ fn problem(kind: &Kind, value: Scalar<'_>, styles: &dyn CustomStyles) -> Option<
     }
 }
 
-/// What a kind accepts, for messages: "an integer from 1 to 10", "`left`, `center` or `right`".
-pub(crate) fn describe(kind: &Kind) -> String {
-    let mut out = String::new();
-    describe_into(kind, &mut out);
-    out
+impl Kind {
+    /// What the kind accepts, in the words of messages.
+    ///
+    /// ```
+    /// use card_core::registry::Kind;
+    /// assert_eq!(Kind::Int { min: 1, max: 10 }.describe(), "an integer from 1 to 10");
+    /// assert_eq!(Kind::Enum(&["left", "center", "right"]).describe(), "`left`, `center` or `right`");
+    /// ```
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        describe_into(self, &mut out);
+        out
+    }
 }
 
 fn px_range(min: i64, max: i64, unit: &str) -> String {

@@ -109,7 +109,8 @@ const BEHAVIOR: Kind = Kind::Union {
 const BEHAVIORS: Kind = Kind::List(&BEHAVIOR);
 
 /// §2.9.
-const CONFIRM: Kind = Kind::Object(&[a("title", TEXT).required(), a("text", TEXT).required()]);
+/// `title` and `text` are marked required, but official examples send `"confirm": {}`: optional.
+const CONFIRM: Kind = Kind::Object(&[a("title", TEXT), a("text", TEXT)]);
 
 const BORDER: Kind = Kind::Object(&[
     a("color", Kind::Color),
@@ -1396,6 +1397,10 @@ pub static CARD: &[Attr] = &[
     a("card_link", Kind::Object(CARD_LINK)),
     a("header", Kind::Object(HEADER)),
     a("body", Kind::Object(BODY)),
+    a("fallback", Kind::Json).legacy(
+        LEGACY_PROPERTY,
+        "2.0 has no card-wide fallback rule (the release notes say it is not supported yet, an official 2.0 example still sends `{}`): drop it",
+    ),
 ];
 
 const PER_PLATFORM: Kind = Kind::Object(&[
@@ -1581,6 +1586,45 @@ pub static REMOVED_COMPONENTS: &[(&str, &str)] = &[
     (
         "action",
         "put the buttons or `overflow` directly in `elements`, side by side in a `column_set`",
+    ),
+];
+
+/// Top-level keys of JSON 1.0 that a 2.0 card must not carry (2.0 rejects them as unknown
+/// properties), with what to do instead.
+pub static REMOVED_CARD_KEYS: &[(&str, &str)] = &[
+    ("elements", "move the components into `body.elements`"),
+    (
+        "i18n_elements",
+        "2.0 has no card-wide translations: give each text an `i18n_content`",
+    ),
+    (
+        "i18n_header",
+        "give the header's `title` and `subtitle` an `i18n_content`",
+    ),
+];
+
+/// Where each sub-element belongs, for messages about one found standing in `elements`.
+pub static SUB_ELEMENT_HOMES: &[(&str, &str)] = &[
+    ("column", "put it in the `columns` of a `column_set`"),
+    (
+        "plain_text",
+        "use a `div` whose `text` is the plain_text, or a `markdown`",
+    ),
+    (
+        "lark_md",
+        "use a `div` whose `text` is the lark_md, or a `markdown`",
+    ),
+    (
+        "standard_icon",
+        "use it as the `icon` of a `div`, `markdown` or `button`",
+    ),
+    (
+        "custom_icon",
+        "use it as the `icon` of a `div`, `markdown` or `button`",
+    ),
+    (
+        "text_tag",
+        "put it in `header.text_tag_list`, or write `<text_tag>` in a `markdown`",
     ),
 ];
 

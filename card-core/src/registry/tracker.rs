@@ -219,13 +219,18 @@ impl<'s, L: Copy> CardTracker<'s, L> {
                 ),
             );
         }
-        self.seq += 1;
-        self.element_ids.push(Entry {
-            value: id,
-            at,
-            tag,
-            seq: self.seq,
-        });
+        // Official examples give a `div` and its own text, or a component and a header tag,
+        // the same id and are accepted: ids are unique among what the element APIs address,
+        // the components and columns, not across text objects, icons and tags.
+        if self.frames.last().is_some_and(|f| addressable(f.component)) {
+            self.seq += 1;
+            self.element_ids.push(Entry {
+                value: id,
+                at,
+                tag,
+                seq: self.seq,
+            });
+        }
     }
 
     /// The current component has this `name` (at `at`). Names of forms, and of components inside
@@ -376,6 +381,11 @@ impl<'s, L: Copy> CardTracker<'s, L> {
             .extend(dups.into_iter().map(|(_, at, violation)| (at, violation)));
         self.found
     }
+}
+
+/// Whether the component's `element_id` shares the card-wide namespace.
+fn addressable(component: &Component) -> bool {
+    component.category != Category::SubElement || component.opens.is_some()
 }
 
 fn is_form(component: &Component) -> bool {

@@ -1,0 +1,767 @@
+//! One walk over a card, driven by the registry.
+
+use serde_json::{Map, Value};
+
+use super::locate::{locate_all, tag_of};
+use crate::diagnostic::{Location, Segment};
+use crate::registry::{
+    self, did_you_mean, find_attr, placement_violation, rule, Attr, CardTracker, Category,
+    Component, Container, CustomStyles, Kind, Required, Scalar, Status, Violation, CARD,
+    COMPONENTS, REMOVED_CARD_KEYS, REMOVED_COMPONENTS, SUB_ELEMENT_HOMES,
+};
+use crate::{Diagnostics, Severity};
+
+/// Walks `card` and returns every problem but the size limit.
+pub fn walk(card: &Value) -> Diagnostics {
+    let mut walker = Walker {
+        loc: Location::root(),
+        containers: Vec::new(),
+        tracker: CardTracker::new(),
+        styles: Styles::default(),
+        out: Diagnostics::new(),
+    };
+    walker.card(card);
+    let Walker {
+        tracker, mut out, ..
+    } = walker;
+    let found = tracker.finish();
+    if !found.is_empty() {
+        let targets: Vec<*const Value> = found.iter().map(|(at, _)| *at as *const Value).collect();
+        let locations = locate_all(card, &targets);
+        for ((_, violation), loc) in found.into_iter().zip(locations) {
+            let loc = loc.unwrap_or_default();
+            out.push(loc.diagnostic(violation.rule, violation.severity, violation.message));
+        }
+    }
+    out
+}
+
+/// The custom names of `config.style`.
+#[derive(Default)]
+struct Styles<'a> {
+    colors: Option<&'a Map<String, Value>>,
+    text_sizes: Option<&'a Map<String, Value>>,
+}
+
+impl CustomStyles for Styles<'_> {
+    fn has_color(&self, name: &str) -> bool {
+        self.colors.is_some_and(|m| m.contains_key(name))
+    }
+    fn has_text_size(&self, name: &str) -> bool {
+        self.text_sizes.is_some_and(|m| m.contains_key(name))
+    }
+}
+
+struct Walker<'a> {
+    loc: Location<'a>,
+    containers: Vec<Container>,
+    tracker: CardTracker<'a, &'a Value>,
+    styles: Styles<'a>,
+    out: Diagnostics,
+}
+
+/// What a JSON value is, for messages.
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn scalar(v: &Value) -> Option<Scalar<'_>> {
+    match v {
+        Value::String(s) => Some(Scalar::Str(s)),
+        Value::Bool(b) => Some(Scalar::Bool(*b)),
+        Value::Number(n) => Some(match n.as_i64() {
+            Some(i) => Scalar::Int(i),
+            None => Scalar::Float(n.as_f64().unwrap_or(f64::NAN)),
+        }),
+        Value::Null | Value::Array(_) | Value::Object(_) => None,
+    }
+}
+
+/// Backticked names, for "allowed: …" lists.
+fn list(names: impl Iterator<Item = &'static str>) -> String {
+    let mut out = String::new();
+    for (i, n) in names.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(n);
+        out.push('`');
+    }
+    out
+}
+
+impl<'a> Walker<'a> {
+    fn report(&mut self, rule: &'static str, message: String) {
+        let severity = registry::severity_of(rule);
+        self.out.push(self.loc.diagnostic(rule, severity, message));
+    }
+
+    fn report_violation(&mut self, v: Violation) {
+        self.out
+            .push(self.loc.diagnostic(v.rule, v.severity, v.message));
+    }
+
+    /// Reports at `loc` + `key`.
+    fn report_at_key(&mut self, key: &'a str, rule: &'static str, message: String) {
+        self.loc.push(Segment::Key(key));
+        self.report(rule, message);
+        self.loc.pop();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The card
+
+    fn card(&mut self, card: &'a Value) {
+        let Value::Object(obj) = card else {
+            self.report(
+                rule::WRONG_TYPE,
+                format!(
+                    "a card is a JSON object such as `{{\"schema\": \"2.0\", \"body\": {{\"elements\": []}}}}`, not {}",
+                    type_name(card)
+                ),
+            );
+            return;
+        };
+        if !self.schema(obj) {
+            return;
+        }
+        if let Some(Value::Object(config)) = obj.get("config") {
+            if let Some(Value::Object(style)) = config.get("style") {
+                self.styles.colors = style.get("color").and_then(Value::as_object);
+                self.styles.text_sizes = style.get("text_size").and_then(Value::as_object);
+            }
+            if let Some(Value::Bool(forward)) = config.get("enable_forward") {
+                self.tracker.forwarding(*forward);
+            }
+        }
+        for (key, value) in obj {
+            if key == "schema" {
+                continue;
+            }
+            let Some(attr) = find_attr(CARD, key) else {
+                self.unknown_card_key(key);
+                continue;
+            };
+            self.loc.push(Segment::Key(key));
+            self.value(attr, &attr.kind, value, "card", None);
+            match (key.as_str(), value) {
+                ("config", Value::Object(config)) => self.config_rules(config),
+                ("card_link", Value::Object(link)) => self.card_link_rules(link),
+                ("header", Value::Object(header)) => self.header_rules(header),
+                _ => {}
+            }
+            self.loc.pop();
+        }
+    }
+
+    /// Checks `schema`; `false` when the card is a 1.0 card and the walk should stop.
+    fn schema(&mut self, obj: &'a Map<String, Value>) -> bool {
+        let v1_layout = ["elements", "i18n_elements", "i18n_header"]
+            .iter()
+            .any(|k| obj.contains_key(*k));
+        match obj.get("schema") {
+            Some(Value::String(s)) if s == "2.0" => true,
+            _ if v1_layout => {
+                self.report(
+                    rule::SCHEMA_VERSION_1,
+                    "this is a JSON 1.0 card (top-level `elements`, no `\"schema\": \"2.0\"`): this validator checks 2.0 cards; migrate it with `feishu-card migrate`, or move the components into `body.elements` and add `\"schema\": \"2.0\"`".to_owned(),
+                );
+                false
+            }
+            None => {
+                self.report(
+                    rule::SCHEMA_VERSION,
+                    "`schema` is missing: without `\"schema\": \"2.0\"` Feishu reads the card as JSON 1.0; add it".to_owned(),
+                );
+                true
+            }
+            Some(other) => {
+                let shown =
+                    scalar(other).map_or_else(|| type_name(other).to_owned(), |s| s.to_string());
+                self.report_at_key(
+                    "schema",
+                    rule::SCHEMA_VERSION,
+                    format!("`schema: {shown}` is not supported: write `\"schema\": \"2.0\"`"),
+                );
+                true
+            }
+        }
+    }
+
+    fn unknown_card_key(&mut self, key: &'a str) {
+        let message = match REMOVED_CARD_KEYS.iter().find(|(k, _)| *k == key) {
+            Some((_, instead)) => {
+                format!("`{key}` is a JSON 1.0 property that 2.0 cards reject: {instead}")
+            }
+            None => unknown_property_message(key, "the card", CARD),
+        };
+        self.report_at_key(key, rule::UNKNOWN_PROPERTY, message);
+    }
+
+    fn config_rules(&mut self, config: &'a Map<String, Value>) {
+        if let Some((key, Value::Bool(false))) = config.get_key_value("update_multi") {
+            self.report_at_key(
+                key,
+                rule::UPDATE_MULTI,
+                "`update_multi: false` is not supported by 2.0 cards, which are always shared: drop it or set it to `true`".to_owned(),
+            );
+        }
+    }
+
+    fn card_link_rules(&mut self, link: &'a Map<String, Value>) {
+        let set = |k: &str| {
+            link.get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        };
+        if !set("url") && !(set("pc_url") && set("ios_url") && set("android_url")) {
+            self.report(
+                rule::CARD_LINK_INCOMPLETE,
+                "`card_link` has no `url`: give a `url`, or all of `pc_url`, `ios_url` and `android_url`, or clicks on some platforms go nowhere".to_owned(),
+            );
+        }
+    }
+
+    fn header_rules(&mut self, header: &'a Map<String, Value>) {
+        if let Some(tags @ Value::Array(list)) = header.get("text_tag_list") {
+            self.tracker.header_tags(list.len(), tags);
+        }
+        if let Some(Value::Object(locales)) = header.get("i18n_text_tag_list") {
+            for tags in locales.values() {
+                if let Value::Array(list) = tags {
+                    self.tracker.header_tags(list.len(), tags);
+                }
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Components
+
+    fn elements(&mut self, items: &'a [Value], container: Container) {
+        self.containers.push(container);
+        for (i, item) in items.iter().enumerate() {
+            self.loc.push(Segment::Index(i, tag_of(item)));
+            self.component_in_list(item);
+            self.loc.pop();
+        }
+        self.containers.pop();
+    }
+
+    /// A value standing in an `elements` list.
+    fn component_in_list(&mut self, item: &'a Value) {
+        let Value::Object(obj) = item else {
+            self.report(
+                rule::WRONG_TYPE,
+                format!(
+                    "an entry of `elements` is a component object such as `{{\"tag\": \"markdown\", \"content\": \"…\"}}`, not {}",
+                    type_name(item)
+                ),
+            );
+            return;
+        };
+        let Some(tag) = self.tag(obj) else { return };
+        if let Some(component) = registry::component(tag) {
+            self.component(component, item, obj);
+        } else if let Some(sub) = registry::sub_element(tag) {
+            let home = SUB_ELEMENT_HOMES
+                .iter()
+                .find(|(t, _)| *t == tag)
+                .map_or("it only lives inside another component", |(_, h)| h);
+            self.report(
+                rule::SUB_ELEMENT_AS_COMPONENT,
+                format!(
+                    "`{tag}` ({}) cannot stand on its own in `elements`: {home}",
+                    sub.summary
+                ),
+            );
+        } else if let Some((_, instead)) = REMOVED_COMPONENTS.iter().find(|(t, _)| *t == tag) {
+            self.report(
+                rule::REMOVED_COMPONENT,
+                format!("`{tag}` was removed in Card JSON 2.0 (ErrCode 200861): {instead}"),
+            );
+        } else {
+            let message = match did_you_mean(tag, COMPONENTS.iter().map(|c| c.tag)) {
+                Some(suggestion) => format!(
+                    "`{tag}` is not a Card JSON 2.0 component: did you mean `{suggestion}`?"
+                ),
+                None => format!(
+                    "`{tag}` is not a Card JSON 2.0 component: use one of {}",
+                    list(COMPONENTS.iter().map(|c| c.tag))
+                ),
+            };
+            self.report(rule::UNKNOWN_TAG, message);
+        }
+    }
+
+    /// The `tag` of a component object, reporting a missing or non-string tag.
+    fn tag(&mut self, obj: &'a Map<String, Value>) -> Option<&'a str> {
+        match obj.get("tag") {
+            Some(Value::String(tag)) => Some(tag),
+            None => {
+                self.report(
+                    rule::MISSING_PROPERTY,
+                    "this object has no `tag`: every component names its kind, such as `\"tag\": \"markdown\"`".to_owned(),
+                );
+                None
+            }
+            Some(other) => {
+                self.report_at_key(
+                    "tag",
+                    rule::WRONG_TYPE,
+                    format!(
+                        "`tag` is a string such as `\"markdown\"`, not {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn component(
+        &mut self,
+        component: &'static Component,
+        node: &'a Value,
+        obj: &'a Map<String, Value>,
+    ) {
+        let multi_select = matches!(obj.get("multi_select"), Some(Value::Bool(true)));
+        if let Some(v) = placement_violation(component, &self.containers, multi_select) {
+            self.report_violation(v);
+        }
+        self.tracker.enter(component, node);
+        self.attrs(obj, component.attrs, component.tag, Some(component));
+        if component.tag == "table" {
+            self.table_rows(obj);
+        }
+        self.tracker.leave();
+    }
+
+    /// Every row key of a table must be the `name` of one of its columns (ErrCode 200915).
+    fn table_rows(&mut self, obj: &'a Map<String, Value>) {
+        let (Some(Value::Array(columns)), Some(Value::Array(rows))) =
+            (obj.get("columns"), obj.get("rows"))
+        else {
+            return;
+        };
+        let names: Vec<&str> = columns
+            .iter()
+            .filter_map(|c| c.get("name").and_then(Value::as_str))
+            .collect();
+        self.loc.push(Segment::Key("rows"));
+        for (i, row) in rows.iter().enumerate() {
+            let Value::Object(row) = row else { continue };
+            self.loc.push(Segment::Index(i, None));
+            for key in row.keys() {
+                if !names.contains(&key.as_str()) {
+                    let message = match did_you_mean(key, names.iter().copied()) {
+                        Some(s) => format!(
+                            "row key `{key}` is not the `name` of a column of this table: did you mean `{s}`?"
+                        ),
+                        None => format!(
+                            "row key `{key}` is not the `name` of a column of this table: use one of {}",
+                            list_borrowed(&names)
+                        ),
+                    };
+                    self.report_at_key(key, rule::TABLE_ROW_KEY, message);
+                }
+            }
+            self.loc.pop();
+        }
+        self.loc.pop();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Attributes and values
+
+    /// Checks the keys of `obj` against `attrs`. `component` is the component or sub-element
+    /// whose own attributes these are (the tracker hears about ids and names only from them).
+    fn attrs(
+        &mut self,
+        obj: &'a Map<String, Value>,
+        attrs: &'static [Attr],
+        owner: &'static str,
+        component: Option<&'static Component>,
+    ) {
+        for (key, value) in obj {
+            if component.is_some() && key == "tag" {
+                continue;
+            }
+            self.loc.push(Segment::Key(key));
+            match find_attr(attrs, key) {
+                None => {
+                    let message = unknown_property_message(key, owner, attrs);
+                    self.report(rule::UNKNOWN_PROPERTY, message);
+                }
+                Some(attr) => {
+                    if let Status::Legacy(_) = attr.status {
+                        if let Some(v) = attr.legacy_violation(owner) {
+                            self.report_violation(v);
+                        }
+                    }
+                    if let Some(component) = component {
+                        self.track(component, attr, value);
+                    }
+                    self.value(attr, &attr.kind, value, owner, component);
+                }
+            }
+            self.loc.pop();
+        }
+        for attr in attrs {
+            if attr.required == Required::Yes && !obj.contains_key(attr.name) {
+                self.report(
+                    rule::MISSING_PROPERTY,
+                    format!(
+                        "`{owner}` is missing `{}`: add it ({})",
+                        attr.name,
+                        attr.kind.describe()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Tells the tracker about ids, names and the other card-wide facts of a component.
+    fn track(&mut self, component: &'static Component, attr: &'static Attr, value: &'a Value) {
+        match (attr.name, value) {
+            ("element_id", Value::String(id)) => self.tracker.element_id(id, value),
+            ("name", Value::String(name)) => self.tracker.name(name, value),
+            ("required", Value::Bool(b)) => self.tracker.required(*b, value),
+            ("form_action_type" | "action_type", Value::String(action)) => {
+                self.tracker.form_action(action)
+            }
+            ("audio_id", Value::String(id)) if component.tag == "audio" => {
+                self.tracker.audio_id(id, value)
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks `value` against `kind` (the kind of `attr`, or of one of its parts).
+    fn value(
+        &mut self,
+        attr: &'static Attr,
+        kind: &'static Kind,
+        value: &'a Value,
+        owner: &'static str,
+        component: Option<&'static Component>,
+    ) {
+        if let Some(s) = scalar(value) {
+            match kind {
+                // The tracker judges ids (pattern and uniqueness) in one place.
+                Kind::ElementId if component.is_some() => {}
+                _ => self.scalar(attr, kind, s, owner),
+            }
+            return;
+        }
+        match (kind, value) {
+            (Kind::Json, _) => {}
+            (Kind::Text { forms, max_chars }, Value::Object(obj)) => {
+                self.text(attr, forms, *max_chars, value, obj, owner)
+            }
+            (Kind::Tagged(forms), Value::Object(obj)) => {
+                self.tagged(attr, forms, value, obj, owner)
+            }
+            (Kind::Object(attrs), Value::Object(obj)) => self.attrs(obj, attrs, attr.name, None),
+            (Kind::Union { key, shapes }, Value::Object(obj)) => self.union(attr, key, shapes, obj),
+            (Kind::List(item), Value::Array(items)) => {
+                for (i, v) in items.iter().enumerate() {
+                    self.loc.push(Segment::Index(i, tag_of(v)));
+                    self.value(attr, item, v, owner, None);
+                    self.loc.pop();
+                }
+            }
+            (Kind::Elements, Value::Array(items)) => {
+                let container = component.and_then(|c| c.opens).unwrap_or(Container::Body);
+                self.elements(items, container);
+            }
+            (Kind::Locales(item), Value::Object(obj)) => {
+                for (locale, v) in obj {
+                    self.loc.push(Segment::Key(locale));
+                    if !registry::LOCALES.contains(&locale.as_str()) {
+                        let message = format!(
+                            "`{locale}` is not a documented locale code: use one of {}",
+                            list(registry::LOCALES.iter().copied())
+                        );
+                        let severity = Severity::Warning;
+                        self.out
+                            .push(self.loc.diagnostic(rule::VALUE_ENUM, severity, message));
+                    }
+                    self.value(attr, item, v, owner, None);
+                    self.loc.pop();
+                }
+            }
+            (Kind::Map(item), Value::Object(obj)) => {
+                for (name, v) in obj {
+                    self.loc.push(Segment::Key(name));
+                    self.value(attr, item, v, owner, None);
+                    self.loc.pop();
+                }
+            }
+            (Kind::AnyOf(kinds), _) => match kinds.iter().find(|k| accepts_shape(k, value)) {
+                Some(k) => self.value(attr, k, value, owner, component),
+                None => self.wrong_type(attr, kind, value, owner),
+            },
+            _ => self.wrong_type(attr, kind, value, owner),
+        }
+    }
+
+    fn scalar(&mut self, attr: &'static Attr, kind: &'static Kind, value: Scalar<'_>, owner: &str) {
+        let result = if std::ptr::eq(kind, &attr.kind) {
+            attr.check_with(owner, value, &self.styles)
+        } else {
+            // A part of the attribute (a list item, a map value): same name, narrower kind.
+            Attr {
+                kind: *kind,
+                ..*attr
+            }
+            .check_with(owner, value, &self.styles)
+        };
+        if let Err(v) = result {
+            self.report_violation(v);
+        }
+    }
+
+    fn wrong_type(&mut self, attr: &Attr, kind: &Kind, value: &Value, owner: &str) {
+        self.report(
+            rule::WRONG_TYPE,
+            format!(
+                "`{}` on `{owner}` is {}: allowed {}",
+                attr.name,
+                type_name(value),
+                kind.describe()
+            ),
+        );
+    }
+
+    fn text(
+        &mut self,
+        attr: &'static Attr,
+        forms: &'static [&'static Component],
+        max_chars: Option<usize>,
+        node: &'a Value,
+        obj: &'a Map<String, Value>,
+        owner: &'static str,
+    ) {
+        // §2.4: a text object's `tag` defaults to `plain_text`.
+        let form = match obj.get("tag") {
+            None => forms.first().copied(),
+            Some(_) => self.pick_form(attr, forms, obj, owner),
+        };
+        let Some(form) = form else { return };
+        self.tracker.enter(form, node);
+        self.attrs(obj, form.attrs, form.tag, Some(form));
+        if let Some(max) = max_chars {
+            self.text_length(obj, max, attr.name, owner);
+        }
+        self.tracker.leave();
+    }
+
+    fn text_length(&mut self, obj: &'a Map<String, Value>, max: usize, attr: &str, owner: &str) {
+        let too_long = |s: &str| s.len() > max && s.chars().count() > max;
+        if let Some((key, Value::String(s))) = obj.get_key_value("content") {
+            if too_long(s) {
+                let n = s.chars().count();
+                self.report_at_key(
+                    key,
+                    rule::VALUE_TEXT_LENGTH,
+                    format!("the `{attr}` of `{owner}` is {n} characters long: at most {max} are shown; shorten it"),
+                );
+            }
+        }
+        if let Some((key, Value::Object(locales))) = obj.get_key_value("i18n_content") {
+            self.loc.push(Segment::Key(key));
+            for (locale, v) in locales {
+                if let Value::String(s) = v {
+                    if too_long(s) {
+                        let n = s.chars().count();
+                        self.report_at_key(
+                            locale,
+                            rule::VALUE_TEXT_LENGTH,
+                            format!("the `{attr}` of `{owner}` in `{locale}` is {n} characters long: at most {max} are shown; shorten it"),
+                        );
+                    }
+                }
+            }
+            self.loc.pop();
+        }
+    }
+
+    /// The form among `forms` named by `obj`'s `tag`, reporting a missing or foreign tag.
+    fn pick_form(
+        &mut self,
+        attr: &Attr,
+        forms: &'static [&'static Component],
+        obj: &'a Map<String, Value>,
+        owner: &str,
+    ) -> Option<&'static Component> {
+        let tag = self.tag(obj)?;
+        if let Some(form) = forms.iter().find(|f| f.tag == tag) {
+            return Some(form);
+        }
+        let message = format!(
+            "`tag: {tag:?}` is not allowed in `{}` on `{owner}`: use {}",
+            attr.name,
+            list(forms.iter().map(|f| f.tag))
+        );
+        // Another kind of text object where one is expected (`lark_md` in a button's text) is
+        // undocumented, not known to be rejected: warn, and check it as the text it is.
+        let other_text = forms
+            .iter()
+            .any(|f| TEXT_FORMS.contains(&f.tag))
+            .then(|| registry::sub_element(tag))
+            .flatten()
+            .filter(|t| TEXT_FORMS.contains(&t.tag));
+        self.loc.push(Segment::Key("tag"));
+        let mut v = Violation::new(rule::VALUE_ENUM, message);
+        if other_text.is_some() {
+            v = v.warning();
+        }
+        self.report_violation(v);
+        self.loc.pop();
+        other_text
+    }
+
+    fn tagged(
+        &mut self,
+        attr: &'static Attr,
+        forms: &'static [&'static Component],
+        node: &'a Value,
+        obj: &'a Map<String, Value>,
+        owner: &'static str,
+    ) {
+        let Some(form) = self.pick_form(attr, forms, obj, owner) else {
+            return;
+        };
+        if form.category == Category::SubElement {
+            self.tracker.enter(form, node);
+            self.attrs(obj, form.attrs, form.tag, Some(form));
+            self.tracker.leave();
+        } else {
+            self.component(form, node, obj);
+        }
+    }
+
+    fn union(
+        &mut self,
+        attr: &'static Attr,
+        key: &'static str,
+        shapes: &'static [registry::Shape],
+        obj: &'a Map<String, Value>,
+    ) {
+        let shape = match obj.get(key) {
+            Some(Value::String(k)) => match shapes.iter().find(|s| s.value == k) {
+                Some(shape) => shape,
+                None => {
+                    let message = format!(
+                        "`{key}: {k:?}` is not a kind of `{}`: use {}",
+                        attr.name,
+                        list(shapes.iter().map(|s| s.value))
+                    );
+                    self.report_at_key(key, rule::VALUE_ENUM, message);
+                    return;
+                }
+            },
+            Some(other) => {
+                let message = format!("`{key}` is a string, not {}", type_name(other));
+                self.report_at_key(key, rule::WRONG_TYPE, message);
+                return;
+            }
+            None => {
+                self.report(
+                    rule::MISSING_PROPERTY,
+                    format!(
+                        "each entry of `{}` needs a `{key}`: {}",
+                        attr.name,
+                        list(shapes.iter().map(|s| s.value))
+                    ),
+                );
+                return;
+            }
+        };
+        if shape.value == "form_action" {
+            if let Some(Value::String(action)) = obj.get("behavior") {
+                self.tracker.form_action(action);
+            }
+        }
+        for (k, v) in obj {
+            if k == key {
+                continue;
+            }
+            self.loc.push(Segment::Key(k));
+            match find_attr(shape.attrs, k) {
+                Some(a) => self.value(a, &a.kind, v, shape.value, None),
+                None => {
+                    let message = unknown_property_message(k, shape.value, shape.attrs);
+                    self.report(rule::UNKNOWN_PROPERTY, message);
+                }
+            }
+            self.loc.pop();
+        }
+        for a in shape.attrs {
+            if a.required == Required::Yes && !obj.contains_key(a.name) {
+                self.report(
+                    rule::MISSING_PROPERTY,
+                    format!(
+                        "a `{}` behaviour is missing `{}`: add it ({})",
+                        shape.value,
+                        a.name,
+                        a.kind.describe()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The text sub-elements.
+const TEXT_FORMS: &[&str] = &["plain_text", "lark_md"];
+
+fn list_borrowed(names: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, n) in names.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(n);
+        out.push('`');
+    }
+    out
+}
+
+fn unknown_property_message(key: &str, owner: &str, attrs: &'static [Attr]) -> String {
+    match did_you_mean(key, attrs.iter().map(|a| a.name)) {
+        Some(s) => format!("`{key}` is not a property of `{owner}`: did you mean `{s}`?"),
+        None => format!(
+            "`{key}` is not a property of `{owner}` (2.0 rejects unknown properties): allowed {}",
+            list(attrs.iter().map(|a| a.name))
+        ),
+    }
+}
+
+/// Whether a non-scalar `value` has the JSON shape `kind` takes.
+fn accepts_shape(kind: &Kind, value: &Value) -> bool {
+    match value {
+        Value::Object(_) => matches!(
+            kind,
+            Kind::Text { .. }
+                | Kind::Tagged(_)
+                | Kind::Object(_)
+                | Kind::Union { .. }
+                | Kind::Locales(_)
+                | Kind::Map(_)
+                | Kind::Json
+        ),
+        Value::Array(_) => matches!(kind, Kind::List(_) | Kind::Elements | Kind::Json),
+        _ => matches!(kind, Kind::Json),
+    }
+}
