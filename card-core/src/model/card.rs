@@ -1,0 +1,355 @@
+//! The top level of a card: `schema`, `config`, `card_link`, `header`, `body`.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::common::*;
+use super::values::*;
+use super::BodyElement;
+
+model_struct! {
+    /// A Card JSON 2.0 card.
+    ///
+    /// Build one in Rust with the chained setters, or read one with [`Card::from_json`],
+    /// [`Card::from_slice`] or [`Card::from_value`], which recognise 1.0 cards and report every
+    /// problem with its place.
+    ///
+    /// ```
+    /// use card_core::model::{Button, ButtonType, Card, Header, HeaderTemplate, Markdown};
+    /// use serde_json::json;
+    ///
+    /// let card = Card::new()
+    ///     .header(Header::new("Deploy finished").template(HeaderTemplate::Green))
+    ///     .element(Markdown::new("**api** is live on prod."))
+    ///     .element(Button::new("Open").r#type(ButtonType::Primary).open_url("https://example.com"));
+    ///
+    /// assert_eq!(card.to_value(), json!({
+    ///     "schema": "2.0",
+    ///     "header": {
+    ///         "title": {"tag": "plain_text", "content": "Deploy finished"},
+    ///         "template": "green"
+    ///     },
+    ///     "body": {"elements": [
+    ///         {"tag": "markdown", "content": "**api** is live on prod."},
+    ///         {"tag": "button", "type": "primary",
+    ///          "text": {"tag": "plain_text", "content": "Open"},
+    ///          "behaviors": [{"type": "open_url", "default_url": "https://example.com"}]}
+    ///     ]}
+    /// }));
+    /// ```
+    pub struct Card {
+        /// The format version; always `"2.0"`.
+        schema: Schema,
+        /// Card-wide behaviour.
+        config: Option<Config>,
+        /// Link opened by a click anywhere on the card.
+        card_link: Option<CardLink>,
+        /// The title bar.
+        header: Option<Header>,
+        /// The content.
+        body: Option<Body>,
+    }
+}
+
+impl Card {
+    /// An empty card: `{"schema": "2.0"}`.
+    pub fn new() -> Self {
+        Card::default()
+    }
+
+    /// Adds a component at the end of the body.
+    #[must_use]
+    pub fn element(mut self, element: impl Into<BodyElement>) -> Self {
+        self.body
+            .get_or_insert_with(Body::default)
+            .elements
+            .get_or_insert_with(Vec::new)
+            .push(element.into());
+        self
+    }
+}
+
+model_struct! {
+    /// Card-wide behaviour (`config`).
+    pub struct Config {
+        /// Whether the card is being streamed (CardKit).
+        streaming_mode: Option<bool>,
+        /// Typewriter settings of streaming.
+        streaming_config: Option<StreamingConfig>,
+        /// Preview text in the chat list.
+        summary: Option<Summary>,
+        /// The only languages that take effect.
+        locales: Option<Vec<Locale>>,
+        /// Whether the card may be forwarded (must be `false` with `audio`).
+        enable_forward: Option<bool>,
+        /// Whether the card is shared by everyone who sees it (2.0 accepts only `true`).
+        update_multi: Option<bool>,
+        /// Card width.
+        width_mode: Option<WidthMode>,
+        /// Whether the card's own translations are used.
+        use_custom_translation: Option<bool>,
+        /// Whether forwarded copies keep their callbacks.
+        enable_forward_interaction: Option<bool>,
+        /// Custom text sizes and colours.
+        style: Option<Style>,
+        /// The 1.0 wide-screen switch: not part of 2.0, still sent by live bots, kept so that
+        /// nothing written is lost (the validator warns about it).
+        wide_screen_mode: Option<bool>,
+    }
+}
+
+impl Config {
+    /// An empty configuration.
+    pub fn new() -> Self {
+        Config::default()
+    }
+}
+
+model_struct! {
+    /// Typewriter settings of a streamed card (`config.streaming_config`).
+    pub struct StreamingConfig {
+        /// Milliseconds between steps.
+        print_frequency_ms: Option<PerPlatform>,
+        /// Characters per step.
+        print_step: Option<PerPlatform>,
+        /// How new content is caught up with.
+        print_strategy: Option<PrintStrategy>,
+    }
+}
+
+model_struct! {
+    /// A number per platform, with a default.
+    pub struct PerPlatform {
+        /// For platforms not listed.
+        default: u32,
+        /// On Android.
+        android: Option<u32>,
+        /// On iOS.
+        ios: Option<u32>,
+        /// On PC.
+        pc: Option<u32>,
+    }
+}
+
+impl PerPlatform {
+    /// The same number everywhere.
+    pub fn new(default: u32) -> Self {
+        PerPlatform {
+            default,
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// Preview text in the chat list (`config.summary`).
+    pub struct Summary {
+        /// The text.
+        content: Option<Cow<'static, str>>,
+        /// The text per language.
+        i18n_content: Option<I18n<Cow<'static, str>>>,
+    }
+}
+
+impl Summary {
+    /// A summary with this text.
+    pub fn new(content: impl Into<Cow<'static, str>>) -> Self {
+        Summary {
+            content: Some(content.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// Custom text sizes and colours, usable by name in the card (`config.style`).
+    ///
+    /// ```
+    /// use card_core::model::{Color, Style, TextSize, TextSizeStyle};
+    ///
+    /// let style = Style::default()
+    ///     .define_color("brand", "rgba(5,157,178,0.52)", "rgba(78,23,108,0.49)")
+    ///     .define_text_size("body", TextSizeStyle::new(TextSize::Normal, TextSize::Heading));
+    /// assert!(style.color.unwrap().contains_key("brand"));
+    /// ```
+    pub struct Style {
+        /// Custom text sizes by name.
+        text_size: Option<BTreeMap<Cow<'static, str>, TextSizeStyle>>,
+        /// Custom colours by name.
+        color: Option<BTreeMap<Cow<'static, str>, ColorStyle>>,
+    }
+}
+
+impl Style {
+    /// Defines a colour usable as `Color::Custom(name)`.
+    #[must_use]
+    pub fn define_color(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        light_mode: impl Into<Cow<'static, str>>,
+        dark_mode: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        self.color.get_or_insert_with(BTreeMap::new).insert(
+            name.into(),
+            ColorStyle {
+                light_mode: light_mode.into(),
+                dark_mode: dark_mode.into(),
+            },
+        );
+        self
+    }
+
+    /// Defines a text size usable as `TextSize::Custom(name)`.
+    #[must_use]
+    pub fn define_text_size(
+        mut self,
+        name: impl Into<Cow<'static, str>>,
+        size: TextSizeStyle,
+    ) -> Self {
+        self.text_size
+            .get_or_insert_with(BTreeMap::new)
+            .insert(name.into(), size);
+        self
+    }
+}
+
+model_struct! {
+    /// A custom text size: a size per platform.
+    pub struct TextSizeStyle {
+        /// For clients that cannot tell platforms apart.
+        default: Option<TextSize>,
+        /// On PC.
+        pc: Option<TextSize>,
+        /// On mobile.
+        mobile: Option<TextSize>,
+    }
+}
+
+impl TextSizeStyle {
+    /// `pc` on PC and `mobile` on mobile (and `pc` on old clients).
+    pub fn new(pc: TextSize, mobile: TextSize) -> Self {
+        TextSizeStyle {
+            default: Some(pc.clone()),
+            pc: Some(pc),
+            mobile: Some(mobile),
+        }
+    }
+}
+
+model_struct! {
+    /// A custom colour: an `rgba(r,g,b,a)` per theme.
+    pub struct ColorStyle {
+        /// In light mode.
+        light_mode: Cow<'static, str>,
+        /// In dark mode.
+        dark_mode: Cow<'static, str>,
+    }
+}
+
+model_struct! {
+    /// The link a click anywhere on the card opens (`card_link`): `url`, or all three platform
+    /// links.
+    pub struct CardLink {
+        /// The default link.
+        url: Option<Cow<'static, str>>,
+        /// On PC.
+        pc_url: Option<Cow<'static, str>>,
+        /// On iOS.
+        ios_url: Option<Cow<'static, str>>,
+        /// On Android.
+        android_url: Option<Cow<'static, str>>,
+    }
+}
+
+impl CardLink {
+    /// The same link on every platform.
+    pub fn new(url: impl Into<Cow<'static, str>>) -> Self {
+        CardLink {
+            url: Some(url.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// The title bar (`header`).
+    ///
+    /// ```
+    /// use card_core::model::{Header, HeaderTemplate, TextTag, TextTagColor};
+    ///
+    /// let header = Header::new("Incident")
+    ///     .subtitle("api / prod")
+    ///     .template(HeaderTemplate::Red)
+    ///     .text_tag(TextTag::new("P1").color(TextTagColor::Red));
+    /// assert_eq!(header.text_tag_list.map(|t| t.len()), Some(1));
+    /// ```
+    pub struct Header {
+        /// The title.
+        title: Option<Text>,
+        /// The line under the title.
+        subtitle: Option<Text>,
+        /// Tags after the title (three are shown).
+        text_tag_list: Option<Vec<TextTag>>,
+        /// Tags per language (wins over `text_tag_list`).
+        i18n_text_tag_list: Option<I18n<Vec<TextTag>>>,
+        /// Colour theme.
+        template: Option<HeaderTemplate>,
+        /// Icon before the title.
+        icon: Option<Icon>,
+        /// Inner padding.
+        padding: Option<Edges>,
+    }
+}
+
+impl Header {
+    /// A header with this title.
+    pub fn new(title: impl Into<Text>) -> Self {
+        Header {
+            title: Some(title.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a tag after the title.
+    #[must_use]
+    pub fn text_tag(mut self, tag: TextTag) -> Self {
+        self.text_tag_list.get_or_insert_with(Vec::new).push(tag);
+        self
+    }
+}
+
+model_struct! {
+    /// The content of the card (`body`): its components and their layout.
+    pub struct Body {
+        /// Layout direction.
+        direction: Option<Direction>,
+        /// Inner padding.
+        padding: Option<Edges>,
+        /// Gap between components laid out horizontally.
+        horizontal_spacing: Option<Spacing>,
+        /// Gap between components laid out vertically.
+        vertical_spacing: Option<Spacing>,
+        /// Horizontal alignment.
+        horizontal_align: Option<HorizontalAlign>,
+        /// Vertical alignment.
+        vertical_align: Option<VerticalAlign>,
+        /// The components, in order.
+        elements: Option<Vec<BodyElement>>,
+    }
+}
+
+impl Body {
+    /// An empty body.
+    pub fn new() -> Self {
+        Body::default()
+    }
+
+    /// Adds a component.
+    #[must_use]
+    pub fn element(mut self, element: impl Into<BodyElement>) -> Self {
+        self.elements
+            .get_or_insert_with(Vec::new)
+            .push(element.into());
+        self
+    }
+}

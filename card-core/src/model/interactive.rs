@@ -1,0 +1,726 @@
+//! Interactive components: `input`, `button`, `overflow`, the selects and user pickers, the
+//! date and time pickers, `select_img`, `checker`.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use super::common::*;
+use super::values::*;
+
+/// Adds `behavior`, `callback` and `open_url` to a component with `behaviors`.
+macro_rules! behavior_builders {
+    ($($name:ident),*) => {$(
+        impl $name {
+            /// Adds a behaviour.
+            #[must_use]
+            pub fn behavior(mut self, behavior: impl Into<Behavior>) -> Self {
+                self.behaviors.get_or_insert_with(Vec::new).push(behavior.into());
+                self
+            }
+
+            /// Adds a callback that sends this value to the bot.
+            #[must_use]
+            pub fn callback(self, value: impl Into<Value>) -> Self {
+                self.behavior(Behavior::callback(value))
+            }
+        }
+    )*};
+}
+
+model_struct! {
+    /// A text field (`input`).
+    ///
+    /// ```
+    /// use card_core::model::{Input, InputType};
+    ///
+    /// let reason = Input::new("reason").placeholder("Why?").input_type(InputType::MultilineText).rows(3u32);
+    /// assert_eq!(reason.name.as_deref(), Some("reason"));
+    /// ```
+    pub struct Input {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// The field name in a form (required there, unique in the card).
+        name: Option<Cow<'static, str>>,
+        /// Whether the form may not be submitted without it (forms only).
+        required: Option<bool>,
+        /// Placeholder.
+        placeholder: Option<PlainText>,
+        /// Initial text.
+        default_value: Option<Cow<'static, str>>,
+        /// Initial text per language.
+        i18n_default_value: Option<I18n<Cow<'static, str>>>,
+        /// Whether editing is disabled.
+        disabled: Option<bool>,
+        /// Tip shown when disabled.
+        disabled_tips: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// Most characters (1 to 1000).
+        max_length: Option<u32>,
+        /// Kind of input.
+        input_type: Option<InputType>,
+        /// Whether the password eye shows.
+        show_icon: Option<bool>,
+        /// Rows of a multi-line input.
+        rows: Option<u32>,
+        /// Whether a multi-line input grows with its text (PC).
+        auto_resize: Option<bool>,
+        /// Most rows when growing.
+        max_rows: Option<Number>,
+        /// Label.
+        label: Option<PlainText>,
+        /// Where the label sits.
+        label_position: Option<LabelPosition>,
+        /// What submitting does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before submitting.
+        confirm: Option<Confirm>,
+        /// The history callback value.
+        value: Option<Value>,
+    }
+}
+
+impl Input {
+    /// An input with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        Input {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// A button (`button`).
+    ///
+    /// ```
+    /// use card_core::model::{Button, ButtonType};
+    /// use serde_json::json;
+    ///
+    /// let ok = Button::new("OK").r#type(ButtonType::PrimaryFilled).callback(json!({"action": "confirm"}));
+    /// assert_eq!(
+    ///     serde_json::to_value(&ok).unwrap(),
+    ///     json!({
+    ///         "type": "primary_filled",
+    ///         "text": {"tag": "plain_text", "content": "OK"},
+    ///         "behaviors": [{"type": "callback", "value": {"action": "confirm"}}]
+    ///     })
+    /// );
+    /// ```
+    pub struct Button {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// Style.
+        r#type: Option<ButtonType>,
+        /// Size.
+        size: Option<ButtonSize>,
+        /// Width.
+        width: Option<Width>,
+        /// Label.
+        text: Option<PlainText>,
+        /// Icon before the label.
+        icon: Option<Icon>,
+        /// Tip shown on hover (PC).
+        hover_tips: Option<PlainText>,
+        /// Whether clicks are disabled.
+        disabled: Option<bool>,
+        /// Tip shown when disabled.
+        disabled_tips: Option<PlainText>,
+        /// Dialog shown before the click is sent.
+        confirm: Option<Confirm>,
+        /// What a click does.
+        behaviors: Option<Vec<Behavior>>,
+        /// The button's name in a form (required there, unique in the card).
+        name: Option<Cow<'static, str>>,
+        /// What the button does in a form.
+        form_action_type: Option<FormActionType>,
+        /// The 1.0 action (still sent by live bots).
+        action_type: Option<ActionType>,
+        /// The 1.0 callback value.
+        value: Option<Value>,
+        /// The 1.0 link.
+        url: Option<Cow<'static, str>>,
+        /// The 1.0 links per platform.
+        multi_url: Option<MultiUrl>,
+        /// The 1.0 switch for link-and-callback buttons.
+        complex_interaction: Option<bool>,
+    }
+}
+
+impl Button {
+    /// A button with this label.
+    pub fn new(text: impl Into<PlainText>) -> Self {
+        Button {
+            text: Some(text.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a link.
+    #[must_use]
+    pub fn open_url(self, url: impl Into<Cow<'static, str>>) -> Self {
+        self.behavior(Behavior::open_url(url))
+    }
+}
+
+model_struct! {
+    /// A "…" menu of links and actions (`overflow`).
+    pub struct Overflow {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// The menu entries.
+        options: Vec<OverflowOption>,
+        /// Width.
+        width: Option<Width>,
+        /// What a choice does besides sending the option's value.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+        /// The history callback value.
+        value: Option<Value>,
+    }
+}
+
+impl Overflow {
+    /// An empty menu.
+    pub fn new() -> Self {
+        Overflow::default()
+    }
+
+    /// Adds an entry.
+    #[must_use]
+    pub fn option(mut self, option: OverflowOption) -> Self {
+        self.options.push(option);
+        self
+    }
+}
+
+model_struct! {
+    /// One entry of an [`Overflow`] menu.
+    pub struct OverflowOption {
+        /// Label.
+        text: Option<PlainText>,
+        /// Links per platform.
+        multi_url: Option<MultiUrl>,
+        /// What the bot receives as `action.option`.
+        value: Option<Cow<'static, str>>,
+    }
+}
+
+impl OverflowOption {
+    /// An entry with this label and value.
+    pub fn new(text: impl Into<PlainText>, value: impl Into<Cow<'static, str>>) -> Self {
+        OverflowOption {
+            text: Some(text.into()),
+            value: Some(value.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// One choice of a drop-down menu.
+    pub struct SelectOption {
+        /// Label.
+        text: PlainText,
+        /// Icon before the label.
+        icon: Option<Icon>,
+        /// What the bot receives; unique within the menu.
+        value: Cow<'static, str>,
+    }
+}
+
+impl SelectOption {
+    /// A choice with this label and value.
+    pub fn new(text: impl Into<PlainText>, value: impl Into<Cow<'static, str>>) -> Self {
+        SelectOption {
+            text: text.into(),
+            value: value.into(),
+            icon: None,
+        }
+    }
+}
+
+model_struct! {
+    /// A single-choice drop-down menu (`select_static`).
+    ///
+    /// ```
+    /// use card_core::model::{SelectOption, SelectStatic};
+    ///
+    /// let priority = SelectStatic::new("priority")
+    ///     .option(SelectOption::new("High", "high"))
+    ///     .option(SelectOption::new("Low", "low"));
+    /// assert_eq!(priority.options.map(|o| o.len()), Some(2));
+    /// ```
+    pub struct SelectStatic {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// Look.
+        r#type: Option<SelectType>,
+        /// The field name in a form.
+        name: Option<Cow<'static, str>>,
+        /// Whether a choice is required (forms only).
+        required: Option<bool>,
+        /// Whether the menu is disabled.
+        disabled: Option<bool>,
+        /// The value chosen at first.
+        initial_option: Option<Cow<'static, str>>,
+        /// The 1-based index chosen at first.
+        initial_index: Option<u32>,
+        /// Placeholder.
+        placeholder: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// The choices.
+        options: Option<Vec<SelectOption>>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+        /// The history callback value.
+        value: Option<Value>,
+    }
+}
+
+impl SelectStatic {
+    /// An empty menu with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        SelectStatic {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a choice.
+    #[must_use]
+    pub fn option(mut self, option: SelectOption) -> Self {
+        self.options.get_or_insert_with(Vec::new).push(option);
+        self
+    }
+}
+
+model_struct! {
+    /// A multiple-choice drop-down menu (`multi_select_static`). Only inside a form.
+    pub struct MultiSelectStatic {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// Look.
+        r#type: Option<SelectType>,
+        /// The field name, unique in the card.
+        name: Cow<'static, str>,
+        /// Whether a choice is required.
+        required: Option<bool>,
+        /// Whether the menu is disabled.
+        disabled: Option<bool>,
+        /// Placeholder.
+        placeholder: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// The values chosen at first.
+        selected_values: Option<Vec<Cow<'static, str>>>,
+        /// The choices.
+        options: Option<Vec<SelectOption>>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+    }
+}
+
+impl MultiSelectStatic {
+    /// An empty menu with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        MultiSelectStatic {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+
+    /// Adds a choice.
+    #[must_use]
+    pub fn option(mut self, option: SelectOption) -> Self {
+        self.options.get_or_insert_with(Vec::new).push(option);
+        self
+    }
+}
+
+model_struct! {
+    /// One user offered by a user picker.
+    pub struct PersonOption {
+        /// The user's open_id.
+        value: Cow<'static, str>,
+    }
+}
+
+impl PersonOption {
+    /// The user with this open_id.
+    pub fn new(open_id: impl Into<Cow<'static, str>>) -> Self {
+        PersonOption {
+            value: open_id.into(),
+        }
+    }
+}
+
+model_struct! {
+    /// A single-user picker (`select_person`).
+    pub struct SelectPerson {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// Look.
+        r#type: Option<SelectType>,
+        /// The field name in a form.
+        name: Option<Cow<'static, str>>,
+        /// Whether a choice is required (forms only).
+        required: Option<bool>,
+        /// Whether the picker is disabled.
+        disabled: Option<bool>,
+        /// The open_id chosen at first.
+        initial_option: Option<Cow<'static, str>>,
+        /// Placeholder.
+        placeholder: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// The users offered (empty: everyone in the chat).
+        options: Option<Vec<PersonOption>>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+        /// The history callback value.
+        value: Option<Value>,
+    }
+}
+
+impl SelectPerson {
+    /// A picker with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        SelectPerson {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// A multiple-user picker (`multi_select_person`). Only inside a form.
+    pub struct MultiSelectPerson {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// Look.
+        r#type: Option<SelectType>,
+        /// The field name, unique in the card.
+        name: Cow<'static, str>,
+        /// Whether a choice is required.
+        required: Option<bool>,
+        /// Whether the picker is disabled.
+        disabled: Option<bool>,
+        /// Placeholder.
+        placeholder: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// The open_ids chosen at first.
+        selected_values: Option<Vec<Cow<'static, str>>>,
+        /// The users offered.
+        options: Option<Vec<PersonOption>>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+    }
+}
+
+impl MultiSelectPerson {
+    /// A picker with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        MultiSelectPerson {
+            name: name.into(),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// A date picker (`date_picker`); submits `"2024-04-01 +0800"`.
+    pub struct DatePicker {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// The field name in a form.
+        name: Option<Cow<'static, str>>,
+        /// Whether a date is required (forms only).
+        required: Option<bool>,
+        /// Whether the picker is disabled.
+        disabled: Option<bool>,
+        /// The date chosen at first, `yyyy-MM-dd`.
+        initial_date: Option<Cow<'static, str>>,
+        /// Placeholder.
+        placeholder: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+        /// The history callback value.
+        value: Option<Value>,
+    }
+}
+
+impl DatePicker {
+    /// A picker with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        DatePicker {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// A time picker (`picker_time`); submits `"05:05 +0800"`.
+    pub struct PickerTime {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// The field name in a form.
+        name: Option<Cow<'static, str>>,
+        /// Whether a time is required (forms only).
+        required: Option<bool>,
+        /// Whether the picker is disabled.
+        disabled: Option<bool>,
+        /// The time chosen at first, `HH:mm`.
+        initial_time: Option<Cow<'static, str>>,
+        /// Placeholder (required without an initial time).
+        placeholder: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+        /// The history callback value.
+        value: Option<Value>,
+    }
+}
+
+impl PickerTime {
+    /// A picker with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        PickerTime {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// A date-and-time picker (`picker_datetime`); submits `"2024-04-01 19:19 +0800"`.
+    pub struct PickerDatetime {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// The field name in a form.
+        name: Option<Cow<'static, str>>,
+        /// Whether a value is required (forms only).
+        required: Option<bool>,
+        /// Whether the picker is disabled.
+        disabled: Option<bool>,
+        /// The moment chosen at first, `yyyy-MM-dd HH:mm`.
+        initial_datetime: Option<Cow<'static, str>>,
+        /// Placeholder (required without an initial value).
+        placeholder: Option<PlainText>,
+        /// Width.
+        width: Option<Width>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+        /// The history callback value.
+        value: Option<Value>,
+    }
+}
+
+impl PickerDatetime {
+    /// A picker with this field name.
+    pub fn new(name: impl Into<Cow<'static, str>>) -> Self {
+        PickerDatetime {
+            name: Some(name.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// An image picker (`select_img`). With `multi_select: true` only inside a form.
+    pub struct SelectImg {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// The images offered.
+        options: Vec<SelectImgOption>,
+        /// Whether several may be chosen (forms only).
+        multi_select: Option<bool>,
+        /// Layout.
+        layout: Option<SelectImgLayout>,
+        /// The field name in a form.
+        name: Option<Cow<'static, str>>,
+        /// Whether a choice is required (forms only).
+        required: Option<bool>,
+        /// Whether images may be previewed (forms only).
+        can_preview: Option<bool>,
+        /// Aspect ratio of the images.
+        aspect_ratio: Option<SelectImgAspectRatio>,
+        /// Whether the picker is disabled.
+        disabled: Option<bool>,
+        /// Tip shown when disabled.
+        disabled_tips: Option<PlainText>,
+        /// The history callback value.
+        value: Option<Value>,
+        /// What a choice does.
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the choice is sent.
+        confirm: Option<Confirm>,
+    }
+}
+
+impl SelectImg {
+    /// An empty picker.
+    pub fn new() -> Self {
+        SelectImg::default()
+    }
+
+    /// Adds an image.
+    #[must_use]
+    pub fn option(mut self, option: SelectImgOption) -> Self {
+        self.options.push(option);
+        self
+    }
+}
+
+model_struct! {
+    /// One image of a [`SelectImg`].
+    pub struct SelectImgOption {
+        /// The uploaded image key.
+        img_key: Cow<'static, str>,
+        /// The image key per language.
+        i18n_img_key: Option<I18n<Cow<'static, str>>>,
+        /// What the bot receives.
+        value: Option<Cow<'static, str>>,
+        /// Whether this image may not be chosen.
+        disabled: Option<bool>,
+        /// Tip shown when disabled.
+        disabled_tips: Option<PlainText>,
+        /// Tip shown on hover (PC).
+        hover_tips: Option<PlainText>,
+    }
+}
+
+impl SelectImgOption {
+    /// The image with this key and value.
+    pub fn new(img_key: impl Into<Cow<'static, str>>, value: impl Into<Cow<'static, str>>) -> Self {
+        SelectImgOption {
+            img_key: img_key.into(),
+            value: Some(value.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// A to-do style check box with text (`checker`).
+    pub struct Checker {
+        /// Id for the element APIs.
+        element_id: Option<Cow<'static, str>>,
+        /// Outer margin.
+        margin: Option<Edges>,
+        /// The field name in a form.
+        name: Option<Cow<'static, str>>,
+        /// Whether it starts ticked.
+        checked: Option<bool>,
+        /// The text.
+        text: Option<Text>,
+        /// Whether the whole area reacts to hover.
+        overall_checkable: Option<bool>,
+        /// Buttons beside the text.
+        button_area: Option<ButtonArea>,
+        /// Look when ticked.
+        checked_style: Option<CheckedStyle>,
+        /// Inner padding.
+        padding: Option<Edges>,
+        /// What a tick does (without it the tick stays local).
+        behaviors: Option<Vec<Behavior>>,
+        /// Dialog shown before the tick is sent.
+        confirm: Option<Confirm>,
+        /// Tip shown on hover (PC).
+        hover_tips: Option<PlainText>,
+        /// Whether ticking is disabled.
+        disabled: Option<bool>,
+        /// Tip shown when disabled.
+        disabled_tips: Option<PlainText>,
+    }
+}
+
+impl Checker {
+    /// A check box with this text.
+    pub fn new(text: impl Into<Text>) -> Self {
+        Checker {
+            text: Some(text.into()),
+            ..Default::default()
+        }
+    }
+}
+
+model_struct! {
+    /// The buttons of a [`Checker`].
+    pub struct ButtonArea {
+        /// When the buttons show on PC.
+        pc_display_rule: Option<PcDisplayRule>,
+        /// The buttons (at most 3), each written with its `"tag": "button"`.
+        @serde(default, with = "super::element::tagged_buttons")
+        buttons: Option<Vec<Button>>,
+    }
+}
+
+model_struct! {
+    /// Look of a ticked [`Checker`].
+    pub struct CheckedStyle {
+        /// Whether the text is struck through.
+        show_strikethrough: Option<bool>,
+        /// Opacity of the text (0 to 1).
+        opacity: Option<Number>,
+    }
+}
+
+behavior_builders!(
+    Input,
+    Button,
+    Overflow,
+    SelectStatic,
+    MultiSelectStatic,
+    SelectPerson,
+    MultiSelectPerson,
+    DatePicker,
+    PickerTime,
+    PickerDatetime,
+    SelectImg,
+    Checker
+);

@@ -1,0 +1,299 @@
+//! The two shapes every type of the model is written in.
+//!
+//! `model_struct!` turns a plain struct definition into a JSON object of the format: it adds the
+//! derives, `deny_unknown_fields` (Card JSON 2.0 rejects unknown properties), skips `None` on
+//! output (so that no default is ever invented), lists the JSON keys in `FIELDS`, and writes one
+//! chained setter per field. `string_enum!` turns a list of spellings into an enum with `as_str`,
+//! `FromStr`, `Display` and serde impls that use exactly those spellings.
+
+/// Defines a model struct. Fields are written as in Rust; `Option<_>` fields become optional
+/// properties; a field named `tag` holds the object's tag marker and gets no setter; a field
+/// may be preceded by `@serde(...)` for extra serde attributes.
+macro_rules! model_struct {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($body:tt)*
+        }
+    ) => {
+        model_struct!(@munch
+            meta [$(#[$meta])*] name [$name]
+            fields [] setters [] names []
+            rest [$($body)*]
+        );
+    };
+
+    // The tag marker: serialized, checked on input, never set by hand.
+    (@munch meta $meta:tt name $name:tt
+        fields [$($fields:tt)*] setters $setters:tt names [$($names:tt)*]
+        rest [ $(#[doc = $doc:literal])* tag : $t:ty, $($rest:tt)* ]
+    ) => {
+        model_struct!(@munch meta $meta name $name
+            fields [$($fields)*
+                $(#[doc = $doc])*
+                #[serde(
+                    default = "crate::model::common::omitted_tag",
+                    skip_serializing_if = "crate::model::common::tag_is_omitted"
+                )]
+                pub tag: $t,
+            ]
+            setters $setters
+            names [$($names)* tag]
+            rest [$($rest)*]
+        );
+    };
+
+    // An optional property.
+    (@munch meta $meta:tt name $name:tt
+        fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
+        rest [ $(#[doc = $doc:literal])* $(@serde($($sa:tt)*))? $f:ident : Option<$t:ty>, $($rest:tt)* ]
+    ) => {
+        model_struct!(@munch meta $meta name $name
+            fields [$($fields)*
+                $(#[doc = $doc])*
+                #[serde(skip_serializing_if = "Option::is_none" $(, $($sa)*)?)]
+                pub $f: Option<$t>,
+            ]
+            setters [$($setters)*
+                $(#[doc = $doc])*
+                #[must_use]
+                pub fn $f(mut self, value: impl Into<$t>) -> Self {
+                    self.$f = Some(value.into());
+                    self
+                }
+            ]
+            names [$($names)* $f]
+            rest [$($rest)*]
+        );
+    };
+
+    // A required property.
+    (@munch meta $meta:tt name $name:tt
+        fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
+        rest [ $(#[doc = $doc:literal])* $(@serde($($sa:tt)*))? $f:ident : $t:ty, $($rest:tt)* ]
+    ) => {
+        model_struct!(@munch meta $meta name $name
+            fields [$($fields)*
+                $(#[doc = $doc])*
+                $(#[serde($($sa)*)])?
+                pub $f: $t,
+            ]
+            setters [$($setters)*
+                $(#[doc = $doc])*
+                #[must_use]
+                pub fn $f(mut self, value: impl Into<$t>) -> Self {
+                    self.$f = value.into();
+                    self
+                }
+            ]
+            names [$($names)* $f]
+            rest [$($rest)*]
+        );
+    };
+
+    (@munch meta [$($meta:tt)*] name [$name:ident]
+        fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:ident)*]
+        rest []
+    ) => {
+        $($meta)*
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($fields)*
+        }
+
+        impl $name {
+            /// The JSON keys this object accepts, in declaration order.
+            pub const FIELDS: &'static [&'static str] =
+                &[$($crate::model::macros::strip_raw(stringify!($names))),*];
+
+            $($setters)*
+        }
+    };
+}
+
+/// `r#type` → `type`, at compile time.
+pub(crate) const fn strip_raw(ident: &'static str) -> &'static str {
+    match ident.as_bytes() {
+        [b'r', b'#', rest @ ..] => match std::str::from_utf8(rest) {
+            Ok(s) => s,
+            Err(_) => ident,
+        },
+        _ => ident,
+    }
+}
+
+/// Defines an enum of fixed spellings. With a trailing `@custom Custom,` line the enum also keeps
+/// any other string (custom colour or text-size names from `config.style`).
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[doc = $doc:literal])* $variant:ident = $json:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[doc = $doc])* #[doc = concat!("\n\nJSON: `\"", $json, "\"`.")] $variant, )*
+        }
+
+        impl $name {
+            /// Every value, in documentation order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+
+            /// Every JSON spelling, in documentation order.
+            pub const NAMES: &'static [&'static str] = &[$($json),*];
+
+            /// The JSON spelling.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    $(Self::$variant => $json,)*
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::model::ParseEnumError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($json => Ok(Self::$variant),)*
+                    _ => Err($crate::model::ParseEnumError::new($what, s, Self::NAMES)),
+                }
+            }
+        }
+
+        string_enum!(@common $name $what);
+    };
+
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident ($what:literal) {
+            $( $(#[doc = $doc:literal])* $variant:ident = $json:literal, )*
+            @custom $(#[doc = $cdoc:literal])* Custom,
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name {
+            $( $(#[doc = $doc])* #[doc = concat!("\n\nJSON: `\"", $json, "\"`.")] $variant, )*
+            $(#[doc = $cdoc])*
+            Custom(std::borrow::Cow<'static, str>),
+        }
+
+        impl $name {
+            /// Every named value, in documentation order (custom names aside).
+            pub const NAMED: &'static [Self] = &[$(Self::$variant),*];
+
+            /// Every documented JSON spelling, in documentation order.
+            pub const NAMES: &'static [&'static str] = &[$($json),*];
+
+            /// The JSON spelling.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $json,)*
+                    Self::Custom(name) => name,
+                }
+            }
+
+            /// A custom name; a documented spelling gives its named value instead.
+            pub fn custom(name: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+                let name = name.into();
+                match &*name {
+                    $($json => Self::$variant,)*
+                    _ => Self::Custom(name),
+                }
+            }
+
+            /// Whether this is a documented value rather than a custom name.
+            pub fn is_named(&self) -> bool {
+                !matches!(self, Self::Custom(_))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::custom(s.to_owned()))
+            }
+        }
+
+        impl From<&'static str> for $name {
+            fn from(s: &'static str) -> Self {
+                Self::custom(s)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self::custom(s)
+            }
+        }
+
+        string_enum!(@common $name $what);
+    };
+
+    (@common $name:ident $what:literal) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::model::values::FromStrVisitor::<Self>::new(
+                    concat!("a ", $what),
+                ))
+            }
+        }
+    };
+}
+
+/// Serde and conversion impls for value types that are written as a string and parsed without
+/// failure (`FromStr<Err = Infallible>` + `Display`), such as widths and spacings.
+macro_rules! text_value {
+    ($name:ident, $what:literal) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str($crate::model::values::FromStrVisitor::<Self>::new(
+                    concat!("a ", $what),
+                ))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::parse(std::borrow::Cow::Owned(s.to_owned())))
+            }
+        }
+
+        impl From<&'static str> for $name {
+            fn from(s: &'static str) -> Self {
+                Self::parse(std::borrow::Cow::Borrowed(s))
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                Self::parse(std::borrow::Cow::Owned(s))
+            }
+        }
+    };
+}
