@@ -28,7 +28,7 @@ fn visit<'a>(
     found: &mut [Option<Location<'a>>],
     remaining: &mut usize,
 ) {
-    if *remaining == 0 {
+    if *remaining == 0 || loc.segments().len() > super::walk::MAX_WALK_DEPTH {
         return;
     }
     let address = node as *const Value;

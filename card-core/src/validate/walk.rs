@@ -454,6 +454,11 @@ impl<'a> Walker<'a> {
         owner: &'static str,
         component: Option<&'static Component>,
     ) {
+        // `limit.depth` has long been reported by this depth; going on would only risk the
+        // stack on a hand-built `Value` nested thousands deep.
+        if self.loc.segments().len() > MAX_WALK_DEPTH {
+            return;
+        }
         if let Some(s) = scalar(value) {
             match kind {
                 // The tracker judges ids (pattern and uniqueness) in one place.
@@ -721,6 +726,9 @@ impl<'a> Walker<'a> {
         }
     }
 }
+
+/// How deep (in path steps) the walk goes.
+pub(super) const MAX_WALK_DEPTH: usize = 512;
 
 /// The text sub-elements.
 const TEXT_FORMS: &[&str] = &["plain_text", "lark_md"];
