@@ -4,6 +4,8 @@
 
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+pub mod build;
 pub mod diagnostic;
 pub mod form;
 pub mod model;

@@ -7,6 +7,12 @@ use proc_macro::TokenStream;
 mod card;
 mod derive;
 
+/// Builds a card from markup, checked at compile time. Documented in `feishu-card`.
+#[proc_macro]
+pub fn card(input: TokenStream) -> TokenStream {
+    card::card(input.into()).into()
+}
+
 /// Decodes a form's submitted values into this struct. Documented in `feishu-card`.
 #[proc_macro_derive(FormValue, attributes(form))]
 pub fn derive_form_value(input: TokenStream) -> TokenStream {

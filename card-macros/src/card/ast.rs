@@ -36,8 +36,8 @@ pub struct Attr {
 pub enum Value {
     /// A bare attribute: `disabled` means `disabled=true`.
     Flag,
-    /// A string literal.
-    Str(LitStr),
+    /// A string literal, with its value.
+    Str(LitStr, String),
     /// An integer literal, possibly negative (value, span).
     Int(i128, Span),
     /// A float literal, possibly negative (value, span).
@@ -56,16 +56,11 @@ impl Value {
         use syn::spanned::Spanned;
         match self {
             Value::Flag => attr_span,
-            Value::Str(s) => s.span(),
+            Value::Str(s, _) => s.span(),
             Value::Int(_, s) | Value::Float(_, s) | Value::Bool(_, s) => *s,
             Value::Expr(e) => e.span(),
             Value::Invalid(t) => t.span(),
         }
-    }
-
-    /// Whether the value is known at compile time.
-    pub fn is_literal(&self) -> bool {
-        !matches!(self, Value::Expr(_) | Value::Invalid(_))
     }
 }
 
@@ -73,8 +68,8 @@ impl Value {
 pub enum Child {
     /// A nested tag.
     Tag(Tag),
-    /// A string literal: the text of the parent.
-    Text(LitStr),
+    /// A string literal: the text of the parent, with its value.
+    Text(LitStr, String),
     /// `{expr}`: one element, an `Option`, or any iterator of elements.
     Splice(Expr),
     /// Braced tokens that do not parse yet (kept for the IDE).
@@ -142,7 +137,7 @@ impl Child {
                             walk(body, m.at_most_once(), f)
                         }
                     }
-                    Child::Text(_) | Child::Splice(_) | Child::Invalid(_) => {}
+                    Child::Text(..) | Child::Splice(_) | Child::Invalid(_) => {}
                 }
             }
         }

@@ -135,14 +135,17 @@ impl Cx {
         for node in nodes {
             match node {
                 Node::Element(el) => out.push(Child::Tag(self.tag(el))),
-                Node::Text(t) => out.push(Child::Text(t.value)),
+                Node::Text(t) => {
+                    let v = t.value.value();
+                    out.push(Child::Text(t.value, v))
+                }
                 Node::Block(NodeBlock::ValidBlock(b)) => {
                     let expr = Expr::Block(syn::ExprBlock {
                         attrs: Vec::new(),
                         label: None,
                         block: b,
                     });
-                    out.push(Child::Splice(expr));
+                    out.push(Child::Splice(unbrace(expr)));
                 }
                 Node::Block(NodeBlock::Invalid(b)) => out.push(Child::Invalid(b.to_token_stream())),
                 Node::Fragment(f) => out.extend(self.children(f.children)),
@@ -241,14 +244,36 @@ fn value_of(expr: Expr) -> Value {
                 _ => unreachable!("matched a single literal statement just above"),
             }
         }
-        other => Value::Expr(other),
+        other => Value::Expr(unbrace(other)),
+    }
+}
+
+/// `{expr}` → `expr`: the braces are markup syntax, and keeping them makes rustc warn about
+/// unnecessary braces in the expansion.
+fn unbrace(expr: Expr) -> Expr {
+    match expr {
+        Expr::Block(b)
+            if b.block.stmts.len() == 1
+                && b.attrs.is_empty()
+                && b.label.is_none()
+                && matches!(&b.block.stmts[0], syn::Stmt::Expr(_, None)) =>
+        {
+            match b.block.stmts.into_iter().next() {
+                Some(syn::Stmt::Expr(e, None)) => e,
+                _ => unreachable!("matched a single expression statement just above"),
+            }
+        }
+        other => other,
     }
 }
 
 fn lit_value(lit: Lit, negative: bool) -> Value {
     let sign = if negative { -1 } else { 1 };
     match lit {
-        Lit::Str(s) => Value::Str(s),
+        Lit::Str(s) => {
+            let v = s.value();
+            Value::Str(s, v)
+        }
         Lit::Bool(b) => Value::Bool(b.value, b.span),
         Lit::Int(i) => match i.base10_parse::<i128>() {
             Ok(v) => Value::Int(sign * v, i.span()),

@@ -1,0 +1,255 @@
+//! What the code written by `card!` calls. Not public API: the names and shapes here change
+//! with the macro.
+//!
+//! The macro sets fields through [`Field`], which knows from a field's type whether it is
+//! optional, so that the macro never needs to know it; [`lit`] and [`num`] turn literals into
+//! the field's type, chosen by inference; [`Splice`] puts computed children into an `elements`
+//! list and decides, by type, what may go there.
+
+use crate::model::*;
+
+/// A field of the model: an `Option<T>` or a required `T`.
+pub trait Field {
+    /// The value the field holds.
+    type Inner;
+    /// Sets the field.
+    fn put(&mut self, value: Self::Inner);
+}
+
+/// A field holding an object or a list, which the macro fills in place.
+pub trait Slot: Field {
+    /// The field's value, created empty if absent.
+    fn slot(&mut self) -> &mut Self::Inner;
+}
+
+impl<T> Field for Option<T> {
+    type Inner = T;
+    fn put(&mut self, value: T) {
+        *self = Some(value);
+    }
+}
+
+impl<T: Default> Slot for Option<T> {
+    fn slot(&mut self) -> &mut T {
+        self.get_or_insert_with(T::default)
+    }
+}
+
+macro_rules! required_fields {
+    ($($t:ty),* $(,)?) => {$(
+        impl Field for $t {
+            type Inner = $t;
+            fn put(&mut self, value: $t) {
+                *self = value;
+            }
+        }
+
+        impl Slot for $t {
+            fn slot(&mut self) -> &mut $t {
+                self
+            }
+        }
+    )*};
+}
+
+required_fields!(
+    std::borrow::Cow<'static, str>,
+    serde_json::Value,
+    PlainText,
+    Text,
+    CollapsiblePanelHeader,
+    TextSizeStyle,
+);
+
+impl<T> Field for Vec<T> {
+    type Inner = Vec<T>;
+    fn put(&mut self, value: Vec<T>) {
+        *self = value;
+    }
+}
+
+impl<T> Slot for Vec<T> {
+    fn slot(&mut self) -> &mut Vec<T> {
+        self
+    }
+}
+
+/// Sets a field.
+pub fn put<F: Field>(field: &mut F, value: F::Inner) {
+    field.put(value);
+}
+
+/// A field's value, created empty if absent.
+pub fn slot<F: Slot>(field: &mut F) -> &mut F::Inner {
+    field.slot()
+}
+
+/// A value written as a string literal in markup and checked against the registry at compile
+/// time: an enum spelling, a width, a spacing…
+pub trait Literal: Sized {
+    /// The value of a literal the macro has already checked.
+    fn literal(s: &'static str) -> Self;
+}
+
+impl<T: std::str::FromStr> Literal for T {
+    fn literal(s: &'static str) -> Self {
+        match s.parse() {
+            Ok(v) => v,
+            // `card!` accepts only values the registry allows, and the registry-model agreement
+            // test proves the model parses every one of them.
+            Err(_) => panic!("card!: the model does not accept {s:?}, which the registry allows"),
+        }
+    }
+}
+
+/// A literal string as the field's type.
+pub fn lit<T: Literal>(s: &'static str) -> T {
+    T::literal(s)
+}
+
+/// A number written as a literal in markup.
+pub trait Number: Sized {
+    /// From an integer literal.
+    fn from_int(i: i128) -> Self;
+    /// From a float literal.
+    fn from_float(f: f64) -> Self;
+}
+
+macro_rules! numbers {
+    ($($t:ty),*) => {$(
+        impl Number for $t {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_lossless)]
+            fn from_int(i: i128) -> Self {
+                i as $t
+            }
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            fn from_float(f: f64) -> Self {
+                f as $t
+            }
+        }
+    )*};
+}
+
+numbers!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f32, f64);
+
+/// An integer literal as the field's type.
+pub fn int<T: Number>(i: i128) -> T {
+    T::from_int(i)
+}
+
+/// A float literal as the field's type.
+pub fn float<T: Number>(f: f64) -> T {
+    T::from_float(f)
+}
+
+/// A callback value from any `Serialize` value. A value that cannot be turned into JSON (a map
+/// with non-string keys) becomes `null`, which the validator reports before the card is sent.
+pub fn callback_value<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
+/// Children computed in markup (`{expr}`): one component, an `Option`, or anything iterable.
+///
+/// What may go where is decided by type: a [`Table`] or a [`Form`] converts into a
+/// [`BodyElement`] but not into an [`Element`], so it cannot be spliced into a container.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be placed in this list of elements",
+    label = "not allowed here",
+    note = "a container (column, form, interactive_container, collapsible_panel) takes `Element`s; `form` and `table` may only stand at the root of the body; computed children are one component, an `Option` of one, or an iterator of them"
+)]
+pub trait Splice<T> {
+    /// Appends the children to `out`.
+    fn splice_into(self, out: &mut Vec<T>);
+}
+
+impl<T, I> Splice<T> for I
+where
+    I: IntoIterator,
+    I::Item: Into<T>,
+{
+    fn splice_into(self, out: &mut Vec<T>) {
+        out.extend(self.into_iter().map(Into::into));
+    }
+}
+
+macro_rules! splice_one {
+    ($($t:ty),* $(,)?) => {$(
+        impl<T> Splice<T> for $t where $t: Into<T> {
+            fn splice_into(self, out: &mut Vec<T>) {
+                out.push(self.into());
+            }
+        }
+    )*};
+}
+
+splice_one!(
+    Element,
+    BodyElement,
+    Form,
+    Table,
+    ColumnSet,
+    InteractiveContainer,
+    CollapsiblePanel,
+    Div,
+    Markdown,
+    Img,
+    ImgCombination,
+    Person,
+    PersonList,
+    Chart,
+    Hr,
+    Audio,
+    Input,
+    Button,
+    Overflow,
+    SelectStatic,
+    MultiSelectStatic,
+    SelectPerson,
+    MultiSelectPerson,
+    DatePicker,
+    PickerTime,
+    PickerDatetime,
+    SelectImg,
+    Checker,
+    Column,
+    TextTag,
+);
+
+/// Splices computed children into a list.
+pub fn splice<T, S: Splice<T>>(children: S, out: &mut Vec<T>) {
+    children.splice_into(out);
+}
+
+/// An entry of a select's or an overflow's options, made from a `SelectOptions` variant.
+pub trait OptionItem {
+    /// The entry for this value and label.
+    fn option(value: &'static str, text: &'static str) -> Self;
+}
+
+impl OptionItem for SelectOption {
+    fn option(value: &'static str, text: &'static str) -> Self {
+        SelectOption {
+            text: PlainText::new(text),
+            value: value.into(),
+            ..Default::default()
+        }
+    }
+}
+
+impl OptionItem for OverflowOption {
+    fn option(value: &'static str, text: &'static str) -> Self {
+        OverflowOption {
+            text: Some(PlainText::new(text)),
+            value: Some(value.into()),
+            ..Default::default()
+        }
+    }
+}
+
+/// The options of a select, from an enum deriving `SelectOptions`.
+pub fn select_options<T: crate::form::SelectOptions, O: OptionItem>() -> Vec<O> {
+    T::OPTIONS
+        .iter()
+        .map(|(_, value, text)| O::option(value, text))
+        .collect()
+}

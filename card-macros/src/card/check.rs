@@ -1,0 +1,735 @@
+//! Checks the markup against the registry: every rule that can be judged from the tokens is
+//! judged here, by the same rule functions the runtime validator uses, and every problem is
+//! reported at once, on the token that causes it.
+
+use card_core::registry::{
+    self, Attr, CardTracker, Component, Container, CustomStyles, Kind, Required, Scalar, Violation,
+};
+use proc_macro2::Span;
+
+use super::ast::{Attr as MAttr, Child, Else, Tag, Value};
+use super::shape::{self, Place, Sugar};
+
+/// Every problem found, as errors ready to emit.
+pub fn check(root: &Tag) -> Vec<syn::Error> {
+    let mut dynamic = Vec::new();
+    let styles = Styles::of(root);
+    let mut count = 0;
+    count_attrs(std::slice::from_ref(root), &mut count);
+    dynamic.extend((0..count).map(|i| format!("\u{1}{i}")));
+    let mut cx = Checker {
+        tracker: CardTracker::new(),
+        errors: Vec::new(),
+        enclosing: vec![Container::Body],
+        styles,
+        dynamic: &dynamic,
+        next_dynamic: 0,
+        dynamic_children: Vec::new(),
+    };
+    cx.card(root);
+    let mut errors = cx.errors;
+    for (span, v) in cx.tracker.finish() {
+        if v.is_error() {
+            errors.push(syn::Error::new(span, message(&v)));
+        }
+    }
+    errors
+}
+
+fn count_attrs(tags: &[Tag], n: &mut usize) {
+    for t in tags {
+        *n += t.attrs.len();
+        let mut inner = Vec::new();
+        collect_tags(&t.children, &mut inner);
+        for tag in inner {
+            count_attrs(std::slice::from_ref(tag), n);
+        }
+    }
+}
+
+/// The message of a violation as the macro shows it.
+fn message(v: &Violation) -> String {
+    format!("{} [{}]", v.message, v.rule)
+}
+
+/// Custom colour and text-size names a card defines in `config.style`: known when the style is
+/// written literally, and anything goes when it is computed.
+struct Styles {
+    computed: bool,
+}
+
+impl Styles {
+    fn of(root: &Tag) -> Styles {
+        let mut computed = false;
+        for child in &root.children {
+            if let Child::Tag(t) = child {
+                if t.name == "config" && t.attr("style").is_some() {
+                    computed = true;
+                }
+            }
+        }
+        Styles { computed }
+    }
+}
+
+impl CustomStyles for Styles {
+    fn has_color(&self, _: &str) -> bool {
+        self.computed
+    }
+    fn has_text_size(&self, _: &str) -> bool {
+        self.computed
+    }
+}
+
+struct Checker<'a> {
+    tracker: CardTracker<'a, Span>,
+    errors: Vec<syn::Error>,
+    enclosing: Vec<Container>,
+    styles: Styles,
+    /// Stand-in names for names computed at run time, each unique.
+    dynamic: &'a [String],
+    next_dynamic: usize,
+    /// Per open form: whether some of its children are computed (then its submit button may
+    /// come from them, and the runtime validator judges it).
+    dynamic_children: Vec<bool>,
+}
+
+impl<'a> Checker<'a> {
+    fn error(&mut self, span: Span, msg: impl Into<String>) {
+        self.errors.push(syn::Error::new(span, msg.into()));
+    }
+
+    fn violation(&mut self, span: Span, v: Violation) {
+        if v.is_error() {
+            self.errors.push(syn::Error::new(span, message(&v)));
+        }
+    }
+
+    fn dynamic_name(&mut self) -> &'a str {
+        let dynamic = self.dynamic;
+        let i = self.next_dynamic.min(dynamic.len().saturating_sub(1));
+        self.next_dynamic += 1;
+        dynamic.get(i).map_or("\u{1}", String::as_str)
+    }
+
+    fn card(&mut self, root: &'a Tag) {
+        if root.name != "card" {
+            self.error(
+                root.span,
+                format!(
+                    "`card!` starts with `<card>`, found `<{}>`: wrap the markup in `<card>…</card>`",
+                    root.name
+                ),
+            );
+        }
+        for attr in &root.attrs {
+            self.error(
+                attr.span,
+                format!(
+                    "`<card>` takes no attributes, found `{}`: card settings go in `<config …/>`, layout in `<body …>`",
+                    attr.name
+                ),
+            );
+        }
+        let explicit_body = root
+            .children
+            .iter()
+            .any(|c| matches!(c, Child::Tag(t) if t.name == "body"));
+        for child in &root.children {
+            match child {
+                Child::Tag(t) => match shape::card_child(&t.name) {
+                    Some(Place::Object(attr, attrs)) => self.object(t, attr.name, attrs),
+                    Some(Place::Body) => self.body(t),
+                    _ if explicit_body => self.error(
+                        t.span,
+                        format!(
+                            "`<{}>` must go inside `<body>` when the card has a `<body>`",
+                            t.name
+                        ),
+                    ),
+                    _ => self.element(t),
+                },
+                other => {
+                    if explicit_body {
+                        self.stray(other, "card");
+                    } else {
+                        self.elements_child(other, "body");
+                    }
+                }
+            }
+        }
+    }
+
+    fn body(&mut self, t: &'a Tag) {
+        self.attrs(t, registry::BODY, "body", None);
+        for child in &t.children {
+            self.elements_child(child, "body");
+        }
+    }
+
+    /// A tag that fills an object-valued attribute: `<header>`, `<config>`, `<confirm>`, …
+    fn object(&mut self, t: &'a Tag, owner: &'static str, attrs: &'static [Attr]) {
+        self.attrs(t, attrs, owner, None);
+        if owner == "config" {
+            match t.attr("enable_forward").map(|a| &a.value) {
+                Some(Value::Bool(false, _)) => self.tracker.forwarding(false),
+                Some(Value::Expr(_) | Value::Invalid(_)) => self.tracker.forwarding(false),
+                _ => {}
+            }
+        }
+        let mut tags = 0;
+        for child in &t.children {
+            match child {
+                Child::Tag(c) => match shape::object_child(attrs, &c.name) {
+                    Some(Place::Object(attr, inner)) => self.object(c, attr.name, inner),
+                    Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind, None),
+                    Some(Place::Item(_, sub)) => {
+                        tags += 1;
+                        self.sub_element(c, sub);
+                    }
+                    _ => self.error(
+                        c.span,
+                        format!(
+                            "`<{}>` cannot stand inside `<{owner}>`{}",
+                            c.name,
+                            shape::object_children_hint(attrs)
+                        ),
+                    ),
+                },
+                Child::Text(lit, _) => match shape::object_text(attrs) {
+                    Some(_) => {}
+                    None => self.error(
+                        lit.span(),
+                        format!("`<{owner}>` takes no text: set its attributes instead"),
+                    ),
+                },
+                other => self.dynamic_in_object(other, owner, attrs),
+            }
+        }
+        if owner == "header" && tags > 0 {
+            self.tracker.header_tags(tags, t.span);
+        }
+    }
+
+    fn dynamic_in_object(&mut self, child: &'a Child, owner: &str, attrs: &'static [Attr]) {
+        match child {
+            Child::Splice(_) | Child::For(_) | Child::If(_) | Child::Match(_)
+                if shape::object_items(attrs).is_some() =>
+            {
+                let mut inner = Vec::new();
+                collect_tags(std::slice::from_ref(child), &mut inner);
+                for c in inner {
+                    match shape::object_child(attrs, &c.name) {
+                        Some(Place::Item(_, sub)) => self.sub_element(c, sub),
+                        _ => self.error(
+                            c.span,
+                            format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
+                        ),
+                    }
+                }
+            }
+            Child::Invalid(_) => {}
+            other => self.stray(other, owner),
+        }
+    }
+
+    fn stray(&mut self, child: &Child, owner: &str) {
+        let span = child_span(child);
+        self.error(
+            span,
+            format!("`<{owner}>` takes no computed children here: only the tags it documents"),
+        );
+    }
+
+    /// One child of an `elements` list (body, column, form, …).
+    fn elements_child(&mut self, child: &'a Child, owner: &str) {
+        match child {
+            Child::Tag(t) => self.element(t),
+            Child::Text(lit, _) => self.error(
+                lit.span(),
+                format!(
+                    "`<{owner}>` holds components, not text: wrap the text in `<markdown>\"…\"</markdown>` or `<div>\"…\"</div>`"
+                ),
+            ),
+            Child::Splice(_) | Child::Invalid(_) => self.mark_dynamic(),
+            Child::If(i) => {
+                self.mark_dynamic();
+                self.if_children(i, owner);
+            }
+            Child::For(l) => {
+                self.mark_dynamic();
+                for c in &l.body {
+                    self.elements_child(c, owner);
+                }
+            }
+            Child::Match(m) => {
+                self.mark_dynamic();
+                for (_, body) in &m.arms {
+                    for c in body {
+                        self.elements_child(c, owner);
+                    }
+                }
+            }
+        }
+    }
+
+    fn if_children(&mut self, i: &'a super::ast::If, owner: &str) {
+        for c in &i.then {
+            self.elements_child(c, owner);
+        }
+        match &i.otherwise {
+            Some(Else::If(e)) => self.if_children(e, owner),
+            Some(Else::Block(b)) => {
+                for c in b {
+                    self.elements_child(c, owner);
+                }
+            }
+            None => {}
+        }
+    }
+
+    fn mark_dynamic(&mut self) {
+        if let Some(d) = self.dynamic_children.last_mut() {
+            *d = true;
+        }
+    }
+
+    fn element(&mut self, t: &'a Tag) {
+        let Some(component) = registry::component(&t.name) else {
+            self.unknown_element(t);
+            return;
+        };
+        let multi = matches!(
+            t.attr("multi_select").map(|a| &a.value),
+            Some(Value::Flag | Value::Bool(true, _))
+        );
+        if let Some(v) = registry::placement_violation(component, &self.enclosing, multi) {
+            self.violation(t.span, v);
+        }
+        self.component(t, component);
+    }
+
+    fn unknown_element(&mut self, t: &Tag) {
+        if let Some((_, instead)) = registry::REMOVED_COMPONENTS
+            .iter()
+            .find(|(tag, _)| *tag == t.name)
+        {
+            let v = Violation::new(
+                "legacy.removed-component",
+                format!("`{}` was removed in Card JSON 2.0: {instead}", t.name),
+            );
+            self.violation(t.span, v);
+        } else if registry::sub_element(&t.name).is_some() {
+            let v = Violation::new(
+                "structure.sub-element-as-component",
+                format!(
+                    "`{}` is not a component and cannot stand among elements: it belongs inside the component that uses it",
+                    t.name
+                ),
+            );
+            self.violation(t.span, v);
+        } else {
+            let names = registry::COMPONENTS.iter().map(|c| c.tag);
+            let hint = match registry::did_you_mean(&t.name, names) {
+                Some(s) => format!(": did you mean `{s}`?"),
+                None => ": see the component list in the `feishu_card` docs".to_owned(),
+            };
+            let v = Violation::new(
+                "structure.unknown-tag",
+                format!("unknown component `{}`{hint}", t.name),
+            );
+            self.violation(t.span, v);
+        }
+    }
+
+    fn sub_element(&mut self, t: &'a Tag, sub: &'static Component) {
+        self.component(t, sub);
+    }
+
+    fn component(&mut self, t: &'a Tag, c: &'static Component) {
+        self.tracker.enter(c, t.span);
+        let is_form = c.opens == Some(Container::Form);
+        if is_form {
+            self.dynamic_children.push(false);
+        }
+        self.attrs(t, c.attrs, c.tag, Some(c));
+        if let Some(opens) = c.opens {
+            self.enclosing.push(opens);
+        }
+        let mut text_given = false;
+        for child in &t.children {
+            match child {
+                Child::Text(lit, value) => {
+                    if text_given {
+                        self.error(
+                            lit.span(),
+                            format!("`<{}>` takes one text: join the strings", c.tag),
+                        );
+                    }
+                    text_given = true;
+                    self.text_child(c, lit.span(), value);
+                }
+                Child::Tag(inner) => self.child_tag(c, inner),
+                other => {
+                    if c.children == Some("elements") {
+                        self.elements_child(other, c.tag);
+                    } else if let Some(attr) = c.children {
+                        // `columns`: computed columns are typed; tags inside loops are checked.
+                        let mut inner = Vec::new();
+                        collect_tags(std::slice::from_ref(other), &mut inner);
+                        for tag in inner {
+                            self.child_tag(c, tag);
+                        }
+                        let _ = attr;
+                    } else if shape::object_items(c.attrs).is_some() {
+                        self.dynamic_in_object(other, c.tag, c.attrs);
+                    } else if let Child::Invalid(_) = other {
+                    } else {
+                        self.error(
+                            child_span(other),
+                            format!("`<{}>` takes no children", c.tag),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(_opens) = c.opens {
+            self.enclosing.pop();
+        }
+        self.required_attrs(t, c, text_given);
+        if is_form {
+            if self.dynamic_children.pop().unwrap_or(false) {
+                // The submit button may be among the computed children: the runtime validator
+                // judges the form before the card is sent.
+                self.tracker.form_action("submit");
+            }
+        }
+        self.tracker.leave();
+    }
+
+    fn child_tag(&mut self, c: &'static Component, inner: &'a Tag) {
+        match shape::component_child(c, &inner.name) {
+            Some(Place::Element) => self.element(inner),
+            Some(Place::ListItem(attr, kind)) => self.list_item(inner, attr, kind, Some(c)),
+            Some(Place::Item(_, sub)) => self.sub_element(inner, sub),
+            Some(Place::Object(attr, attrs)) => self.object(inner, attr.name, attrs),
+            Some(Place::Body) | None => {
+                if c.children == Some("elements") {
+                    self.element(inner);
+                } else {
+                    self.error(
+                        inner.span,
+                        format!(
+                            "`<{}>` cannot stand inside `<{}>`{}",
+                            inner.name,
+                            c.tag,
+                            shape::component_children_hint(c)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    /// One entry of a list of objects (`<option>`, a table's `<column>`) or of maps (`<row>`).
+    fn list_item(
+        &mut self,
+        t: &'a Tag,
+        attr: &'static Attr,
+        kind: &'static Kind,
+        _parent: Option<&'static Component>,
+    ) {
+        let owner = shape::singular(attr.name).unwrap_or(attr.name);
+        match kind {
+            Kind::Object(attrs) => {
+                self.attrs(t, attrs, attr.name, None);
+                for child in &t.children {
+                    match child {
+                        Child::Text(lit, value) => match shape::object_text(attrs) {
+                            Some(text) => self.text_value(text, owner, lit.span(), value),
+                            None => self.error(
+                                lit.span(),
+                                format!("`<{owner}>` takes no text: set its attributes instead"),
+                            ),
+                        },
+                        Child::Tag(c) => match shape::object_child(attrs, &c.name) {
+                            Some(Place::Object(a, inner)) => self.object(c, a.name, inner),
+                            Some(Place::Item(_, sub)) => self.sub_element(c, sub),
+                            _ => self.error(
+                                c.span,
+                                format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
+                            ),
+                        },
+                        Child::Invalid(_) => {}
+                        other => self.stray(other, owner),
+                    }
+                }
+                for a in *attrs {
+                    if a.required == Required::Yes
+                        && t.attr(a.name).is_none()
+                        && !(shape::object_text(attrs).is_some_and(|x| x.name == a.name)
+                            && t.children.iter().any(|c| matches!(c, Child::Text(..))))
+                    {
+                        let v = Violation::new(
+                            "structure.missing-property",
+                            format!("`<{owner}>` needs `{}`: add `{}=…`", a.name, a.name),
+                        );
+                        self.violation(t.span, v);
+                    }
+                }
+            }
+            _ => {
+                for child in &t.children {
+                    self.error(
+                        child_span(child),
+                        format!("`<{owner}>` takes no children: each attribute is one entry"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn text_child(&mut self, c: &'static Component, span: Span, value: &str) {
+        let Some(attr_name) = c.text_child else {
+            self.error(
+                span,
+                format!("`<{}>` takes no text: set its attributes instead", c.tag),
+            );
+            return;
+        };
+        let Some(attr) = c.attr(attr_name) else {
+            return;
+        };
+        self.text_value(attr, c.tag, span, value);
+    }
+
+    /// A string given for a text object (a text child, or `placeholder="…"`): it becomes the
+    /// object's `content`, counted as an element, and within the documented length.
+    fn text_value(&mut self, attr: &'static Attr, owner: &str, span: Span, value: &str) {
+        match attr.kind {
+            Kind::Text { forms, max_chars } => {
+                if let Some(form) = forms.first() {
+                    self.tracker.enter(form, span);
+                    self.tracker.leave();
+                }
+                let len = value.chars().count();
+                if let Some(max) = max_chars.filter(|m| len > *m) {
+                    let v = Violation::new(
+                        "value.text-length",
+                        format!(
+                            "the text of `{}` on `{owner}` is {len} characters long: at most {max} are allowed",
+                            attr.name
+                        ),
+                    );
+                    self.violation(span, v);
+                }
+            }
+            _ => {
+                if let Err(v) = attr.check_with(owner, Scalar::Str(value), &self.styles) {
+                    self.violation(span, v);
+                }
+            }
+        }
+    }
+
+    fn required_attrs(&mut self, t: &Tag, c: &'static Component, text_given: bool) {
+        for attr in c.attrs {
+            if attr.required != Required::Yes || attr.name == "tag" {
+                continue;
+            }
+            let given = t.attr(attr.name).is_some()
+                || (text_given && c.text_child == Some(attr.name))
+                || c.children == Some(attr.name)
+                || shape::given_by_children(t, c, attr)
+                || shape::given_by_sugar(t, attr);
+            if !given {
+                let v = Violation::new(
+                    "structure.missing-property",
+                    format!(
+                        "`<{}>` needs `{}`{}",
+                        c.tag,
+                        attr.name,
+                        if c.text_child == Some(attr.name) {
+                            format!(": write `{}=…` or give the text as a child", attr.name)
+                        } else {
+                            format!(": add `{}=…`", attr.name)
+                        }
+                    ),
+                );
+                self.violation(t.span, v);
+            }
+        }
+    }
+
+    /// The attributes of a component or object, with what the tracker needs to know.
+    fn attrs(
+        &mut self,
+        t: &'a Tag,
+        table: &'static [Attr],
+        owner: &'static str,
+        component: Option<&'static Component>,
+    ) {
+        let mut seen: Vec<&str> = Vec::new();
+        for a in &t.attrs {
+            if seen.contains(&a.name.as_str()) {
+                self.error(
+                    a.span,
+                    format!("duplicate attribute `{}` on `<{owner}>`", a.name),
+                );
+                continue;
+            }
+            seen.push(&a.name);
+            if let Some(sugar) = shape::sugar(table, component, &a.name) {
+                self.sugar(a, sugar, owner);
+                continue;
+            }
+            let Some(attr) = registry::find_attr(table, &a.name) else {
+                self.unknown_attr(a, table, owner, component);
+                continue;
+            };
+            if let Some(v) = attr.legacy_violation(owner) {
+                self.violation(a.span, v);
+            }
+            self.value(a, attr, owner);
+        }
+    }
+
+    fn sugar(&mut self, a: &MAttr, sugar: Sugar, owner: &str) {
+        match sugar {
+            Sugar::Callback | Sugar::OpenUrl => {
+                if let (Sugar::OpenUrl, Value::Str(_, url)) = (sugar, &a.value) {
+                    if url.is_empty() {
+                        self.error(a.span, "`open_url` needs a URL");
+                    }
+                }
+                if matches!(a.value, Value::Flag) {
+                    self.error(
+                        a.span,
+                        format!("`{}` needs a value: write `{}={{…}}`", a.name, a.name),
+                    );
+                }
+            }
+            Sugar::For => {
+                if !matches!(a.value, Value::Expr(_)) {
+                    self.error(
+                        a.span,
+                        format!("`for` on `<{owner}>` names the struct the form fills: write `for=MyStruct`"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn unknown_attr(
+        &mut self,
+        a: &MAttr,
+        table: &'static [Attr],
+        owner: &str,
+        component: Option<&'static Component>,
+    ) {
+        let names = table
+            .iter()
+            .map(|x| x.name)
+            .chain(shape::sugar_names(table, component));
+        let hint = match registry::did_you_mean(&a.name, names) {
+            Some(s) => format!(": did you mean `{s}`?"),
+            None => {
+                let listed: Vec<_> = table
+                    .iter()
+                    .filter(|x| shape::settable(x))
+                    .map(|x| format!("`{}`", x.name))
+                    .collect();
+                format!(": `<{owner}>` takes {}", listed.join(", "))
+            }
+        };
+        let v = Violation::new(
+            "structure.unknown-property",
+            format!("unknown attribute `{}` on `<{owner}>`{hint}", a.name),
+        );
+        self.violation(a.span, v);
+    }
+
+    fn value(&mut self, a: &'a MAttr, attr: &'static Attr, owner: &str) {
+        let span = a.value.span(a.span);
+        let scalar = match &a.value {
+            Value::Flag => Some(Scalar::Bool(true)),
+            Value::Str(_, s) => Some(Scalar::Str(s)),
+            Value::Bool(b, _) => Some(Scalar::Bool(*b)),
+            Value::Int(i, _) => Some(match i64::try_from(*i) {
+                Ok(i) => Scalar::Int(i),
+                Err(_) => Scalar::Float(*i as f64),
+            }),
+            Value::Float(f, _) => Some(Scalar::Float(*f)),
+            Value::Expr(_) | Value::Invalid(_) => None,
+        };
+        if let (Kind::Text { .. }, Value::Str(_, text)) = (&attr.kind, &a.value) {
+            self.text_value(attr, owner, span, text);
+        } else if let Some(scalar) = scalar {
+            if accepts_scalar(&attr.kind) {
+                if let Err(v) = attr.check_with(owner, scalar, &self.styles) {
+                    self.violation(span, v);
+                }
+            } else {
+                self.error(
+                    span,
+                    format!(
+                        "`{}` on `<{owner}>` takes a list or an object: give it as an expression in braces, `{}={{…}}`",
+                        attr.name, attr.name
+                    ),
+                );
+            }
+        }
+        match (attr.name, &a.value) {
+            ("element_id", Value::Str(_, id)) => self.tracker.element_id(id, span),
+            ("name", Value::Str(_, name)) => self.tracker.name(name, span),
+            ("name", Value::Expr(_) | Value::Invalid(_)) => {
+                let n = self.dynamic_name();
+                self.tracker.name(n, span);
+            }
+            ("required", Value::Flag) => self.tracker.required(true, span),
+            ("required", Value::Bool(b, _)) => self.tracker.required(*b, span),
+            ("form_action_type" | "action_type", Value::Str(_, action)) => {
+                self.tracker.form_action(action)
+            }
+            ("form_action_type" | "action_type", Value::Expr(_)) => {
+                self.tracker.form_action("submit")
+            }
+            ("audio_id", Value::Str(_, id)) => self.tracker.audio_id(id, span),
+            _ => {}
+        }
+    }
+}
+
+/// Whether a literal can be checked against this kind (objects and lists need an expression).
+fn accepts_scalar(kind: &Kind) -> bool {
+    match kind {
+        Kind::Object(_)
+        | Kind::Union { .. }
+        | Kind::List(_)
+        | Kind::Elements
+        | Kind::Locales(_)
+        | Kind::Map(_)
+        | Kind::Json
+        | Kind::Tagged(_) => false,
+        Kind::AnyOf(kinds) => kinds.iter().any(accepts_scalar),
+        _ => true,
+    }
+}
+
+fn collect_tags<'a>(children: &'a [Child], out: &mut Vec<&'a Tag>) {
+    Child::visit_tags(children, &mut |t, _| out.push(t));
+}
+
+fn child_span(child: &Child) -> Span {
+    use quote::ToTokens;
+    use syn::spanned::Spanned;
+    match child {
+        Child::Tag(t) => t.span,
+        Child::Text(l, _) => l.span(),
+        Child::Splice(e) => e.span(),
+        Child::Invalid(ts) => ts.span(),
+        Child::If(i) => i.cond.span(),
+        Child::For(f) => f.pat.to_token_stream().span(),
+        Child::Match(m) => m.expr.span(),
+    }
+}
