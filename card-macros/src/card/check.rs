@@ -10,8 +10,39 @@ use proc_macro2::Span;
 use super::ast::{Attr as MAttr, Child, Else, Tag, Value};
 use super::shape::{self, Place, Sugar};
 
-/// Every problem found, as errors ready to emit.
-pub fn check(root: &Tag) -> Vec<syn::Error> {
+/// What the checker found: errors (Feishu rejects the card) and warnings (tolerated).
+#[derive(Default)]
+pub struct Found {
+    /// Problems that make Feishu reject the card.
+    pub errors: Vec<syn::Error>,
+    /// Tolerated problems, with their spans.
+    pub warnings: Vec<(Span, String)>,
+    /// The tags and attributes the checker rejected: the expansion leaves them out, so that a
+    /// rejected value or a misplaced component brings no follow-on type errors.
+    pub rejected: Rejected,
+}
+
+/// Nodes of the markup left out of the expansion, by address.
+#[derive(Default)]
+pub struct Rejected {
+    tags: Vec<*const Tag>,
+    attrs: Vec<*const MAttr>,
+}
+
+impl Rejected {
+    /// Whether this tag was rejected.
+    pub fn tag(&self, t: &Tag) -> bool {
+        self.tags.contains(&(t as *const Tag))
+    }
+
+    /// Whether this attribute was rejected.
+    pub fn attr(&self, a: &MAttr) -> bool {
+        self.attrs.contains(&(a as *const MAttr))
+    }
+}
+
+/// Every problem found.
+pub fn check(root: &Tag) -> Found {
     let mut dynamic = Vec::new();
     let styles = Styles::of(root);
     let mut count = 0;
@@ -20,6 +51,9 @@ pub fn check(root: &Tag) -> Vec<syn::Error> {
     let mut cx = Checker {
         tracker: CardTracker::new(),
         errors: Vec::new(),
+        warnings: Vec::new(),
+        rejected: Rejected::default(),
+        row_keys: Vec::new(),
         enclosing: vec![Container::Body],
         styles,
         dynamic: &dynamic,
@@ -27,13 +61,19 @@ pub fn check(root: &Tag) -> Vec<syn::Error> {
         dynamic_children: Vec::new(),
     };
     cx.card(root);
-    let mut errors = cx.errors;
+    let mut found = Found {
+        errors: cx.errors,
+        warnings: cx.warnings,
+        rejected: cx.rejected,
+    };
     for (span, v) in cx.tracker.finish() {
         if v.is_error() {
-            errors.push(syn::Error::new(span, message(&v)));
+            found.errors.push(syn::Error::new(span, message(&v)));
+        } else {
+            found.warnings.push((span, message(&v)));
         }
     }
-    errors
+    found
 }
 
 fn count_attrs(tags: &[Tag], n: &mut usize) {
@@ -84,6 +124,11 @@ impl CustomStyles for Styles {
 struct Checker<'a> {
     tracker: CardTracker<'a, Span>,
     errors: Vec<syn::Error>,
+    warnings: Vec<(Span, String)>,
+    rejected: Rejected,
+    /// Per open component with a `columns` list of objects: the column names, when all are
+    /// written literally (rows are checked against them).
+    row_keys: Vec<Option<Vec<String>>>,
     enclosing: Vec<Container>,
     styles: Styles,
     /// Stand-in names for names computed at run time, each unique.
@@ -102,6 +147,8 @@ impl<'a> Checker<'a> {
     fn violation(&mut self, span: Span, v: Violation) {
         if v.is_error() {
             self.errors.push(syn::Error::new(span, message(&v)));
+        } else {
+            self.warnings.push((span, message(&v)));
         }
     }
 
@@ -170,6 +217,31 @@ impl<'a> Checker<'a> {
     /// A tag that fills an object-valued attribute: `<header>`, `<config>`, `<confirm>`, …
     fn object(&mut self, t: &'a Tag, owner: &'static str, attrs: &'static [Attr]) {
         self.attrs(t, attrs, owner, None);
+        if owner == "config" {
+            if let Some(a) = t.attr("update_multi") {
+                if let Value::Bool(false, span) = a.value {
+                    let v = Violation::new(
+                        "config.update-multi",
+                        "`update_multi=false` is not supported by 2.0 cards, which are always shared: drop it or set it to `true`",
+                    );
+                    self.violation(span, v);
+                }
+            }
+        }
+        if owner == "card_link" {
+            let set = |k: &str| match t.attr(k).map(|a| &a.value) {
+                Some(Value::Str(_, s)) => !s.is_empty(),
+                Some(Value::Expr(_) | Value::Invalid(_)) => true,
+                _ => false,
+            };
+            if !set("url") && !(set("pc_url") && set("ios_url") && set("android_url")) {
+                let v = Violation::new(
+                    "card_link.incomplete",
+                    "`card_link` has no `url`: give a `url`, or all of `pc_url`, `ios_url` and `android_url`, or clicks on some platforms go nowhere",
+                );
+                self.violation(t.span, v);
+            }
+        }
         if owner == "config" {
             match t.attr("enable_forward").map(|a| &a.value) {
                 Some(Value::Bool(false, _)) => self.tracker.forwarding(false),
@@ -296,6 +368,7 @@ impl<'a> Checker<'a> {
 
     fn element(&mut self, t: &'a Tag) {
         let Some(component) = registry::component(&t.name) else {
+            self.rejected.tags.push(t);
             self.unknown_element(t);
             return;
         };
@@ -304,6 +377,9 @@ impl<'a> Checker<'a> {
             Some(Value::Flag | Value::Bool(true, _))
         );
         if let Some(v) = registry::placement_violation(component, &self.enclosing, multi) {
+            if v.is_error() {
+                self.rejected.tags.push(t);
+            }
             self.violation(t.span, v);
         }
         self.component(t, component);
@@ -353,6 +429,7 @@ impl<'a> Checker<'a> {
             self.dynamic_children.push(false);
         }
         self.attrs(t, c.attrs, c.tag, Some(c));
+        self.row_keys.push(column_names(t, c));
         if let Some(opens) = c.opens {
             self.enclosing.push(opens);
         }
@@ -396,6 +473,7 @@ impl<'a> Checker<'a> {
         if let Some(_opens) = c.opens {
             self.enclosing.pop();
         }
+        self.row_keys.pop();
         self.required_attrs(t, c, text_given);
         if is_form {
             if self.dynamic_children.pop().unwrap_or(false) {
@@ -484,6 +562,33 @@ impl<'a> Checker<'a> {
                         child_span(child),
                         format!("`<{owner}>` takes no children: each attribute is one entry"),
                     );
+                }
+                if let Some(Some(names)) = self.row_keys.last().cloned() {
+                    {
+                        for a in &t.attrs {
+                            if !names.iter().any(|n| n == &a.name) {
+                                let hint = match registry::did_you_mean(
+                                    &a.name,
+                                    names.iter().map(String::as_str),
+                                ) {
+                                    Some(s) => format!("did you mean `{s}`?"),
+                                    None => format!(
+                                        "use one of {}",
+                                        names
+                                            .iter()
+                                            .map(|n| format!("`{n}`"))
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    ),
+                                };
+                                let v = Violation::new(
+                                    "table.row-key",
+                                    format!("row key `{}` is not the `name` of a column of this table: {hint}", a.name),
+                                );
+                                self.violation(a.span, v);
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -636,7 +741,7 @@ impl<'a> Checker<'a> {
             None => {
                 let listed: Vec<_> = table
                     .iter()
-                    .filter(|x| shape::settable(x))
+                    .filter(|x| shape::settable(x) && x.status == registry::Status::Current)
                     .map(|x| format!("`{}`", x.name))
                     .collect();
                 format!(": `<{owner}>` takes {}", listed.join(", "))
@@ -665,11 +770,17 @@ impl<'a> Checker<'a> {
         if let (Kind::Text { .. }, Value::Str(_, text)) = (&attr.kind, &a.value) {
             self.text_value(attr, owner, span, text);
         } else if let Some(scalar) = scalar {
-            if accepts_scalar(&attr.kind) {
+            if matches!(attr.kind, Kind::ElementId) {
+                // The tracker judges ids (pattern and uniqueness), below.
+            } else if accepts_scalar(&attr.kind) {
                 if let Err(v) = attr.check_with(owner, scalar, &self.styles) {
+                    if v.is_error() {
+                        self.rejected.attrs.push(a);
+                    }
                     self.violation(span, v);
                 }
             } else {
+                self.rejected.attrs.push(a);
                 self.error(
                     span,
                     format!(
@@ -714,6 +825,28 @@ fn accepts_scalar(kind: &Kind) -> bool {
         Kind::AnyOf(kinds) => kinds.iter().any(accepts_scalar),
         _ => true,
     }
+}
+
+/// The names of a component's `<column>` entries (a table's), when all are literal.
+fn column_names(t: &Tag, c: &'static Component) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for child in &t.children {
+        match child {
+            Child::Tag(col) => {
+                if let Some(Place::ListItem(attr, _)) = shape::component_child(c, &col.name) {
+                    if attr.name == "columns" {
+                        match col.attr("name").map(|a| &a.value) {
+                            Some(Value::Str(_, n)) => names.push(n.clone()),
+                            _ => return None,
+                        }
+                    }
+                }
+            }
+            Child::Text(..) | Child::Invalid(_) => {}
+            _ => return None,
+        }
+    }
+    Some(names)
 }
 
 fn collect_tags<'a>(children: &'a [Child], out: &mut Vec<&'a Tag>) {

@@ -8,6 +8,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::ast::{Attr as MAttr, Child, Else, Tag, Value};
+use super::check::Rejected;
 use super::shape::{self, Place, Sugar};
 use crate::derive::{field_ident, fields_struct_name};
 
@@ -43,385 +44,417 @@ fn type_name(tag: &str, span: Span) -> Ident {
 }
 
 /// The expression building the whole card.
-pub fn card(root: &Tag) -> TokenStream {
-    let p = private();
-    let card = local("__card");
-    let mut stmts = TokenStream::new();
-    let explicit_body = root
-        .children
-        .iter()
-        .any(|c| matches!(c, Child::Tag(t) if t.name == "body"));
-    let mut implicit = Vec::new();
-    for child in &root.children {
-        match child {
-            Child::Tag(t) => match shape::card_child(&t.name) {
-                Some(Place::Object(attr, attrs)) => {
-                    stmts.extend(object_into(&card, attr, t, attrs));
-                }
-                Some(Place::Body) => {
-                    let body = local("__body");
-                    let inner = object_body(&body, t, registry::BODY, None);
-                    let elements = elements_into(&body, &t.children);
-                    stmts.extend(quote! {{
-                        let #body = #p::slot(&mut #card.body);
-                        #inner
-                        #elements
-                    }});
-                }
-                _ if !explicit_body => implicit.push(child),
-                _ => {}
-            },
-            other if !explicit_body => implicit.push(other),
-            _ => {}
-        }
-    }
-    if !implicit.is_empty() {
-        let body = local("__body");
-        let items = items(&implicit);
-        let list = local("__list");
-        stmts.extend(quote! {{
-            let #body = #p::slot(&mut #card.body);
-            let #list = #p::slot(&mut #body.elements);
-            #items
-        }});
-    }
-    let forms = form_links(root);
-    quote! {{
-        #forms
-        let mut #card = #p::model::Card::default();
-        #stmts
-        #card
-    }}
+pub fn card(root: &Tag, rejected: &Rejected) -> TokenStream {
+    let x = Expander { rejected };
+    x.card(root)
 }
 
-/// `{ let __o = slot(&mut parent.attr); …attributes and children… }`
-fn object_into(
-    parent: &Ident,
-    attr: &'static Attr,
-    t: &Tag,
-    attrs: &'static [Attr],
-) -> TokenStream {
-    let p = private();
-    let var = local("__obj");
-    let f = field(attr.name, t.span);
-    let body = object_body(&var, t, attrs, None);
-    quote! {{
-        let #var = #p::slot(&mut #parent.#f);
-        #body
-    }}
+struct Expander<'r> {
+    rejected: &'r Rejected,
 }
 
-/// Statements setting the attributes and children of `var` (an object or a component).
-fn object_body(
-    var: &Ident,
-    t: &Tag,
-    table: &'static [Attr],
-    component: Option<&'static Component>,
-) -> TokenStream {
-    let p = private();
-    let mut out = TokenStream::new();
-    for a in &t.attrs {
-        if let Some(sugar) = shape::sugar(table, component, &a.name) {
-            out.extend(sugar_attr(var, a, sugar, component));
-            continue;
-        }
-        let Some(attr) = registry::find_attr(table, &a.name) else {
-            continue;
-        };
-        let f = field(attr.name, a.span);
-        if let Some(value) = value(a, attr) {
-            out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
-        }
-    }
-    let text_attr = match component {
-        Some(c) => c.text_child.and_then(|n| c.attr(n)),
-        None => shape::object_text(table),
-    };
-    for child in &t.children {
-        match child {
-            Child::Text(lit, _) => {
-                if let Some(attr) = text_attr {
-                    let f = field(attr.name, lit.span());
-                    out.extend(quote_spanned! {lit.span()=>
-                        #p::put(&mut #var.#f, ::core::convert::Into::into(#lit));
-                    });
-                }
-            }
-            Child::Tag(inner) => {
-                let place = match component {
-                    Some(c) => shape::component_child(c, &inner.name),
-                    None => shape::object_child(table, &inner.name),
-                };
-                match place {
+impl Expander<'_> {
+    fn card(&self, root: &Tag) -> TokenStream {
+        let p = private();
+        let card = local("__card");
+        let mut stmts = TokenStream::new();
+        let explicit_body = root
+            .children
+            .iter()
+            .any(|c| matches!(c, Child::Tag(t) if t.name == "body"));
+        let mut implicit = Vec::new();
+        for child in &root.children {
+            match child {
+                Child::Tag(t) => match shape::card_child(&t.name) {
                     Some(Place::Object(attr, attrs)) => {
-                        out.extend(object_into(var, attr, inner, attrs))
+                        stmts.extend(self.object_into(&card, attr, t, attrs));
                     }
-                    Some(Place::Item(attr, sub)) => out.extend(item_into(var, attr, sub, inner)),
-                    Some(Place::ListItem(attr, kind)) => {
-                        out.extend(list_item_into(var, attr, kind, inner))
+                    Some(Place::Body) => {
+                        let body = local("__body");
+                        let inner = self.object_body(&body, t, registry::BODY, None);
+                        let elements = self.elements_into(&body, &t.children);
+                        stmts.extend(quote! {{
+                            let #body = #p::slot(&mut #card.body);
+                            #inner
+                            #elements
+                        }});
                     }
-                    Some(Place::Element) | Some(Place::Body) | None => {}
-                }
+                    _ if !explicit_body => implicit.push(child),
+                    _ => {}
+                },
+                other if !explicit_body => implicit.push(other),
+                _ => {}
             }
-            _ => {}
         }
-    }
-    if let Some(c) = component {
-        if c.children == Some("elements") {
-            out.extend(elements_into(var, &t.children));
-        } else if let Some(list) = c.children {
-            out.extend(computed_items(var, list, &t.children));
-        } else if let Some(attr) = shape::object_items(c.attrs) {
-            out.extend(computed_items(var, attr.name, &t.children));
+        if !implicit.is_empty() {
+            let body = local("__body");
+            let items = self.items(&implicit);
+            let list = local("__list");
+            stmts.extend(quote! {{
+                let #body = #p::slot(&mut #card.body);
+                let #list = #p::slot(&mut #body.elements);
+                #items
+            }});
         }
-    } else if let Some(attr) = shape::object_items(table) {
-        out.extend(computed_items(var, attr.name, &t.children));
+        let forms = form_links(root);
+        quote! {{
+            #forms
+            let mut #card = #p::model::Card::default();
+            #stmts
+            #card
+        }}
     }
-    out
-}
 
-/// A tagged sub-element child (`<column>`, `<text_tag>`, `<standard_icon>`).
-fn item_into(var: &Ident, attr: &'static Attr, sub: &'static Component, t: &Tag) -> TokenStream {
-    let p = private();
-    let f = field(attr.name, t.span);
-    let value = component_expr(t, sub);
-    if matches!(attr.kind, Kind::List(_)) {
-        quote! { #p::slot(&mut #var.#f).push(::core::convert::Into::into(#value)); }
-    } else {
-        quote! { #p::put(&mut #var.#f, ::core::convert::Into::into(#value)); }
+    /// `{ let __o = slot(&mut parent.attr); …attributes and children… }`
+    fn object_into(
+        &self,
+        parent: &Ident,
+        attr: &'static Attr,
+        t: &Tag,
+        attrs: &'static [Attr],
+    ) -> TokenStream {
+        let p = private();
+        let var = local("__obj");
+        let f = field(attr.name, t.span);
+        let body = self.object_body(&var, t, attrs, None);
+        quote! {{
+            let #var = #p::slot(&mut #parent.#f);
+            #body
+        }}
     }
-}
 
-/// One entry of a list of objects or maps (`<option>`, a table's `<column>`, `<row>`).
-fn list_item_into(var: &Ident, attr: &'static Attr, kind: &'static Kind, t: &Tag) -> TokenStream {
-    let p = private();
-    let f = field(attr.name, t.span);
-    let l = local("__items");
-    match kind {
-        Kind::Object(attrs) => {
-            let item = local("__item");
-            let body = object_body(&item, t, attrs, None);
-            quote! {{
-                let #l = #p::slot(&mut #var.#f);
-                #l.push(::core::default::Default::default());
-                if let ::core::option::Option::Some(#item) = #l.last_mut() {
-                    #body
+    /// Statements setting the attributes and children of `var` (an object or a component).
+    fn object_body(
+        &self,
+        var: &Ident,
+        t: &Tag,
+        table: &'static [Attr],
+        component: Option<&'static Component>,
+    ) -> TokenStream {
+        let p = private();
+        let mut out = TokenStream::new();
+        for a in &t.attrs {
+            if let Some(sugar) = shape::sugar(table, component, &a.name) {
+                out.extend(self.sugar_attr(var, a, sugar, component));
+                continue;
+            }
+            let Some(attr) = registry::find_attr(table, &a.name) else {
+                continue;
+            };
+            if self.rejected.attr(a) {
+                continue;
+            }
+            let f = field(attr.name, a.span);
+            if let Some(value) = self.value(a, attr) {
+                out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
+            }
+        }
+        let text_attr = match component {
+            Some(c) => c.text_child.and_then(|n| c.attr(n)),
+            None => shape::object_text(table),
+        };
+        for child in &t.children {
+            match child {
+                Child::Text(lit, _) => {
+                    if let Some(attr) = text_attr {
+                        let f = field(attr.name, lit.span());
+                        out.extend(quote_spanned! {lit.span()=>
+                            #p::put(&mut #var.#f, ::core::convert::Into::into(#lit));
+                        });
+                    }
                 }
-            }}
-        }
-        _ => {
-            let map = local("__map");
-            let entries = t.attrs.iter().map(|a| {
-                let key = &a.name;
-                let value = json_value(&a.value);
-                quote_spanned! {a.span=>
-                    #map.insert(::std::string::String::from(#key), #value);
+                Child::Tag(inner) => {
+                    let place = match component {
+                        Some(c) => shape::component_child(c, &inner.name),
+                        None => shape::object_child(table, &inner.name),
+                    };
+                    match place {
+                        Some(Place::Object(attr, attrs)) => {
+                            out.extend(self.object_into(var, attr, inner, attrs))
+                        }
+                        Some(Place::Item(attr, sub)) => {
+                            out.extend(self.item_into(var, attr, sub, inner))
+                        }
+                        Some(Place::ListItem(attr, kind)) => {
+                            out.extend(self.list_item_into(var, attr, kind, inner))
+                        }
+                        Some(Place::Element) | Some(Place::Body) | None => {}
+                    }
                 }
-            });
-            quote! {{
-                let mut #map = #p::serde_json::Map::new();
-                #(#entries)*
-                #p::slot(&mut #var.#f).push(::core::convert::Into::into(#map));
-            }}
+                _ => {}
+            }
+        }
+        if let Some(c) = component {
+            if c.children == Some("elements") {
+                out.extend(self.elements_into(var, &t.children));
+            } else if let Some(list) = c.children {
+                out.extend(self.computed_items(var, list, &t.children));
+            } else if let Some(attr) = shape::object_items(c.attrs) {
+                out.extend(self.computed_items(var, attr.name, &t.children));
+            }
+        } else if let Some(attr) = shape::object_items(table) {
+            out.extend(self.computed_items(var, attr.name, &t.children));
+        }
+        out
+    }
+
+    /// A tagged sub-element child (`<column>`, `<text_tag>`, `<standard_icon>`).
+    fn item_into(
+        &self,
+        var: &Ident,
+        attr: &'static Attr,
+        sub: &'static Component,
+        t: &Tag,
+    ) -> TokenStream {
+        let p = private();
+        let f = field(attr.name, t.span);
+        let value = self.component_expr(t, sub);
+        if matches!(attr.kind, Kind::List(_)) {
+            quote! { #p::slot(&mut #var.#f).push(::core::convert::Into::into(#value)); }
+        } else {
+            quote! { #p::put(&mut #var.#f, ::core::convert::Into::into(#value)); }
         }
     }
-}
 
-/// An attribute value as free-form JSON.
-fn json_value(v: &Value) -> TokenStream {
-    let p = private();
-    match v {
-        Value::Flag => quote!(#p::serde_json::Value::Bool(true)),
-        Value::Bool(b, _) => quote!(#p::serde_json::Value::Bool(#b)),
-        Value::Str(lit, _) => quote!(#p::serde_json::Value::from(#lit)),
-        Value::Int(i, _) => {
-            let lit = proc_macro2::Literal::i128_unsuffixed(*i);
-            quote!(#p::serde_json::Value::from(#lit))
+    /// One entry of a list of objects or maps (`<option>`, a table's `<column>`, `<row>`).
+    fn list_item_into(
+        &self,
+        var: &Ident,
+        attr: &'static Attr,
+        kind: &'static Kind,
+        t: &Tag,
+    ) -> TokenStream {
+        let p = private();
+        let f = field(attr.name, t.span);
+        let l = local("__items");
+        match kind {
+            Kind::Object(attrs) => {
+                let item = local("__item");
+                let body = self.object_body(&item, t, attrs, None);
+                quote! {{
+                    let #l = #p::slot(&mut #var.#f);
+                    #l.push(::core::default::Default::default());
+                    if let ::core::option::Option::Some(#item) = #l.last_mut() {
+                        #body
+                    }
+                }}
+            }
+            _ => {
+                let map = local("__map");
+                let entries = t.attrs.iter().map(|a| {
+                    let key = &a.name;
+                    let value = Self::json_value(&a.value);
+                    quote_spanned! {a.span=>
+                        #map.insert(::std::string::String::from(#key), #value);
+                    }
+                });
+                quote! {{
+                    let mut #map = #p::serde_json::Map::new();
+                    #(#entries)*
+                    #p::slot(&mut #var.#f).push(::core::convert::Into::into(#map));
+                }}
+            }
         }
-        Value::Float(x, _) => {
-            let lit = proc_macro2::Literal::f64_unsuffixed(*x);
-            quote!(#p::serde_json::Value::from(#lit))
+    }
+
+    /// An attribute value as free-form JSON.
+    fn json_value(v: &Value) -> TokenStream {
+        let p = private();
+        match v {
+            Value::Flag => quote!(#p::serde_json::Value::Bool(true)),
+            Value::Bool(b, _) => quote!(#p::serde_json::Value::Bool(#b)),
+            Value::Str(lit, _) => quote!(#p::serde_json::Value::from(#lit)),
+            Value::Int(i, _) => {
+                let lit = proc_macro2::Literal::i128_unsuffixed(*i);
+                quote!(#p::serde_json::Value::from(#lit))
+            }
+            Value::Float(x, _) => {
+                let lit = proc_macro2::Literal::f64_unsuffixed(*x);
+                quote!(#p::serde_json::Value::from(#lit))
+            }
+            Value::Expr(e) => quote_spanned!(e.span()=> #p::callback_value(&(#e))),
+            Value::Invalid(ts) => quote!(#ts),
         }
-        Value::Expr(e) => quote_spanned!(e.span()=> #p::callback_value(&(#e))),
-        Value::Invalid(ts) => quote!(#ts),
     }
-}
 
-/// Computed children of a list that is not `elements` (`columns`, `text_tag_list`): splices,
-/// and tags inside `@if`/`@for`/`@match`.
-fn computed_items(var: &Ident, list: &str, children: &[Child]) -> TokenStream {
-    let p = private();
-    let dynamic: Vec<&Child> = children
-        .iter()
-        .filter(|c| !matches!(c, Child::Tag(_) | Child::Text(..) | Child::Invalid(_)))
-        .collect();
-    if dynamic.is_empty() {
-        return TokenStream::new();
+    /// Computed children of a list that is not `elements` (`columns`, `text_tag_list`): splices,
+    /// and tags inside `@if`/`@for`/`@match`.
+    fn computed_items(&self, var: &Ident, list: &str, children: &[Child]) -> TokenStream {
+        let p = private();
+        let dynamic: Vec<&Child> = children
+            .iter()
+            .filter(|c| !matches!(c, Child::Tag(_) | Child::Text(..) | Child::Invalid(_)))
+            .collect();
+        if dynamic.is_empty() {
+            return TokenStream::new();
+        }
+        let l = local("__list");
+        let f = field(list, Span::call_site());
+        let body = self.items(&dynamic);
+        quote! {{
+            let #l = #p::slot(&mut #var.#f);
+            #body
+        }}
     }
-    let l = local("__list");
-    let f = field(list, Span::call_site());
-    let body = items(&dynamic);
-    quote! {{
-        let #l = #p::slot(&mut #var.#f);
-        #body
-    }}
-}
 
-/// Pushes the children of a container into `var.elements`.
-fn elements_into(var: &Ident, children: &[Child]) -> TokenStream {
-    let p = private();
-    let relevant: Vec<&Child> = children
+    /// Pushes the children of a container into `var.elements`.
+    fn elements_into(&self, var: &Ident, children: &[Child]) -> TokenStream {
+        let p = private();
+        let relevant: Vec<&Child> = children
         .iter()
         .filter(|c| !matches!(c, Child::Text(..)))
         .filter(|c| !matches!(c, Child::Tag(t) if shape::card_child(&t.name).is_some() && t.name != "body"))
         .collect();
-    if relevant.is_empty() {
-        return TokenStream::new();
+        if relevant.is_empty() {
+            return TokenStream::new();
+        }
+        let l = local("__list");
+        let body = self.items(&relevant);
+        quote! {{
+            let #l = #p::slot(&mut #var.elements);
+            #body
+        }}
     }
-    let l = local("__list");
-    let body = items(&relevant);
-    quote! {{
-        let #l = #p::slot(&mut #var.elements);
-        #body
-    }}
-}
 
-/// Statements pushing children into the list `__list` in scope.
-fn items(children: &[&Child]) -> TokenStream {
-    let p = private();
-    let l = local("__list");
-    let mut out = TokenStream::new();
-    for child in children {
-        match child {
-            Child::Tag(t) => {
-                let component =
-                    registry::component(&t.name).or_else(|| registry::sub_element(&t.name));
-                if let Some(c) = component {
-                    let value = component_expr(t, c);
-                    out.extend(quote_spanned! {t.span=>
-                        #l.push(::core::convert::Into::into(#value));
+    /// Statements pushing children into the list `__list` in scope.
+    fn items(&self, children: &[&Child]) -> TokenStream {
+        let p = private();
+        let l = local("__list");
+        let mut out = TokenStream::new();
+        for child in children {
+            match child {
+                Child::Tag(t) if self.rejected.tag(t) => {}
+                Child::Tag(t) => {
+                    let component =
+                        registry::component(&t.name).or_else(|| registry::sub_element(&t.name));
+                    if let Some(c) = component {
+                        let value = self.component_expr(t, c);
+                        out.extend(quote_spanned! {t.span=>
+                            #l.push(::core::convert::Into::into(#value));
+                        });
+                    }
+                }
+                Child::Splice(e) => {
+                    out.extend(quote_spanned! {e.span()=> #p::splice(#e, #l); });
+                }
+                Child::Invalid(ts) => {
+                    out.extend(quote! { let _ = #ts; });
+                }
+                Child::For(f) => {
+                    let (pat, expr) = (&f.pat, &f.expr);
+                    let body = self.items(&f.body.iter().collect::<Vec<_>>());
+                    out.extend(quote! { for #pat in #expr { #body } });
+                }
+                Child::If(i) => out.extend(self.if_items(i)),
+                Child::Match(m) => {
+                    let expr = &m.expr;
+                    let arms = m.arms.iter().map(|(pat, body)| {
+                        let body = self.items(&body.iter().collect::<Vec<_>>());
+                        quote! { #pat => { #body } }
                     });
+                    out.extend(quote! { match #expr { #(#arms)* } });
+                }
+                Child::Text(..) => {}
+            }
+        }
+        out
+    }
+
+    fn if_items(&self, i: &super::ast::If) -> TokenStream {
+        let cond = &i.cond;
+        let then = self.items(&i.then.iter().collect::<Vec<_>>());
+        let otherwise = match &i.otherwise {
+            Some(Else::If(e)) => {
+                let e = self.if_items(e);
+                quote! { else #e }
+            }
+            Some(Else::Block(b)) => {
+                let b = self.items(&b.iter().collect::<Vec<_>>());
+                quote! { else { #b } }
+            }
+            None => TokenStream::new(),
+        };
+        quote! { if #cond { #then } #otherwise }
+    }
+
+    /// The expression building one component or sub-element.
+    fn component_expr(&self, t: &Tag, c: &'static Component) -> TokenStream {
+        let p = private();
+        let ty = type_name(c.tag, t.span);
+        let var = local("__c");
+        let body = self.object_body(&var, t, c.attrs, Some(c));
+        quote! {{
+            let mut #var = <#p::model::#ty as ::core::default::Default>::default();
+            #body
+            #var
+        }}
+    }
+
+    fn sugar_attr(
+        &self,
+        var: &Ident,
+        a: &MAttr,
+        sugar: Sugar,
+        component: Option<&'static Component>,
+    ) -> TokenStream {
+        let is_form = component.is_some_and(|c| c.opens == Some(Container::Form));
+        let p = private();
+        let span = a.value.span(a.span);
+        match (sugar, &a.value) {
+            (Sugar::Callback, Value::Expr(e)) => quote_spanned! {span=>
+                #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#p::callback_value(&(#e))));
+            },
+            (Sugar::Callback, Value::Str(lit, _)) => quote_spanned! {span=>
+                #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#p::callback_value(#lit)));
+            },
+            (Sugar::OpenUrl, Value::Str(lit, _)) => quote_spanned! {span=>
+                #p::slot(&mut #var.behaviors).push(#p::model::Behavior::open_url(#lit));
+            },
+            (Sugar::OpenUrl, Value::Expr(e)) => quote_spanned! {span=>
+                #p::slot(&mut #var.behaviors).push(::core::convert::Into::into(#e));
+            },
+            (Sugar::For, Value::Expr(syn::Expr::Path(path))) if !is_form => quote_spanned! {span=>
+                #p::put(&mut #var.options, #p::select_options::<#path, _>());
+            },
+            _ => TokenStream::new(),
+        }
+    }
+
+    /// The value of an attribute, converted to the field's type by inference.
+    fn value(&self, a: &MAttr, attr: &'static Attr) -> Option<TokenStream> {
+        let p = private();
+        let span = a.value.span(a.span);
+        Some(match &a.value {
+            Value::Flag => quote_spanned!(span=> true),
+            Value::Bool(b, _) => quote_spanned!(span=> #b),
+            Value::Str(lit, _) => {
+                if Self::takes_text_as_is(&attr.kind) {
+                    quote_spanned!(span=> ::core::convert::Into::into(#lit))
+                } else {
+                    quote_spanned!(span=> #p::lit(#lit))
                 }
             }
-            Child::Splice(e) => {
-                out.extend(quote_spanned! {e.span()=> #p::splice(#e, #l); });
+            Value::Int(i, _) => {
+                let lit = proc_macro2::Literal::i128_unsuffixed(*i);
+                quote_spanned!(span=> #p::int(#lit))
             }
-            Child::Invalid(ts) => {
-                out.extend(quote! { let _ = #ts; });
+            Value::Float(f, _) => {
+                let lit = proc_macro2::Literal::f64_unsuffixed(*f);
+                quote_spanned!(span=> #p::float(#lit))
             }
-            Child::For(f) => {
-                let (pat, expr) = (&f.pat, &f.expr);
-                let body = items(&f.body.iter().collect::<Vec<_>>());
-                out.extend(quote! { for #pat in #expr { #body } });
-            }
-            Child::If(i) => out.extend(if_items(i)),
-            Child::Match(m) => {
-                let expr = &m.expr;
-                let arms = m.arms.iter().map(|(pat, body)| {
-                    let body = items(&body.iter().collect::<Vec<_>>());
-                    quote! { #pat => { #body } }
-                });
-                out.extend(quote! { match #expr { #(#arms)* } });
-            }
-            Child::Text(..) => {}
-        }
+            Value::Expr(e) => quote_spanned!(span=> ::core::convert::Into::into(#e)),
+            Value::Invalid(ts) => quote!(#ts),
+        })
     }
-    out
-}
 
-fn if_items(i: &super::ast::If) -> TokenStream {
-    let cond = &i.cond;
-    let then = items(&i.then.iter().collect::<Vec<_>>());
-    let otherwise = match &i.otherwise {
-        Some(Else::If(e)) => {
-            let e = if_items(e);
-            quote! { else #e }
-        }
-        Some(Else::Block(b)) => {
-            let b = items(&b.iter().collect::<Vec<_>>());
-            quote! { else { #b } }
-        }
-        None => TokenStream::new(),
-    };
-    quote! { if #cond { #then } #otherwise }
-}
-
-/// The expression building one component or sub-element.
-fn component_expr(t: &Tag, c: &'static Component) -> TokenStream {
-    let p = private();
-    let ty = type_name(c.tag, t.span);
-    let var = local("__c");
-    let body = object_body(&var, t, c.attrs, Some(c));
-    quote! {{
-        let mut #var = <#p::model::#ty as ::core::default::Default>::default();
-        #body
-        #var
-    }}
-}
-
-fn sugar_attr(
-    var: &Ident,
-    a: &MAttr,
-    sugar: Sugar,
-    component: Option<&'static Component>,
-) -> TokenStream {
-    let is_form = component.is_some_and(|c| c.opens == Some(Container::Form));
-    let p = private();
-    let span = a.value.span(a.span);
-    match (sugar, &a.value) {
-        (Sugar::Callback, Value::Expr(e)) => quote_spanned! {span=>
-            #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#p::callback_value(&(#e))));
-        },
-        (Sugar::Callback, Value::Str(lit, _)) => quote_spanned! {span=>
-            #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#p::callback_value(#lit)));
-        },
-        (Sugar::OpenUrl, Value::Str(lit, _)) => quote_spanned! {span=>
-            #p::slot(&mut #var.behaviors).push(#p::model::Behavior::open_url(#lit));
-        },
-        (Sugar::OpenUrl, Value::Expr(e)) => quote_spanned! {span=>
-            #p::slot(&mut #var.behaviors).push(::core::convert::Into::into(#e));
-        },
-        (Sugar::For, Value::Expr(syn::Expr::Path(path))) if !is_form => quote_spanned! {span=>
-            #p::put(&mut #var.options, #p::select_options::<#path, _>());
-        },
-        _ => TokenStream::new(),
+    /// Kinds whose model type is made from a `&'static str` by `Into` (plain strings and text
+    /// objects), rather than parsed.
+    fn takes_text_as_is(kind: &Kind) -> bool {
+        matches!(
+            kind,
+            Kind::Str | Kind::StrMax(_) | Kind::ElementId | Kind::Text { .. } | Kind::Json
+        ) || matches!(kind, Kind::Format(_))
     }
-}
-
-/// The value of an attribute, converted to the field's type by inference.
-fn value(a: &MAttr, attr: &'static Attr) -> Option<TokenStream> {
-    let p = private();
-    let span = a.value.span(a.span);
-    Some(match &a.value {
-        Value::Flag => quote_spanned!(span=> true),
-        Value::Bool(b, _) => quote_spanned!(span=> #b),
-        Value::Str(lit, _) => {
-            if takes_text_as_is(&attr.kind) {
-                quote_spanned!(span=> ::core::convert::Into::into(#lit))
-            } else {
-                quote_spanned!(span=> #p::lit(#lit))
-            }
-        }
-        Value::Int(i, _) => {
-            let lit = proc_macro2::Literal::i128_unsuffixed(*i);
-            quote_spanned!(span=> #p::int(#lit))
-        }
-        Value::Float(f, _) => {
-            let lit = proc_macro2::Literal::f64_unsuffixed(*f);
-            quote_spanned!(span=> #p::float(#lit))
-        }
-        Value::Expr(e) => quote_spanned!(span=> ::core::convert::Into::into(#e)),
-        Value::Invalid(ts) => quote!(#ts),
-    })
-}
-
-/// Kinds whose model type is made from a `&'static str` by `Into` (plain strings and text
-/// objects), rather than parsed.
-fn takes_text_as_is(kind: &Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Str | Kind::StrMax(_) | Kind::ElementId | Kind::Text { .. } | Kind::Json
-    ) || matches!(kind, Kind::Format(_))
 }
 
 /// For every `<form for=Struct>`: code that only compiles when the form has exactly the fields

@@ -36,12 +36,31 @@ pub fn card(input: TokenStream) -> TokenStream {
             "`card!` holds one `<card>`: build several cards with several `card!` calls",
         ));
     }
-    errors.extend(check::check(&root));
-    let expansion = expand::card(&root);
+    let found = check::check(&root);
+    errors.extend(found.errors.iter().cloned());
+    let warnings = found.warnings.iter().map(|(span, msg)| warning(*span, msg));
+    let expansion = expand::card(&root, &found.rejected);
     let errors = errors.iter().map(syn::Error::to_compile_error);
     quote! {{
         #syntax
         #(#errors)*
+        #(#warnings)*
         #expansion
     }}
+}
+
+/// A compiler warning on stable Rust: the use of a deprecated item, spanned on the token the
+/// warning is about, with the message as the deprecation note.
+fn warning(span: proc_macro2::Span, message: &str) -> TokenStream {
+    let item = proc_macro2::Ident::new("feishu_card_warning", span);
+    let def = proc_macro2::Ident::new("feishu_card_warning", proc_macro2::Span::mixed_site());
+    let _ = def;
+    quote::quote_spanned! {span=>
+        {
+            #[deprecated(note = #message)]
+            #[allow(non_upper_case_globals)]
+            const #item: () = ();
+            let _ = #item;
+        }
+    }
 }

@@ -1,0 +1,12 @@
+use feishu_card::card;
+
+fn main() {
+    let _card = card! {
+        <card>
+            <form name="f">
+                <input placeholder="why?"/>
+                <button form_action_type="submit" name="go">"Go"</button>
+            </form>
+        </card>
+    };
+}

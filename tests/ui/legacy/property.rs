@@ -1,0 +1,10 @@
+use feishu_card::card;
+
+fn main() {
+    let _card = card! {
+        <card>
+            <button type="primary" action_type="link">"Open"</button>
+        </card>
+    };
+    compile_error!("warnings only: this line makes the case a compile-fail test");
+}
