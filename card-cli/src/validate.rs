@@ -6,7 +6,7 @@
 //! card is invalid, 2 when a file cannot be read or is not JSON.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use card_core::validate::{syntax_diagnostic, validate_slice};
@@ -51,7 +51,7 @@ struct Report {
 /// it is not in the registry's `RULES`.
 const IO_READ: &str = "io.read";
 
-fn check(path: &PathBuf) -> Report {
+fn check(path: &Path) -> Report {
     let file = crate::input::display_name(path);
     let bytes = match crate::input::read(path) {
         Ok(bytes) => bytes,
@@ -98,7 +98,7 @@ fn check(path: &PathBuf) -> Report {
 
 /// Runs `feishu-card validate`.
 pub fn run(args: Args) -> ExitCode {
-    let reports: Vec<Report> = args.files.iter().map(check).collect();
+    let reports: Vec<Report> = args.files.iter().map(|p| check(p)).collect();
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => serde_json::to_writer_pretty(&mut out, &reports)

@@ -79,8 +79,8 @@ const MULTI_URL: Kind = Kind::Object(&[
     a("pc_url", Kind::Str),
 ]);
 
-/// §2.8. `form_action` appears only in the 1.0 button page and third-party models: accepted
-/// silently (unconfirmed for 2.0), and its `submit` counts as a submit button.
+/// §2.8. `form_action` appears only in the 1.0 button page and third-party models: tolerated
+/// with a warning (unconfirmed for 2.0), and its `submit` counts as a submit button.
 const BEHAVIOR: Kind = Kind::Union {
     key: "type",
     shapes: &[
@@ -102,7 +102,7 @@ const BEHAVIOR: Kind = Kind::Union {
         Shape {
             value: "form_action",
             attrs: &[a("behavior", Kind::Enum(&["submit", "reset"]))],
-            status: Status::History,
+            status: Status::Legacy(LEGACY_PROPERTY),
         },
     ],
 };
@@ -208,6 +208,7 @@ pub static COLLAPSIBLE_TITLE_MARKDOWN: Component = Component {
         a("i18n_content", LOCALE_STR),
         a("text_size", Kind::TextSize)
             .note("not documented on the title; accepted like other texts"),
+        a("text_color", Kind::Color).note("not documented on the title; accepted like other texts"),
         a("text_align", ALIGN_H).lenient(),
     ],
     children: None,

@@ -222,7 +222,8 @@ impl<'a> Walker<'a> {
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.is_empty())
         };
-        if !set("url") && !(set("pc_url") && set("ios_url") && set("android_url")) {
+        let all_platforms = set("pc_url") && set("ios_url") && set("android_url");
+        if !(set("url") || all_platforms) {
             self.report(
                 rule::CARD_LINK_INCOMPLETE,
                 "`card_link` has no `url`: give a `url`, or all of `pc_url`, `ios_url` and `android_url`, or clicks on some platforms go nowhere".to_owned(),
@@ -692,6 +693,19 @@ impl<'a> Walker<'a> {
                 return;
             }
         };
+        if let Status::Legacy(rule) = shape.status {
+            let message = format!(
+                "a `{key}: {:?}` entry of `{}` is a JSON 1.0 form that 2.0 only tolerates: {}",
+                shape.value,
+                attr.name,
+                if shape.value == "form_action" {
+                    "give the button `form_action_type: \"submit\"` or `\"reset\"` instead"
+                } else {
+                    "use a documented kind instead"
+                }
+            );
+            self.report_at_key(key, rule, message);
+        }
         if shape.value == "form_action" {
             if let Some(Value::String(action)) = obj.get("behavior") {
                 self.tracker.form_action(action);
