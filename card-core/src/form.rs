@@ -591,18 +591,30 @@ pub mod link {
     impl<T: TakesTime> TakesTime for Option<T> {}
     impl<T: TakesDateTime> TakesDateTime for Option<T> {}
 
-    /// Checks (by trait bound) that a field takes one string.
-    pub fn text<T: TakesText>(_: &Slot<T>) {}
-    /// Checks (by trait bound) that a field takes a list.
-    pub fn list<T: TakesList>(_: &Slot<T>) {}
-    /// Checks (by trait bound) that a field takes a boolean.
-    pub fn boolean<T: TakesBool>(_: &Slot<T>) {}
-    /// Checks (by trait bound) that a field takes a date.
-    pub fn date<T: TakesDate>(_: &Slot<T>) {}
-    /// Checks (by trait bound) that a field takes a time.
-    pub fn time<T: TakesTime>(_: &Slot<T>) {}
-    /// Checks (by trait bound) that a field takes a date and time.
-    pub fn datetime<T: TakesDateTime>(_: &Slot<T>) {}
+    /// A slot for a field that must take one string (checked by the trait bound).
+    pub const fn text<T: TakesText>() -> Slot<T> {
+        Slot::new()
+    }
+    /// A slot for a field that must take a list (checked by the trait bound).
+    pub const fn list<T: TakesList>() -> Slot<T> {
+        Slot::new()
+    }
+    /// A slot for a field that must take a boolean (checked by the trait bound).
+    pub const fn boolean<T: TakesBool>() -> Slot<T> {
+        Slot::new()
+    }
+    /// A slot for a field that must take a date (checked by the trait bound).
+    pub const fn date<T: TakesDate>() -> Slot<T> {
+        Slot::new()
+    }
+    /// A slot for a field that must take a time (checked by the trait bound).
+    pub const fn time<T: TakesTime>() -> Slot<T> {
+        Slot::new()
+    }
+    /// A slot for a field that must take a date and time (checked by the trait bound).
+    pub const fn datetime<T: TakesDateTime>() -> Slot<T> {
+        Slot::new()
+    }
 }
 
 #[cfg(test)]

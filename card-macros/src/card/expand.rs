@@ -506,30 +506,28 @@ fn form_link(form: &Tag, link: &MAttr) -> TokenStream {
     collect_fields(&form.children, &mut fields, &mut complete, false);
     let span = link.value.span(link.span);
     let var = local("__fields");
-    let mut pats = Vec::new();
-    let mut checks = Vec::new();
-    for (i, f) in fields.iter().enumerate() {
-        let slot = format_ident!("__field{}", i, span = Span::mixed_site());
+    let mut inits = Vec::new();
+    for f in &fields {
         let ident: TokenStream = field_ident(f.name).parse().unwrap_or_default();
         let ident = respan(ident, f.name_span);
-        pats.push(quote! { #ident: #slot });
         let check = match f.value {
-            FormValue::Text => quote!(text),
-            FormValue::List => quote!(list),
-            FormValue::Bool => quote!(boolean),
-            FormValue::Date => quote!(date),
-            FormValue::Time => quote!(time),
-            FormValue::DateTime => quote!(datetime),
+            FormValue::Text => quote_spanned!(f.name_span=> text),
+            FormValue::List => quote_spanned!(f.name_span=> list),
+            FormValue::Bool => quote_spanned!(f.name_span=> boolean),
+            FormValue::Date => quote_spanned!(f.name_span=> date),
+            FormValue::Time => quote_spanned!(f.name_span=> time),
+            FormValue::DateTime => quote_spanned!(f.name_span=> datetime),
         };
-        checks.push(quote_spanned! {f.name_span=> #p::link::#check(#slot); });
+        inits.push(quote_spanned! {f.name_span=>
+            #ident: ::feishu_card::__private::link::#check()
+        });
     }
-    let rest = (!complete).then(|| quote!(..));
+    let rest = (!complete).then(|| quote_spanned!(span=> ..::core::default::Default::default()));
     quote_spanned! {span=>
         const _: () = {
             #[allow(non_snake_case, unused_variables, dead_code, clippy::all)]
-            fn __feishu_form_link(#var: &#shadow) {
-                let #shadow { #(#pats,)* #rest } = #var;
-                #(#checks)*
+            fn __feishu_form_link() {
+                let #var = #shadow { #(#inits,)* #rest };
             }
         };
     }

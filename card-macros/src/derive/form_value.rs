@@ -164,6 +164,7 @@ fn try_derive(input: &DeriveInput) -> syn::Result<TokenStream> {
         #[doc = #doc]
         #[doc(hidden)]
         #[allow(non_camel_case_types, non_snake_case, dead_code)]
+        #[derive(Default)]
         #vis struct #shadow { #(#slots,)* }
     })
 }

@@ -28,7 +28,7 @@ pub fn field_ident(name: &str) -> String {
 
 /// The name of the hidden struct listing a form struct's fields.
 pub fn fields_struct_name(struct_name: &str) -> String {
-    format!("__FeishuFormFields_{struct_name}")
+    format!("{struct_name}FormFields")
 }
 
 /// Errors collected while reading a derive's input, reported together.
