@@ -75,10 +75,14 @@ macro_rules! elements {
 
             /// Reads the element named by `tag` from `value` (an object, `tag` included).
             fn from_tagged(tag: &str, value: Value) -> Option<Result<Self, serde_json::Error>> {
-                match tag {
-                    $($tag => Some($variant::deserialize(without_tag(value)).map(Element::$variant)),)*
-                    _ => None,
-                }
+                // One call through a function pointer rather than one call per arm: in debug
+                // builds every arm would keep its own element-sized result on the stack, and
+                // nested containers would run out of stack long before serde_json's depth limit.
+                let read: fn(Value) -> Result<Element, serde_json::Error> = match tag {
+                    $($tag => read_element::<$variant>,)*
+                    _ => return None,
+                };
+                Some(read(value))
             }
         }
 
@@ -127,6 +131,14 @@ elements! {
     PickerDatetime = "picker_datetime",
     SelectImg = "select_img",
     Checker = "checker",
+}
+
+/// Reads a component from its object, `tag` included.
+fn read_element<T>(value: Value) -> Result<Element, serde_json::Error>
+where
+    T: serde::de::DeserializeOwned + Into<Element>,
+{
+    T::deserialize(without_tag(value)).map(Into::into)
 }
 
 impl Tagged for Form {

@@ -121,6 +121,20 @@ impl Card {
         if let Some(found) = version1_marker(map) {
             return Err(ParseError::Version1 { found });
         }
+        if let Some(depth) = too_deep(value) {
+            let from_validator = crate::validate::validate_value(value);
+            return Err(ParseError::Invalid(if from_validator.has_errors() {
+                from_validator
+            } else {
+                Diagnostics::from(vec![Location::root().diagnostic(
+                    "limit.depth",
+                    Severity::Error,
+                    format!(
+                        "components are nested {depth} deep: Feishu allows 5 levels of containers"
+                    ),
+                )])
+            }));
+        }
         typed(value).map_err(|problem| {
             let from_validator = crate::validate::validate_value(value);
             if from_validator.has_errors() {
@@ -152,6 +166,31 @@ impl Card {
 /// The typed read alone; on failure, one diagnostic made from serde's error.
 pub(super) fn typed(value: &Value) -> Result<Card, Diagnostic> {
     serde_path_to_error::deserialize::<_, Card>(value).map_err(|err| explain(value, err))
+}
+
+/// Objects with a `tag` nested deeper than this are not read. Feishu allows 5 levels of
+/// containers (about a dozen tagged objects on the deepest path); reading each level takes
+/// stack, and a card nested as deep as JSON allows would exhaust a thread's stack in debug
+/// builds.
+const MAX_TAG_DEPTH: usize = 24;
+
+/// How deep tagged objects nest, when deeper than [`MAX_TAG_DEPTH`]. Walks without recursion.
+fn too_deep(root: &Value) -> Option<usize> {
+    let mut pending = vec![(root, 0usize)];
+    while let Some((node, depth)) = pending.pop() {
+        match node {
+            Value::Object(map) => {
+                let depth = depth + usize::from(map.contains_key("tag"));
+                if depth > MAX_TAG_DEPTH {
+                    return Some(depth);
+                }
+                pending.extend(map.values().map(|v| (v, depth)));
+            }
+            Value::Array(items) => pending.extend(items.iter().map(|v| (v, depth))),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What marks an object as a JSON 1.0 card, if anything.

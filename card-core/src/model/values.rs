@@ -133,6 +133,8 @@ string_enum! {
     }
 }
 
+// Written by hand: the enum is generated and its variants take no attributes.
+#[allow(clippy::derivable_impls)]
 impl Default for Schema {
     fn default() -> Self {
         Schema::V2
