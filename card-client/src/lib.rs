@@ -1,1 +1,105 @@
-//! Async client for Feishu/Lark cards: send, update, stream, and answer callbacks.
+//! Async client for Feishu/Lark cards: send, update and stream cards through every Feishu API
+//! that handles them, keeping the platform's rules for you.
+//!
+//! # The client
+//!
+//! One [`Client`] per app, built from the app id and secret, cheap to clone. Its handles group
+//! the operations by API area:
+//!
+//! | handle | operations |
+//! |---|---|
+//! | [`Client::messages`] | [`send`](Messages::send), [`reply`](Messages::reply), [`patch`](Messages::patch) |
+//! | [`Client::cards`] | [`create`](Cards::create), [`update`](Cards::update), [`settings`](Cards::settings), [`batch_update`](Cards::batch_update), [`id_convert`](Cards::id_convert) |
+//! | [`Client::elements`] | [`add`](Elements::add), [`update`](Elements::update), [`patch`](Elements::patch), [`delete`](Elements::delete), [`stream_text`](Elements::stream_text) |
+//! | [`Client::delayed`] | [`update`](Delayed::update) with a [`CallbackToken`] |
+//!
+//! Cards are given as a [`CardContent`]: card JSON (a typed card or a `serde_json::Value`), a
+//! [`Template`], or a card entity by id.
+//!
+//! ```no_run
+//! use card_client::{CardContent, CardSettings, Client, CreateCard, SendMessage, StreamText, UpdateSettings};
+//! use serde_json::json;
+//!
+//! # async fn demo() -> Result<(), card_client::Error> {
+//! let client = Client::builder("cli_a1b2c3", "app-secret").build()?;
+//!
+//! // A streaming answer: create an entity, send it, type into it, close streaming.
+//! let card_id = client.cards().create(CreateCard::new(json!({
+//!     "schema": "2.0",
+//!     "config": {"streaming_mode": true},
+//!     "body": {"elements": [{"tag": "markdown", "element_id": "answer", "content": "…"}]}
+//! }))).await?;
+//! client.messages().send(SendMessage::to_chat("oc_84983ff6516d731e5b5f68d4ea2e1da5", CardContent::entity(&card_id))).await?;
+//! client.elements(&card_id).stream_text(StreamText::new("answer", "Hello")).await?;
+//! client.elements(&card_id).stream_text(StreamText::new("answer", "Hello, world")).await?;
+//! client.cards().settings(UpdateSettings::new(&card_id, CardSettings::streaming(false))).await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The rules it keeps for you
+//!
+//! - **Validation**: card JSON is checked with [`card_core::validate::validate_value`] before
+//!   anything is sent; an invalid card is [`Error::InvalidCard`] with every problem, and no
+//!   request is made.
+//! - **Encoding**: `content`, `data`, `element(s)`, `partial_element`, `settings` and `actions`
+//!   are strings of JSON inside the JSON body; the client encodes them, once.
+//! - **Tenant token**: fetched on first use, shared by every caller, kept until 3 minutes before
+//!   it expires; when Feishu refuses it (99991663, 99991664) the client fetches a new one and
+//!   retries once.
+//! - **Sequences**: every CardKit write carries a `sequence` per card entity, strictly
+//!   increasing from 1 across every kind of call; calls on one card are serialised so they
+//!   reach Feishu in that order. After a 300317 (another writer is ahead) the client jumps past
+//!   the conflict and retries once; [`Client::resume_card`] continues a card another process
+//!   wrote to.
+//! - **Per-card budget**: at most 10 operations per second on one card entity, shared by every
+//!   call on it; calls wait for their turn rather than fail.
+//! - **Idempotency**: sends, replies and CardKit writes carry a `uuid` (yours, or a generated
+//!   one) that every retry reuses, so a retried send never makes two messages.
+//! - **Retries**: by Feishu's error classes, as documented on [`RetryPolicy`]; invalid cards are
+//!   never retried.
+//! - **Secrets**: the app secret and tokens are [`Secret`]s, printed as `[redacted]`.
+//!
+//! # Errors
+//!
+//! [`Error`] tells a network failure, Feishu's refusal ([`ApiError`], with `code`, `msg`,
+//! log id, and for card errors the parsed `ErrCode`/`ErrPath`/`ErrMsg`), an unreadable answer,
+//! and the local checks apart; [`ErrorClass`] says what to do about a Feishu code.
+//!
+//! # Testing without Feishu
+//!
+//! With the `emulator` feature, [`emulator::Emulator`] is a local Feishu on loopback that
+//! implements every endpoint above with Feishu's rules and error codes, and lets tests read its
+//! state, inject faults and move its clock. See the [`emulator`] module.
+
+#![warn(missing_docs)]
+
+mod api;
+mod card;
+mod client;
+mod encode;
+mod error;
+mod retry;
+mod secret;
+mod sequencer;
+mod token;
+
+#[cfg(feature = "emulator")]
+pub mod emulator;
+
+pub use api::cards::{
+    BatchAction, BatchUpdate, CardSettings, Cards, CreateCard, UpdateCard, UpdateSettings,
+};
+pub use api::delayed::{CallbackToken, Delayed, DelayedUpdate};
+pub use api::elements::{
+    AddElements, DeleteElement, Elements, PatchElement, Position, StreamText, UpdateElement,
+    MAX_STREAM_TEXT_CHARS,
+};
+pub use api::messages::{
+    Message, MessageBody, Messages, PatchMessage, ReceiveIdType, ReplyMessage, SendMessage, Sender,
+};
+pub use card::{CardContent, Template};
+pub use client::{BaseUrl, Client, ClientBuilder, FEISHU_BASE_URL, LARK_BASE_URL};
+pub use error::{ApiError, CallbackTokenError, CardError, Error, ErrorClass};
+pub use retry::RetryPolicy;
+pub use secret::Secret;

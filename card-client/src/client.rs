@@ -1,0 +1,617 @@
+//! The client: configuration, the tenant token, the transport and the call loop.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::encode::{self, Sequenced};
+use crate::error::{ApiError, CardError, Error};
+use crate::retry::{decide, Decision, Replay, RetryPolicy, Spent};
+use crate::secret::Secret;
+use crate::sequencer::{CardRegistry, CardState};
+use crate::token::TokenCache;
+use crate::{Cards, Delayed, Elements, Messages};
+
+/// Base URL of Feishu (China).
+pub const FEISHU_BASE_URL: &str = "https://open.feishu.cn";
+/// Base URL of Lark (international).
+pub const LARK_BASE_URL: &str = "https://open.larksuite.com";
+
+/// Where the API lives.
+///
+/// ```
+/// use card_client::BaseUrl;
+///
+/// assert_eq!(BaseUrl::Lark.as_str(), "https://open.larksuite.com");
+/// assert_eq!(BaseUrl::from("http://127.0.0.1:8080/").as_str(), "http://127.0.0.1:8080");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum BaseUrl {
+    /// `https://open.feishu.cn`
+    #[default]
+    Feishu,
+    /// `https://open.larksuite.com`
+    Lark,
+    /// Any other URL, such as an emulator's; without a trailing slash.
+    Custom(String),
+}
+
+impl BaseUrl {
+    /// The URL, without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BaseUrl::Feishu => FEISHU_BASE_URL,
+            BaseUrl::Lark => LARK_BASE_URL,
+            BaseUrl::Custom(url) => url,
+        }
+    }
+}
+
+impl From<&str> for BaseUrl {
+    fn from(url: &str) -> Self {
+        BaseUrl::from(url.to_owned())
+    }
+}
+
+impl From<String> for BaseUrl {
+    fn from(mut url: String) -> Self {
+        while url.ends_with('/') {
+            url.pop();
+        }
+        match url.as_str() {
+            FEISHU_BASE_URL => BaseUrl::Feishu,
+            LARK_BASE_URL => BaseUrl::Lark,
+            _ => BaseUrl::Custom(url),
+        }
+    }
+}
+
+/// Builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use card_client::{BaseUrl, Client, RetryPolicy};
+///
+/// let client = Client::builder("cli_a1b2c3", "app-secret")
+///     .base_url(BaseUrl::Lark)
+///     .timeout(Duration::from_secs(10))
+///     .retry_policy(RetryPolicy::default())
+///     .build()?;
+/// # Ok::<(), card_client::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    app_id: String,
+    app_secret: Secret,
+    base_url: BaseUrl,
+    timeout: Duration,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    time_scale: f64,
+    card_ops_per_second: u32,
+    max_tracked_cards: usize,
+}
+
+impl ClientBuilder {
+    /// Starts from the app's credentials, with defaults for the rest: Feishu, 30 s per request,
+    /// 10 s to connect, [`RetryPolicy::default`].
+    pub fn new(app_id: impl Into<String>, app_secret: impl Into<Secret>) -> Self {
+        ClientBuilder {
+            app_id: app_id.into(),
+            app_secret: app_secret.into(),
+            base_url: BaseUrl::Feishu,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            time_scale: 1.0,
+            card_ops_per_second: 10,
+            max_tracked_cards: 10_000,
+        }
+    }
+
+    /// Feishu, Lark, or any URL (an emulator).
+    pub fn base_url(mut self, base_url: impl Into<BaseUrl>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// Time limit of one HTTP attempt, from sending to the end of the answer.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time limit for opening a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed calls are retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// How many CardKit operations per second the client allows itself on one card entity.
+    /// Feishu allows 10 (the default); lower it when other processes write to the same cards.
+    pub fn card_ops_per_second(mut self, ops: u32) -> Self {
+        self.card_ops_per_second = ops.max(1);
+        self
+    }
+
+    /// How many card entities the client keeps sequence and budget state for (default 10,000).
+    /// Past that it forgets the least recently used idle ones; a forgotten card resynchronises
+    /// its sequence on its next call.
+    pub fn max_tracked_cards(mut self, max: usize) -> Self {
+        self.max_tracked_cards = max.max(1);
+        self
+    }
+
+    /// For tests against an emulator whose clock runs `scale` times faster than real time:
+    /// divides every duration the client measures in Feishu's time by `scale` (backoff,
+    /// rate-limit resets, the per-card budget window, token and callback-token lifetimes).
+    /// Request timeouts are not scaled. Default 1; values below 1 or not finite are treated
+    /// as 1.
+    pub fn time_scale(mut self, scale: f64) -> Self {
+        self.time_scale = if scale.is_finite() && scale >= 1.0 {
+            scale
+        } else {
+            1.0
+        };
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an empty app id or secret, a base URL that is not
+    /// `http(s)://…`, or when the TLS backend cannot start.
+    pub fn build(self) -> Result<Client, Error> {
+        if self.app_id.is_empty() || self.app_secret.expose().is_empty() {
+            return Err(Error::InvalidArgument(
+                "the app id and the app secret must not be empty; find them on the app's \
+                 credentials page in the developer console"
+                    .into(),
+            ));
+        }
+        let url = self.base_url.as_str();
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(Error::InvalidArgument(format!(
+                "the base URL `{url}` must start with https:// (or http:// for an emulator)"
+            )));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .user_agent(concat!("card-client/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::InvalidArgument(format!("the HTTP client cannot start: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                cards: CardRegistry::new(self.max_tracked_cards),
+                token: TokenCache::default(),
+                http,
+                config: self,
+            }),
+        })
+    }
+}
+
+/// An async client for Feishu/Lark cards: messages, CardKit entities and elements, delayed
+/// updates.
+///
+/// Cheap to clone (an `Arc` inside); clones share the tenant token, the connection pool and
+/// the per-card sequencers. Build one per app and keep it.
+///
+/// ```no_run
+/// use card_client::{Client, SendMessage};
+/// use serde_json::json;
+///
+/// # async fn demo() -> Result<(), card_client::Error> {
+/// let client = Client::builder("cli_a1b2c3", "app-secret").build()?;
+/// let card = json!({
+///     "schema": "2.0",
+///     "body": {"elements": [{"tag": "markdown", "content": "**Deployed** v1.2.3"}]}
+/// });
+/// let message = client
+///     .messages()
+///     .send(SendMessage::to_chat("oc_5ad11d72b830411d72b836c20", card))
+///     .await?;
+/// println!("sent {}", message.message_id);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: ClientBuilder,
+    pub(crate) http: reqwest::Client,
+    pub(crate) token: TokenCache,
+    pub(crate) cards: CardRegistry,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.inner.config;
+        f.debug_struct("Client")
+            .field("app_id", &c.app_id)
+            .field("app_secret", &c.app_secret)
+            .field("base_url", &c.base_url.as_str())
+            .field("retry", &c.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One HTTP call, before retries.
+pub(crate) struct Call<'a> {
+    pub operation: &'static str,
+    pub method: Method,
+    pub path: String,
+    pub query: &'a [(&'static str, &'a str)],
+    pub body: Body,
+    pub replay: Replay,
+    /// The card entity whose sequencer and budget this call goes through.
+    pub card_id: Option<&'a str>,
+}
+
+/// A request body.
+pub(crate) enum Body {
+    /// The same bytes on every attempt.
+    Fixed(Vec<u8>),
+    /// A CardKit body that takes a new `sequence` on every attempt.
+    Sequenced(Sequenced),
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    code: i64,
+    #[serde(default)]
+    msg: String,
+    data: Option<T>,
+    #[serde(default)]
+    error: Option<ErrorExtra>,
+}
+
+#[derive(Deserialize, Default)]
+struct ErrorExtra {
+    #[serde(default)]
+    log_id: Option<String>,
+    #[serde(default)]
+    troubleshooter: Option<String>,
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`].
+    pub fn builder(app_id: impl Into<String>, app_secret: impl Into<Secret>) -> ClientBuilder {
+        ClientBuilder::new(app_id, app_secret)
+    }
+
+    /// Messages: send, reply, patch.
+    pub fn messages(&self) -> Messages<'_> {
+        Messages::new(self)
+    }
+
+    /// CardKit card entities: create, update, settings, batch update, id conversion.
+    pub fn cards(&self) -> Cards<'_> {
+        Cards::new(self)
+    }
+
+    /// CardKit elements of one card entity: add, update, patch, delete, stream text.
+    pub fn elements<'a>(&'a self, card_id: &'a str) -> Elements<'a> {
+        Elements::new(self, card_id)
+    }
+
+    /// Delayed updates with the token of a card callback.
+    pub fn delayed(&self) -> Delayed<'_> {
+        Delayed::new(self)
+    }
+
+    /// The last `sequence` this client used on a card entity, if it tracks the card.
+    pub async fn card_sequence(&self, card_id: &str) -> Option<u32> {
+        let state = self.inner.cards.peek(card_id)?;
+        let guard = state.lock().await;
+        Some(guard.last_sequence())
+    }
+
+    /// Continues a card entity that another process (or an earlier run) wrote to: the next call
+    /// on it uses `last_sequence + 1`. Without this the client starts at 1 and, on Feishu's
+    /// 300317, moves past the conflict by itself.
+    pub async fn resume_card(&self, card_id: &str, last_sequence: u32) {
+        let state = self.inner.cards.get(card_id);
+        let mut guard = state.lock().await;
+        guard.raise_to(last_sequence);
+    }
+
+    /// A duration in Feishu's time as real time, under the configured time scale.
+    pub(crate) fn real(&self, feishu: Duration) -> Duration {
+        feishu.div_f64(self.inner.config.time_scale)
+    }
+
+    /// Runs a call with the retry rules and returns its `data`.
+    pub(crate) async fn call<T: DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<Option<T>, Error> {
+        match call.card_id {
+            Some(card_id) => {
+                let state = self.inner.cards.get(card_id);
+                let mut guard = state.lock().await;
+                self.run(&call, Some(&mut guard)).await
+            }
+            None => self.run(&call, None).await,
+        }
+    }
+
+    async fn run<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        mut card: Option<&mut CardState>,
+    ) -> Result<Option<T>, Error> {
+        let config = &self.inner.config;
+        let window = self.real(Duration::from_secs(1));
+        let mut spent = Spent::default();
+        loop {
+            let token = self.tenant_token().await?;
+            let (bytes, sequence) = match (&call.body, card.as_deref_mut()) {
+                (Body::Fixed(bytes), _) => (bytes.clone(), None),
+                (Body::Sequenced(body), Some(state)) => {
+                    state
+                        .wait_for_budget(config.card_ops_per_second, window)
+                        .await;
+                    let seq = state.next_sequence()?;
+                    (body.with(seq), Some(seq))
+                }
+                (Body::Sequenced(_), None) => {
+                    return Err(Error::InvalidArgument(format!(
+                        "{} needs a card id",
+                        call.operation
+                    )))
+                }
+            };
+            let result = self.attempt(call, &token, bytes).await;
+            if let Some(state) = card.as_deref_mut() {
+                if sequence.is_some() {
+                    state.record_operation();
+                }
+            }
+            let err = match result {
+                Ok(data) => return Ok(data),
+                Err(err) => err,
+            };
+            let decision = decide(&config.retry, &err, &spent, call.replay);
+            tracing::debug!(
+                operation = call.operation,
+                code = err.code(),
+                sequence,
+                retries = spent.retries,
+                ?decision,
+                "call failed"
+            );
+            match decision {
+                Decision::Fail => return Err(err),
+                Decision::Wait(feishu_time) => {
+                    spent.retries += 1;
+                    tokio::time::sleep(self.real(feishu_time)).await;
+                }
+                Decision::RefreshToken => {
+                    spent.token_refreshed = true;
+                    self.inner.token.invalidate(&token);
+                }
+                Decision::Resync => {
+                    spent.resynced = true;
+                    if let Some(state) = card.as_deref_mut() {
+                        state.resync();
+                    }
+                }
+            }
+        }
+    }
+
+    /// One HTTP exchange.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        call: &Call<'_>,
+        token: &Secret,
+        body: Vec<u8>,
+    ) -> Result<Option<T>, Error> {
+        let url = format!("{}{}", self.inner.config.base_url.as_str(), call.path);
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url)
+            .header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+            .header(CONTENT_TYPE, "application/json; charset=utf-8")
+            .body(body);
+        if !call.query.is_empty() {
+            request = request.query(call.query);
+        }
+        let response = request.send().await.map_err(|source| Error::Transport {
+            operation: call.operation,
+            source,
+        })?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(|source| Error::Transport {
+            operation: call.operation,
+            source,
+        })?;
+        decode(call.operation, status, &headers, &bytes)
+    }
+
+    /// The tenant token, from the cache or fetched (one fetch shared by concurrent callers).
+    pub(crate) async fn tenant_token(&self) -> Result<Secret, Error> {
+        let inner = &self.inner;
+        inner
+            .token
+            .get(|| self.fetch_token(), |expire| self.real(expire))
+            .await
+    }
+
+    async fn fetch_token(&self) -> Result<(Secret, Duration), Error> {
+        #[derive(serde::Serialize)]
+        struct TokenRequest<'a> {
+            app_id: &'a str,
+            app_secret: &'a str,
+        }
+        #[derive(Deserialize)]
+        struct TokenResponse {
+            code: i64,
+            #[serde(default)]
+            msg: String,
+            #[serde(default)]
+            tenant_access_token: Option<String>,
+            #[serde(default)]
+            expire: Option<u64>,
+        }
+        const OPERATION: &str = "auth.tenant_access_token";
+        let config = &self.inner.config;
+        let body = encode::body(&TokenRequest {
+            app_id: &config.app_id,
+            app_secret: config.app_secret.expose(),
+        })?;
+        let url = format!(
+            "{}/open-apis/auth/v3/tenant_access_token/internal",
+            config.base_url.as_str()
+        );
+        let mut spent = Spent::default();
+        loop {
+            let attempt = async {
+                let response = self
+                    .inner
+                    .http
+                    .post(&url)
+                    .header(CONTENT_TYPE, "application/json; charset=utf-8")
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .map_err(|source| Error::Transport {
+                        operation: OPERATION,
+                        source,
+                    })?;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let bytes = response.bytes().await.map_err(|source| Error::Transport {
+                    operation: OPERATION,
+                    source,
+                })?;
+                let parsed: TokenResponse =
+                    serde_json::from_slice(&bytes).map_err(|source| Error::Decode {
+                        operation: OPERATION,
+                        status: status.as_u16(),
+                        body: "[withheld: the token endpoint's answer may hold a token]".into(),
+                        source,
+                    })?;
+                match (parsed.code, parsed.tenant_access_token, parsed.expire) {
+                    (0, Some(token), Some(expire)) if !token.is_empty() => {
+                        Ok((Secret::new(token), Duration::from_secs(expire)))
+                    }
+                    (0, _, _) => Err(Error::Decode {
+                        operation: OPERATION,
+                        status: status.as_u16(),
+                        body: "[withheld: the token endpoint's answer may hold a token]".into(),
+                        source: serde::de::Error::custom(
+                            "code 0 without `tenant_access_token` and `expire`",
+                        ),
+                    }),
+                    (code, _, _) => Err(api_error(
+                        OPERATION, status, &headers, code, parsed.msg, None,
+                    )),
+                }
+            };
+            match attempt.await {
+                Ok(token) => return Ok(token),
+                Err(err) => match decide(&config.retry, &err, &spent, Replay::Safe) {
+                    Decision::Wait(feishu_time) => {
+                        spent.retries += 1;
+                        tokio::time::sleep(self.real(feishu_time)).await;
+                    }
+                    _ => return Err(err),
+                },
+            }
+        }
+    }
+}
+
+/// Reads Feishu's envelope: `data` on `code == 0`, an [`ApiError`] otherwise.
+fn decode<T: DeserializeOwned>(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<Option<T>, Error> {
+    let envelope: Envelope<T> = serde_json::from_slice(bytes).map_err(|source| Error::Decode {
+        operation,
+        status: status.as_u16(),
+        body: String::from_utf8_lossy(bytes).into_owned(),
+        source,
+    })?;
+    if envelope.code == 0 {
+        return Ok(envelope.data);
+    }
+    Err(api_error(
+        operation,
+        status,
+        headers,
+        envelope.code,
+        envelope.msg,
+        envelope.error,
+    ))
+}
+
+fn api_error(
+    operation: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    code: i64,
+    msg: String,
+    extra: Option<ErrorExtra>,
+) -> Error {
+    let extra = extra.unwrap_or_default();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let log_id = header("x-tt-logid").or(extra.log_id);
+    let retry_after = header("x-ogw-ratelimit-reset")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    Error::from(ApiError {
+        operation,
+        http_status: status.as_u16(),
+        code,
+        card_error: CardError::parse(&msg),
+        msg,
+        log_id,
+        troubleshooter: extra.troubleshooter,
+        retry_after,
+    })
+}
+
+/// The `data` of a call that must return one.
+pub(crate) fn require<T>(operation: &'static str, data: Option<T>) -> Result<T, Error> {
+    data.ok_or_else(|| Error::Decode {
+        operation,
+        status: 200,
+        body: String::new(),
+        source: serde::de::Error::custom("`code` is 0 but `data` is missing"),
+    })
+}
+
+/// A new idempotency key.
+pub(crate) fn new_uuid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,362 @@
+//! A local Feishu: a real HTTP server on loopback with Feishu's rules and error codes, for
+//! tests of the client and of bots built on it.
+//!
+//! [`Emulator::start`] binds `127.0.0.1:0` and serves the token endpoint, messages (send,
+//! reply, patch), delayed updates, and every CardKit endpoint (create, update, settings,
+//! batch update, id_convert, elements add/update/patch/delete/content). Tests then read its
+//! state (messages per chat, each card's current JSON, the request log), inject faults, and
+//! move its clock.
+//!
+//! ```
+//! use card_client::emulator::{Emulator, Fault};
+//! use card_client::SendMessage;
+//! use serde_json::json;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let feishu = Emulator::start().await?;
+//! let client = feishu.client().build()?;
+//!
+//! feishu.inject(Fault::server_error(503)); // the first attempt fails; the client retries
+//! let card = json!({"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "hi"}]}});
+//! let sent = client.messages().send(SendMessage::to_chat("oc_team", card.clone())).await?;
+//!
+//! let in_chat = feishu.messages_in_chat("oc_team");
+//! assert_eq!(in_chat.len(), 1);
+//! assert_eq!(in_chat[0].message_id, sent.message_id);
+//! assert_eq!(in_chat[0].card, card);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Rules and codes
+//!
+//! | rule | answer |
+//! |---|---|
+//! | missing / unknown / expired tenant token | 99991661 / 99991663 (HTTP 400) |
+//! | wrong app id / secret on the token endpoint | 10013 / 10015 |
+//! | tokens | 2 h; asking with < 30 min left gives a new one, the old one stays valid |
+//! | `receive_id_type` unknown / `receive_id` malformed | 230001 / 230034 |
+//! | card not JSON, or refused by `card_core`'s validator | 230099 with `ErrCode: 200621; ErrPath: …` (CardKit: 200220) |
+//! | card > 30 KB | 230025 (CardKit 200860, delayed update 100000) |
+//! | more than 200 elements | 230099 `ErrCode: 11310` (CardKit 300305) |
+//! | unknown template | 230099 `ErrCode: 200380` |
+//! | unknown entity / entity already sent (an entity is sent once) / older than 14 days | 230099 `ErrCode: 11310` "cardid is invalid" / 230099 `ErrCode: 11310` / 230099 `ErrCode: 200750` |
+//! | IM `uuid` seen within 1 hour | the first message is returned again, no new message |
+//! | PATCH a message older than 14 days / more than 5 per second / card not shared | 230031 / 230020 / 230099 `ErrCode: 300302` |
+//! | CardKit: unknown entity / older than 14 days | 200740 / 200750 |
+//! | CardKit: schema not 2.0 / `update_multi: false` / duplicate `element_id` / empty | 300303 / 300302 / 300301 / 300307 |
+//! | CardKit: `sequence` not greater than the last accepted one | 300317 |
+//! | CardKit: same `uuid` within 1 hour | same operation: success without applying it again; another operation: 200770 |
+//! | CardKit: more than 10 operations in one second on one card | HTTP 429, 99991400, `x-ogw-ratelimit-reset: 1` (Feishu does not document this code; the emulator uses the gateway's rate-limit answer, which carries a reset time) |
+//! | stream text while streaming is off / after its 10 minutes / on a non-text element | 300309 / 200850 / 300310 |
+//! | element not found / add target not found or not a container / `tag` changed by a patch | 300313 / 300315 / 300312 |
+//! | callback token malformed or unknown / older than 30 min / used twice | 300020 / 300030 / 300040 |
+//! | delayed update turning a 2.0 card into 1.0 / 1.0 non-shared card without `open_ids` | 200830 / 300090 |
+//!
+//! A batch update applies its actions to a copy of the card and keeps them only if all
+//! succeed. Streaming mode closes itself 10 minutes (emulator time) after it was turned on;
+//! only the stream-text endpoint needs it on.
+//!
+//! # Time
+//!
+//! The emulator's clock runs at real speed times [`EmulatorBuilder::speed`], plus whatever
+//! [`Emulator::advance`] added. Moving it forward expires tokens (2 h), closes streaming
+//! (10 min), ends patch and entity windows (14 days) and callback tokens (30 min).
+//! [`Emulator::client`] gives a client whose own waits (backoff, rate-limit resets, the
+//! per-card budget) are scaled to the same speed.
+//!
+//! # Playing the user
+//!
+//! [`Emulator::mint_callback_token`] gives the `c-…` token a card callback would carry for a
+//! message, and [`Emulator::apply_callback_card`] applies a card the way a callback answer
+//! does: the building blocks for emulating clicks and form submissions.
+
+mod cardjson;
+mod fault;
+mod server;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+pub use fault::{Fault, FaultKind};
+pub use state::{EmulatedCard, EmulatedMessage, Rejection, RequestRecord, Streaming};
+
+use crate::ClientBuilder;
+use server::{Clock, Shared};
+use state::State;
+
+/// The app id the emulator accepts by default.
+pub const APP_ID: &str = "cli_emulator";
+/// The app secret the emulator accepts by default.
+pub const APP_SECRET: &str = "emulator-secret";
+
+/// Configures an [`Emulator`].
+///
+/// ```
+/// use card_client::emulator::Emulator;
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let feishu = Emulator::builder().app("cli_mybot", "s3cret").speed(20.0).seed(7).start().await?;
+/// assert_eq!(feishu.app_id(), "cli_mybot");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EmulatorBuilder {
+    app_id: String,
+    app_secret: String,
+    speed: f64,
+    seed: u64,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        EmulatorBuilder {
+            app_id: APP_ID.into(),
+            app_secret: APP_SECRET.into(),
+            speed: 1.0,
+            seed: 0x5eed,
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The app credentials the token endpoint accepts.
+    pub fn app(mut self, app_id: impl Into<String>, app_secret: impl Into<String>) -> Self {
+        self.app_id = app_id.into();
+        self.app_secret = app_secret.into();
+        self
+    }
+
+    /// How many times faster than real time the emulator's clock runs (at least 1). Rate
+    /// windows, resets and lifetimes are measured on this clock, so a fast clock keeps tests
+    /// that hit them short; pair it with [`Emulator::client`], which scales the client's own
+    /// waits to match.
+    pub fn speed(mut self, speed: f64) -> Self {
+        self.speed = if speed.is_finite() && speed >= 1.0 {
+            speed
+        } else {
+            1.0
+        };
+        self
+    }
+
+    /// Stops the clock: only [`Emulator::advance`] moves it. For tests that must see exactly
+    /// which request falls in which second; a client waiting for a rate-limit reset waits
+    /// until the test advances the clock.
+    pub fn frozen_clock(mut self) -> Self {
+        self.speed = 0.0;
+        self
+    }
+
+    /// Seed for the emulator's random choices (ids, fault probabilities).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Binds `127.0.0.1:0` and starts serving on the current tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start(self) -> std::io::Result<Emulator> {
+        let start_unix_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as u64)
+            .unwrap_or(0);
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::new(
+                self.app_id.clone(),
+                self.app_secret.clone(),
+                start_unix_ms,
+                self.seed,
+            )),
+            clock: Clock::new(self.speed),
+        });
+        let (addr, task) = server::serve(shared.clone()).await?;
+        Ok(Emulator {
+            shared,
+            addr,
+            task,
+            speed: self.speed,
+            app_id: self.app_id,
+            app_secret: self.app_secret,
+        })
+    }
+}
+
+/// A running local Feishu. Dropping it stops the server.
+pub struct Emulator {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+    speed: f64,
+    app_id: String,
+    app_secret: String,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url())
+            .field("app_id", &self.app_id)
+            .field("speed", &self.speed)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator with the default app ([`APP_ID`], [`APP_SECRET`]) at real speed.
+    ///
+    /// # Errors
+    ///
+    /// When no loopback port can be bound.
+    pub async fn start() -> std::io::Result<Emulator> {
+        EmulatorBuilder::default().start().await
+    }
+
+    /// Configures an emulator.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The app id it accepts.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// The app secret it accepts.
+    pub fn app_secret(&self) -> &str {
+        &self.app_secret
+    }
+
+    /// A client builder pointed at this emulator, with its credentials and its clock speed.
+    pub fn client(&self) -> ClientBuilder {
+        crate::Client::builder(self.app_id.clone(), self.app_secret.clone())
+            .base_url(self.base_url())
+            .time_scale(self.speed.max(1.0))
+    }
+
+    /// The emulator's clock: time since it started, sped up, plus [`Emulator::advance`]s.
+    pub fn now(&self) -> Duration {
+        self.shared.clock.now()
+    }
+
+    /// Moves the clock forward.
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Every message, in the order they were sent.
+    pub fn messages(&self) -> Vec<EmulatedMessage> {
+        self.shared.state().messages().collect()
+    }
+
+    /// The messages in one chat (`oc_…`; messages to a user land in `oc_p2p_<id>`).
+    pub fn messages_in_chat(&self, chat_id: &str) -> Vec<EmulatedMessage> {
+        self.shared
+            .state()
+            .messages()
+            .filter(|m| m.chat_id == chat_id)
+            .collect()
+    }
+
+    /// The messages addressed to one user or chat id (replies count for their parent's).
+    pub fn messages_to(&self, receive_id: &str) -> Vec<EmulatedMessage> {
+        self.shared
+            .state()
+            .messages()
+            .filter(|m| m.receive_id == receive_id)
+            .collect()
+    }
+
+    /// One message.
+    pub fn message(&self, message_id: &str) -> Option<EmulatedMessage> {
+        self.shared.state().message(message_id)
+    }
+
+    /// One card entity, with its current JSON, streaming state and last sequence.
+    pub fn card(&self, card_id: &str) -> Option<EmulatedCard> {
+        let now = self.now();
+        self.shared.state().card(card_id, now)
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.state().requests.clone()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_requests(&self) {
+        self.shared.state().requests.clear();
+    }
+
+    /// How many CardKit requests were refused for exceeding 10 operations per second on one
+    /// card.
+    pub fn rate_violations(&self) -> u64 {
+        self.shared.state().rate_violations
+    }
+
+    /// Adds a fault rule; rules are tried in the order they were added.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.state().faults.push(fault);
+    }
+
+    /// Removes every fault rule and lifts an injected rate limit.
+    pub fn clear_faults(&self) {
+        let mut state = self.shared.state();
+        state.faults.clear();
+        state.rate_blocked_until = None;
+    }
+
+    /// Makes every tenant token issued so far invalid (the next call with one gets 99991663).
+    pub fn expire_tokens(&self) {
+        self.shared.state().expire_tokens();
+    }
+
+    /// Publishes a card-builder template: `${name}` placeholders in its strings are filled from
+    /// `template_variable` (a string that is only a placeholder takes the variable's JSON value).
+    pub fn register_template(&self, template_id: &str, version: &str, card: Value) {
+        self.shared
+            .state()
+            .register_template(template_id, version, card);
+    }
+
+    /// The `c-…` update token a card callback on `message_id` would carry (30 minutes, 2
+    /// uses), or `None` if there is no such message.
+    pub fn mint_callback_token(&self, message_id: &str) -> Option<String> {
+        let now = self.now();
+        self.shared.state().mint_callback_token(message_id, now)
+    }
+
+    /// Replaces a message's card as a callback answer `{"card": {"type": "raw", "data": …}}`
+    /// does (for an entity message, the entity's JSON changes).
+    ///
+    /// # Errors
+    ///
+    /// The [`Rejection`] Feishu would give: unknown message, 2.0 → 1.0, invalid card, > 30 KB.
+    pub fn apply_callback_card(&self, message_id: &str, card: Value) -> Result<(), Rejection> {
+        self.shared
+            .state()
+            .apply_callback_card(message_id, card, false)
+    }
+}

@@ -1,0 +1,150 @@
+//! The tenant token cache: one token for every caller, refreshed once when it gets old.
+
+use std::future::Future;
+use std::sync::RwLock;
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use crate::secret::Secret;
+use crate::Error;
+
+/// Official SDKs stop using a token 3 minutes before Feishu says it expires.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(180);
+
+#[derive(Clone)]
+struct Cached {
+    token: Secret,
+    use_until: Instant,
+}
+
+impl Cached {
+    fn fresh(&self, now: Instant) -> bool {
+        now < self.use_until
+    }
+}
+
+/// Holds the current token; concurrent callers that find it stale wait for one refresh.
+#[derive(Default)]
+pub(crate) struct TokenCache {
+    current: RwLock<Option<Cached>>,
+    refresh: Mutex<()>,
+}
+
+impl TokenCache {
+    /// The cached token if it is fresh; otherwise runs `fetch` (once, however many callers
+    /// wait) and caches its token until `expire - 3 min`, with `scale` turning Feishu's
+    /// durations into real ones.
+    pub(crate) async fn get<F, Fut, S>(&self, fetch: F, scale: S) -> Result<Secret, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(Secret, Duration), Error>>,
+        S: Fn(Duration) -> Duration,
+    {
+        if let Some(token) = self.fresh(Instant::now()) {
+            return Ok(token);
+        }
+        let _refreshing = self.refresh.lock().await;
+        if let Some(token) = self.fresh(Instant::now()) {
+            return Ok(token);
+        }
+        let (token, expire) = fetch().await?;
+        let use_for = scale(expire.saturating_sub(EXPIRY_MARGIN));
+        let cached = Cached {
+            token: token.clone(),
+            use_until: Instant::now() + use_for,
+        };
+        tracing::debug!(valid_for_s = use_for.as_secs(), "fetched a tenant token");
+        if let Ok(mut slot) = self.current.write() {
+            *slot = Some(cached);
+        }
+        Ok(token)
+    }
+
+    fn fresh(&self, now: Instant) -> Option<Secret> {
+        let slot = self.current.read().ok()?;
+        slot.as_ref()
+            .filter(|c| c.fresh(now))
+            .map(|c| c.token.clone())
+    }
+
+    /// Forgets `used` after Feishu refused it; a token fetched meanwhile by another caller
+    /// stays.
+    pub(crate) fn invalidate(&self, used: &Secret) {
+        if let Ok(mut slot) = self.current.write() {
+            if slot.as_ref().is_some_and(|c| &c.token == used) {
+                *slot = None;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test(start_paused = true)]
+    async fn token_is_reused_until_three_minutes_before_expiry() {
+        let cache = TokenCache::default();
+        let fetches = AtomicU32::new(0);
+        let fetch = || async {
+            let n = fetches.fetch_add(1, Ordering::SeqCst);
+            Ok((Secret::new(format!("t-{n}")), Duration::from_secs(7200)))
+        };
+        let same = |d| d;
+        let first = cache.get(fetch, same).await.expect("token");
+        tokio::time::advance(Duration::from_secs(7200 - 181)).await;
+        assert_eq!(cache.get(fetch, same).await.expect("token"), first);
+        tokio::time::advance(Duration::from_secs(2)).await;
+        let second = cache.get(fetch, same).await.expect("token");
+        assert_ne!(second, first);
+        assert_eq!(fetches.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn concurrent_callers_share_one_refresh() {
+        let cache = Arc::new(TokenCache::default());
+        let fetches = Arc::new(AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let cache = cache.clone();
+            let fetches = fetches.clone();
+            tasks.push(tokio::spawn(async move {
+                cache
+                    .get(
+                        || async move {
+                            fetches.fetch_add(1, Ordering::SeqCst);
+                            tokio::time::sleep(Duration::from_millis(50)).await;
+                            Ok((Secret::new("t-shared"), Duration::from_secs(7200)))
+                        },
+                        |d| d,
+                    )
+                    .await
+            }));
+        }
+        for task in tasks {
+            let token = task.await.expect("joins").expect("token");
+            assert_eq!(token.expose(), "t-shared");
+        }
+        assert_eq!(fetches.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn invalidation_only_drops_the_refused_token() {
+        let cache = TokenCache::default();
+        let token = cache
+            .get(
+                || async { Ok((Secret::new("t-a"), Duration::from_secs(7200))) },
+                |d| d,
+            )
+            .await
+            .expect("token");
+        cache.invalidate(&Secret::new("t-other"));
+        assert!(cache.fresh(Instant::now()).is_some());
+        cache.invalidate(&token);
+        assert!(cache.fresh(Instant::now()).is_none());
+    }
+}
