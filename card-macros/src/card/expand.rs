@@ -488,7 +488,6 @@ struct FormField<'a> {
 }
 
 fn form_link(form: &Tag, link: &MAttr) -> TokenStream {
-    let p = private();
     let Value::Expr(syn::Expr::Path(path)) = &link.value else {
         return TokenStream::new();
     };

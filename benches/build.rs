@@ -1,0 +1,2 @@
+//! Placeholder replaced by the card!-versus-json! bench.
+fn main() {}
