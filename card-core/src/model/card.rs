@@ -48,6 +48,9 @@ model_struct! {
         header: Option<Header>,
         /// The content.
         body: Option<Body>,
+        /// The 1.0 downgrade rule for old clients: not part of 2.0, kept as written so that
+        /// nothing is lost (the validator warns about it).
+        fallback: Option<serde_json::Value>,
     }
 }
 
@@ -95,6 +98,8 @@ model_struct! {
         /// The 1.0 wide-screen switch: not part of 2.0, still sent by live bots, kept so that
         /// nothing written is lost (the validator warns about it).
         wide_screen_mode: Option<bool>,
+        /// The 1.0 compact-width switch, kept like `wide_screen_mode`.
+        compact_width: Option<bool>,
     }
 }
 
@@ -121,21 +126,21 @@ model_struct! {
     /// A number per platform, with a default.
     pub struct PerPlatform {
         /// For platforms not listed.
-        default: u32,
+        default: Number,
         /// On Android.
-        android: Option<u32>,
+        android: Option<Number>,
         /// On iOS.
-        ios: Option<u32>,
+        ios: Option<Number>,
         /// On PC.
-        pc: Option<u32>,
+        pc: Option<Number>,
     }
 }
 
 impl PerPlatform {
     /// The same number everywhere.
-    pub fn new(default: u32) -> Self {
+    pub fn new(default: impl Into<Number>) -> Self {
         PerPlatform {
-            default,
+            default: default.into(),
             ..Default::default()
         }
     }

@@ -643,6 +643,15 @@ model_struct! {
     }
 }
 
+model_struct! {
+    /// Submits or resets the enclosing form (`{"type": "form_action"}`), the 1.0 way;
+    /// 2.0 buttons use `form_action_type`.
+    pub struct FormAction {
+        /// What it does to the form.
+        behavior: Option<FormActionType>,
+    }
+}
+
 /// What happens on a click (`behaviors` entries).
 ///
 /// ```
@@ -662,6 +671,8 @@ pub enum Behavior {
     OpenUrl(OpenUrl),
     /// Sends a callback.
     Callback(Callback),
+    /// Submits or resets the form (1.0).
+    FormAction(FormAction),
 }
 
 impl Behavior {
@@ -684,6 +695,12 @@ impl Behavior {
 impl From<OpenUrl> for Behavior {
     fn from(b: OpenUrl) -> Self {
         Behavior::OpenUrl(b)
+    }
+}
+
+impl From<FormAction> for Behavior {
+    fn from(b: FormAction) -> Self {
+        Behavior::FormAction(b)
     }
 }
 

@@ -30,6 +30,8 @@ model_struct! {
         icon: Option<Icon>,
         /// The 1.0 two-column layout of short fields, still accepted.
         fields: Option<Vec<DivField>>,
+        /// The 1.0 component shown at the right of the text, still accepted.
+        extra: Option<Box<super::Element>>,
     }
 }
 
@@ -78,6 +80,8 @@ model_struct! {
         text_size: Option<TextSize>,
         /// Icon before the text.
         icon: Option<Icon>,
+        /// The 1.0 per-platform links used as `[text]($name)`, by name (2.0 uses `<link>`).
+        href: Option<std::collections::BTreeMap<Cow<'static, str>, MultiUrl>>,
     }
 }
 

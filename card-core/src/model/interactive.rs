@@ -654,6 +654,8 @@ model_struct! {
         margin: Option<Edges>,
         /// The field name in a form.
         name: Option<Cow<'static, str>>,
+        /// Whether it must be ticked to submit (forms only).
+        required: Option<bool>,
         /// Whether it starts ticked.
         checked: Option<bool>,
         /// The text.

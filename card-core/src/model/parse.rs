@@ -9,7 +9,7 @@
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::common::{Callback, OpenUrl};
+use super::common::{Callback, FormAction, OpenUrl};
 use super::common::{
     CustomIcon, FallbackText, LarkMd, MarkdownText, PlainText, StandardIcon, TextTag,
 };
@@ -299,6 +299,7 @@ fn retry_inside(node: &Value, last: Option<&Step>) -> Option<(Vec<Step>, String)
     match kind.as_ref().and_then(Value::as_str) {
         Some("open_url") => retry::<OpenUrl>(rest),
         Some("callback") => retry::<Callback>(rest),
+        Some("form_action") => retry::<FormAction>(rest),
         _ => None,
     }
 }

@@ -145,7 +145,7 @@ fn fields_are_the_json_keys() {
     assert_eq!(PlainText::FIELDS[0], "tag");
     assert_eq!(
         Card::FIELDS,
-        &["schema", "config", "card_link", "header", "body"]
+        &["schema", "config", "card_link", "header", "body", "fallback"]
     );
     assert_eq!(<Button as Tagged>::TAG, "button");
     assert_eq!(<Form as Tagged>::TAG, "form");
@@ -413,7 +413,17 @@ fn version_and_syntax_errors() {
 
 #[test]
 fn legacy_fields_are_kept() {
-    let input = json!({"schema": "2.0", "config": {"wide_screen_mode": true}, "body": {"elements": [
+    let input = json!({"schema": "2.0",
+        "config": {"wide_screen_mode": true, "compact_width": false,
+                   "streaming_config": {"print_step": {"default": 1.5, "pc": 2}}},
+        "fallback": {"trigger_conditions": [{"min_client_version": "7.1"}]},
+        "body": {"elements": [
+        {"tag": "div", "text": {"tag": "lark_md", "content": "x"}, "extra": {"tag": "button", "text": {"tag": "plain_text", "content": "go"}}},
+        {"tag": "markdown", "content": "[x]($urlVal)", "href": {"urlVal": {"url": "https://a", "pc_url": "https://b"}}},
+        {"tag": "form", "name": "f", "elements": [
+            {"tag": "checker", "name": "c", "required": true},
+            {"tag": "button", "behaviors": [{"type": "form_action", "behavior": "submit"}]}
+        ]},
         {"tag": "img", "img_key": "k", "custom_width": "300px", "mode": "large", "compact_width": false},
         {"tag": "button", "action_type": "form_submit", "value": {"k": 1}, "url": "https://a", "multi_url": {"url": "https://b"}},
         {"tag": "div", "fields": [{"is_short": true, "text": {"tag": "lark_md", "content": "x"}}]},
