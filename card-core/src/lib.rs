@@ -13,3 +13,4 @@ pub mod registry;
 pub mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use model::*;
