@@ -22,14 +22,6 @@ use serde_json::{json, Map, Value};
 /// where a 2.0 page lists them); the model cannot read them yet.
 const KNOWN_GAPS: &[(&str, &str)] = &[
     (
-        "card.fallback",
-        "top-level `fallback`: tolerated with a warning, not in the model",
-    ),
-    (
-        "card.config",
-        "`config.compact_width` (1.0): tolerated with a warning, not in the model",
-    ),
-    (
         "div.extra",
         "`div.extra` (1.0): tolerated with a warning, not in the model",
     ),
@@ -37,26 +29,6 @@ const KNOWN_GAPS: &[(&str, &str)] = &[
         "markdown.href",
         "`markdown.href` (1.0): tolerated with a warning, not in the model",
     ),
-    (
-        "checker.required",
-        "`required` on checker: accepted like on every form field, not in the model",
-    ),
-    (
-        "interactive_container.behaviors",
-        "`form_action` behaviour (1.0): tolerated, not in the model",
-    ),
-    ("input.behaviors", "`form_action` behaviour"),
-    ("button.behaviors", "`form_action` behaviour"),
-    ("overflow.behaviors", "`form_action` behaviour"),
-    ("select_static.behaviors", "`form_action` behaviour"),
-    ("multi_select_static.behaviors", "`form_action` behaviour"),
-    ("select_person.behaviors", "`form_action` behaviour"),
-    ("multi_select_person.behaviors", "`form_action` behaviour"),
-    ("date_picker.behaviors", "`form_action` behaviour"),
-    ("picker_time.behaviors", "`form_action` behaviour"),
-    ("picker_datetime.behaviors", "`form_action` behaviour"),
-    ("select_img.behaviors", "`form_action` behaviour"),
-    ("checker.behaviors", "`form_action` behaviour"),
 ];
 
 // ---------------------------------------------------------------------------------------------
