@@ -14,8 +14,8 @@ model_struct! {
     /// use card_core::model::{Column, ColumnSet, ColumnWidth, Markdown};
     ///
     /// let row = ColumnSet::new()
-    ///     .column(Column::new().width(ColumnWidth::Weighted).weight(1u32).element(Markdown::new("left")))
-    ///     .column(Column::new().width(ColumnWidth::Weighted).weight(1u32).element(Markdown::new("right")));
+    ///     .column(Column::new().width(ColumnWidth::Weighted).weight(1).element(Markdown::new("left")))
+    ///     .column(Column::new().width(ColumnWidth::Weighted).weight(1).element(Markdown::new("right")));
     /// assert_eq!(row.columns.len(), 2);
     /// ```
     pub struct ColumnSet {

@@ -34,7 +34,7 @@ model_struct! {
     /// ```
     /// use card_core::model::{Input, InputType};
     ///
-    /// let reason = Input::new("reason").placeholder("Why?").input_type(InputType::MultilineText).rows(3u32);
+    /// let reason = Input::new("reason").placeholder("Why?").input_type(InputType::MultilineText).rows(3);
     /// assert_eq!(reason.name.as_deref(), Some("reason"));
     /// ```
     pub struct Input {

@@ -43,6 +43,31 @@ macro_rules! model_struct {
         );
     };
 
+    // An optional count: the setter takes `u32` itself, so that a bare literal (`.rows(3)`)
+    // infers instead of defaulting to `i32`.
+    (@munch meta $meta:tt name $name:tt
+        fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
+        rest [ $(#[doc = $doc:literal])* $f:ident : Option<u32>, $($rest:tt)* ]
+    ) => {
+        model_struct!(@munch meta $meta name $name
+            fields [$($fields)*
+                $(#[doc = $doc])*
+                #[serde(skip_serializing_if = "Option::is_none")]
+                pub $f: Option<u32>,
+            ]
+            setters [$($setters)*
+                $(#[doc = $doc])*
+                #[must_use]
+                pub fn $f(mut self, value: u32) -> Self {
+                    self.$f = Some(value);
+                    self
+                }
+            ]
+            names [$($names)* $f]
+            rest [$($rest)*]
+        );
+    };
+
     // An optional property.
     (@munch meta $meta:tt name $name:tt
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]

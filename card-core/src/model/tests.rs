@@ -145,7 +145,14 @@ fn fields_are_the_json_keys() {
     assert_eq!(PlainText::FIELDS[0], "tag");
     assert_eq!(
         Card::FIELDS,
-        &["schema", "config", "card_link", "header", "body", "fallback"]
+        &[
+            "schema",
+            "config",
+            "card_link",
+            "header",
+            "body",
+            "fallback"
+        ]
     );
     assert_eq!(<Button as Tagged>::TAG, "button");
     assert_eq!(<Form as Tagged>::TAG, "form");
@@ -165,7 +172,7 @@ fn a_hand_built_card_serializes_to_feishu_json() {
                 .icon(Icon::standard("chat_outlined")),
         )
         .element(Div::new(
-            PlainText::new("note").text_color(Color::Grey).lines(2u32),
+            PlainText::new("note").text_color(Color::Grey).lines(2),
         ))
         .element(
             Form::new("f")
@@ -189,7 +196,7 @@ fn a_hand_built_card_serializes_to_feishu_json() {
                     TableColumn::new("n", TableDataType::Number).width(TableColumnWidth::Px(80)),
                 )
                 .row(json!({"n": 1}).as_object().cloned().unwrap_or_default())
-                .page_size(5u32),
+                .page_size(5),
         )
         .element(
             CollapsiblePanel::new(MarkdownText::new("**more**"))
