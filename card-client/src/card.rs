@@ -15,8 +15,14 @@ use crate::Error;
 ///
 /// ```
 /// use card_client::{CardContent, Template};
+/// use card_core::model::{Card, Markdown};
 /// use serde_json::json;
 ///
+/// let typed = CardContent::from(Card::new().element(Markdown::new("**typed**")));
+/// assert_eq!(
+///     typed.as_json().unwrap()["body"]["elements"][0]["content"],
+///     "**typed**"
+/// );
 /// let raw = CardContent::from(json!({"schema": "2.0", "body": {"elements": []}}));
 /// let template = CardContent::from(Template::new("AAqk1234").version("1.0.0"));
 /// let entity = CardContent::entity("7355372766134157313");
@@ -75,6 +81,18 @@ impl CardContent {
 impl From<Value> for CardContent {
     fn from(card: Value) -> Self {
         CardContent::Json(card)
+    }
+}
+
+impl From<card_core::model::Card> for CardContent {
+    fn from(card: card_core::model::Card) -> Self {
+        CardContent::Json(card.to_value())
+    }
+}
+
+impl From<&card_core::model::Card> for CardContent {
+    fn from(card: &card_core::model::Card) -> Self {
+        CardContent::Json(card.to_value())
     }
 }
 

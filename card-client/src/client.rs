@@ -615,3 +615,48 @@ pub(crate) fn require<T>(operation: &'static str, data: Option<T>) -> Result<T, 
 pub(crate) fn new_uuid() -> String {
     uuid::Uuid::new_v4().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let client = Client::builder("cli_a", "very-secret-value")
+            .build()
+            .expect("builds");
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("very-secret-value"), "{debug}");
+        assert!(debug.contains("[redacted]"), "{debug}");
+        let builder = format!("{:?}", Client::builder("cli_a", "very-secret-value"));
+        assert!(!builder.contains("very-secret-value"), "{builder}");
+    }
+
+    #[test]
+    fn bad_configuration_is_refused_with_a_hint() {
+        let empty = Client::builder("", "s").build().expect_err("empty app id");
+        assert!(empty.to_string().contains("credentials page"), "{empty}");
+        let url = Client::builder("cli_a", "s")
+            .base_url("ftp://example.com")
+            .build()
+            .expect_err("not http");
+        assert!(matches!(url, Error::InvalidArgument(_)));
+    }
+
+    #[test]
+    fn time_scale_divides_feishu_durations() {
+        let client = Client::builder("cli_a", "s")
+            .time_scale(20.0)
+            .build()
+            .expect("builds");
+        assert_eq!(
+            client.real(Duration::from_secs(2)),
+            Duration::from_millis(100)
+        );
+        let normal = Client::builder("cli_a", "s")
+            .time_scale(f64::NAN)
+            .build()
+            .expect("builds");
+        assert_eq!(normal.real(Duration::from_secs(2)), Duration::from_secs(2));
+    }
+}

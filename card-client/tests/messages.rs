@@ -396,13 +396,17 @@ async fn delayed_update_failure_modes() {
         .await
         .expect("sent");
 
-    // Old on the client's clock: refused locally.
-    let issued = tokio::time::Instant::now()
-        .checked_sub(Duration::from_secs(31 * 60).div_f64(common::SPEED))
-        .expect("the clock is past that");
-    let stale = CallbackToken::received_at("c-whatever", issued);
+    // Old on the client's clock: refused locally. A client whose clock runs a million times
+    // faster sees the 30 minutes pass in 1.8 ms.
+    let hasty = feishu
+        .client()
+        .time_scale(1_000_000.0)
+        .build()
+        .expect("client");
+    let stale = CallbackToken::new("c-whatever");
+    tokio::time::sleep(Duration::from_millis(5)).await;
     feishu.clear_requests();
-    let err = client
+    let err = hasty
         .delayed()
         .update(&stale, DelayedUpdate::new(card("x")))
         .await
@@ -411,6 +415,7 @@ async fn delayed_update_failure_modes() {
         err,
         Error::CallbackToken(CallbackTokenError::Expired { .. })
     ));
+    assert_eq!(stale.uses(), 0, "a refused token keeps its uses");
     assert!(feishu.requests().is_empty());
 
     // Old on Feishu's clock: Feishu says 300030.
@@ -440,4 +445,22 @@ async fn delayed_update_failure_modes() {
         .await
         .expect_err("refused locally");
     assert!(matches!(entity, Error::InvalidArgument(_)));
+}
+
+#[tokio::test]
+async fn a_typed_card_is_sent_as_its_json() {
+    use card_core::model::{Card, Markdown};
+
+    let (feishu, client) = setup().await;
+    let typed = Card::new().element(Markdown::new("**typed** card"));
+    let expected = typed.to_value();
+    let sent = client
+        .messages()
+        .send(SendMessage::to_chat("oc_team", typed))
+        .await
+        .expect("sent");
+    assert_eq!(
+        feishu.message(&sent.message_id).expect("stored").card,
+        expected
+    );
 }
