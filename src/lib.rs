@@ -1,21 +1,162 @@
 //! Feishu/Lark interactive cards (Card JSON 2.0), written inline in Rust and checked by the
 //! compiler.
+//!
+//! Write a card as markup whose tags and attributes are Feishu's own; [`card!`] turns it into a
+//! typed [`Card`] at compile time and refuses, with an error on the offending token, every card
+//! Feishu would refuse:
+//!
+//! ```
+//! use feishu_card::card;
+//! use serde_json::json;
+//!
+//! let card = card! {
+//!     <card>
+//!         <header template="orange">"确认操作"</header>
+//!         <markdown>"确定要执行此操作吗?此操作**不可撤销**。"</markdown>
+//!         <column_set horizontal_spacing="8px">
+//!             <column width="auto">
+//!                 <button type="primary_filled" callback={json!({"action": "confirm"})}>"确认"</button>
+//!             </column>
+//!             <column width="auto">
+//!                 <button type="default" callback={json!({"action": "cancel"})}>"取消"</button>
+//!             </column>
+//!         </column_set>
+//!     </card>
+//! };
+//! assert_eq!(card.to_value()["header"]["template"], "orange");
+//! ```
+//!
+//! A `table` inside a `column`, a `multi_select_static` outside a `form`, a misspelt colour, a
+//! `weight` of 7, an `element_id` used twice, a form without a submit button: each is a compile
+//! error naming the rule (`nesting.table-not-at-root`, …) and what is allowed instead.
+//!
+//! # The markup
+//!
+//! | you write | it means |
+//! |---|---|
+//! | `<markdown …>"text"</markdown>` | a component; the tag is Feishu's `tag` |
+//! | `type="primary"`, `page_size=5`, `disabled=false` | an attribute: Feishu's key and a literal, checked while compiling |
+//! | `disabled` | a bare attribute: `true` |
+//! | `text_size={size}` | any Rust expression, converted with `Into` to the field's type |
+//! | a string child | the component's text: `content` of a `markdown`, `text` of a `button`, `div` or `checker`, `title` of a `header`, `text` of an `<option>` |
+//! | `<header>`, `<config …/>`, `<card_link …/>`, `<body …>` in `<card>` | the card's top-level objects; components directly in `<card>` go to `body.elements` |
+//! | `<confirm title="…" text="…"/>`, `<border …/>`, `<header_style …/>` | a child tag named like an object-valued attribute fills it |
+//! | `<standard_icon token="…"/>`, `<text_tag>"P1"</text_tag>`, `<column>` in a `column_set` | a tagged sub-element fills the attribute that takes it |
+//! | `<option value="a">"A"</option>`, a table's `<column name="id" …/>` and `<row id="T1" …/>` | one entry of a list attribute, named after the list in the singular (`options`, `columns`, `rows`, `persons`, `img_list`) |
+//! | `callback={value}`, `open_url="https://…"` | a `behaviors` entry; `value` is any `Serialize` value |
+//! | `<form name="f" for=Feedback>` | the form fills the struct `Feedback` (see [Forms](#forms)) |
+//! | `<select_static name="p" for=Priority/>` | the options come from the enum `Priority` |
+//! | `@for x in iter { … }`, `@if c { … } else { … }`, `@match v { p => { … } }` | children produced by Rust control flow; the markup inside is checked like any other |
+//! | `{children}` | computed children: one component, an `Option`, or any iterator of them |
+//!
+//! Every field of every component is reachable: attributes for scalars and text, child tags for
+//! objects and lists, and `{expr}` for anything (`chart_spec`, i18n maps, a prepared `Vec`).
+//!
+//! # What is checked where
+//!
+//! | | checked |
+//! |---|---|
+//! | **compile time**, literal markup | every rule the registry marks as checkable from tokens: unknown tags and attributes (with "did you mean"), nesting in every context, required attributes, enum values, pixel and number ranges, formats, text lengths, `element_id` pattern and uniqueness, form names, field names and submit buttons, `required` outside a form, element/table/depth limits, header tags, audio rules, `update_multi`, `card_link`, table row keys; a form linked with `for=` has exactly its struct's fields, of fitting kinds |
+//! | **compile time**, by type | a computed value must have the field's type; a computed child must be a component that may stand there: a `Table` or `Form` converts into a body element but not into a container's `Element`, so `{table}` inside a `column` does not compile |
+//! | **before sending** ([`validate`]) | what depends on values known only at run time: computed strings and numbers, names and ids inside `@for` loops, computed children inside a form, the 30 KB size limit |
+//!
+//! A card with no computed parts is fully checked when it compiles. The client validates every
+//! card before it makes a request.
+//!
+//! # Forms
+//!
+//! A struct deriving [`FormValue`](derive@FormValue) decodes what a form submits; an enum deriving
+//! [`SelectOptions`](derive@SelectOptions) is both the options of a select and the decoded choice:
+//!
+//! ```
+//! use feishu_card::{card, FormValue, SelectOptions};
+//!
+//! #[derive(Debug, PartialEq, SelectOptions)]
+//! enum Priority {
+//!     #[option(value = "high", text = "高")]
+//!     High,
+//!     #[option(value = "low", text = "低")]
+//!     Low,
+//! }
+//!
+//! #[derive(Debug, FormValue)]
+//! struct Feedback {
+//!     reason: String,
+//!     priority: Priority,
+//!     urgent: bool,
+//! }
+//!
+//! let card = card! {
+//!     <card>
+//!         <form name="feedback" for=Feedback>
+//!             <input name="reason" placeholder="说说原因"/>
+//!             <select_static name="priority" for=Priority/>
+//!             <checker name="urgent">"紧急"</checker>
+//!             <button name="send" type="primary" form_action_type="submit">"提交"</button>
+//!         </form>
+//!     </card>
+//! };
+//!
+//! // What the card.action.trigger callback carries as `event.action.form_value`:
+//! let submitted = serde_json::json!({"reason": "slow", "priority": "high", "urgent": true});
+//! let feedback = Feedback::from_json(&submitted).unwrap();
+//! assert_eq!(feedback.priority, Priority::High);
+//! ```
+//!
+//! With `for=Feedback`, a form that lacks a field of `Feedback`, has a field `Feedback` does not
+//! know, or submits something the field's type cannot hold (a multi-select for a `bool`) does
+//! not compile.
+//!
+//! # Without the macro
+//!
+//! The macro writes plain [`model`] values; build them by hand where that reads better:
+//!
+//! ```
+//! use feishu_card::model::*;
+//!
+//! let card = Card::new()
+//!     .header(Header::new("Incident").template(HeaderTemplate::Red))
+//!     .element(Markdown::new("**api** is down"));
+//! assert!(!feishu_card::validate(&card).has_errors());
+//! ```
+//!
+//! # Cards from JSON
+//!
+//! [`Card::from_json`] reads a card and reports every problem with Feishu's path notation;
+//! [`validate_value`] gives Feishu's verdict on any JSON card.
 
 pub use card_core as core;
 pub use card_core::form::{
     FormError, FormValue, FromFormField, PickedDate, PickedDateTime, PickedTime, SelectOptions,
     UserId,
 };
+pub use card_core::model::{self, Card};
+pub use card_core::validate::{validate_slice, validate_value};
 pub use card_core::{Diagnostic, Diagnostics, Severity};
 pub use card_macros::{card, FormValue, SelectOptions};
 
 #[cfg(feature = "client")]
 pub use card_client as client;
 
+/// Feishu's verdict on a card: every problem, errors and warnings, with their paths.
+///
+/// ```
+/// use feishu_card::card;
+///
+/// let name = String::from("x").repeat(30);
+/// let card = card! { <card><markdown element_id={name}>"hi"</markdown></card> };
+/// let problems = feishu_card::validate(&card);
+/// assert!(problems.has_errors());
+/// assert_eq!(problems.errors().next().unwrap().rule, "element_id.pattern");
+/// ```
+pub fn validate(card: &Card) -> Diagnostics {
+    validate_value(&card.to_value())
+}
+
 #[doc(hidden)]
 pub mod __private {
     pub use card_core::build::{
-        callback_value, float, int, lit, put, select_options, slot, splice,
+        callback_value, float, int, lit, put, select_options, slot, Children,
     };
     pub use card_core::form::link;
     pub use card_core::form::link::{

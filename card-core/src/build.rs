@@ -173,51 +173,41 @@ where
 }
 
 macro_rules! splice_one {
-    ($($t:ty),* $(,)?) => {$(
-        impl<T> Splice<T> for $t where $t: Into<T> {
-            fn splice_into(self, out: &mut Vec<T>) {
+    ($target:ty: $($t:ty),* $(,)?) => {$(
+        impl Splice<$target> for $t {
+            fn splice_into(self, out: &mut Vec<$target>) {
                 out.push(self.into());
             }
         }
     )*};
 }
 
-splice_one!(
-    Element,
-    BodyElement,
-    Form,
-    Table,
-    ColumnSet,
-    InteractiveContainer,
-    CollapsiblePanel,
-    Div,
-    Markdown,
-    Img,
-    ImgCombination,
-    Person,
-    PersonList,
-    Chart,
-    Hr,
-    Audio,
-    Input,
-    Button,
-    Overflow,
-    SelectStatic,
-    MultiSelectStatic,
-    SelectPerson,
-    MultiSelectPerson,
-    DatePicker,
-    PickerTime,
-    PickerDatetime,
-    SelectImg,
-    Checker,
-    Column,
-    TextTag,
+splice_one!(Element:
+    Element, ColumnSet, InteractiveContainer, CollapsiblePanel, Div, Markdown, Img,
+    ImgCombination, Person, PersonList, Chart, Hr, Audio, Input, Button, Overflow, SelectStatic,
+    MultiSelectStatic, SelectPerson, MultiSelectPerson, DatePicker, PickerTime, PickerDatetime,
+    SelectImg, Checker,
 );
+splice_one!(BodyElement:
+    BodyElement, Element, Form, Table, ColumnSet, InteractiveContainer, CollapsiblePanel, Div,
+    Markdown, Img, ImgCombination, Person, PersonList, Chart, Hr, Audio, Input, Button, Overflow,
+    SelectStatic, MultiSelectStatic, SelectPerson, MultiSelectPerson, DatePicker, PickerTime,
+    PickerDatetime, SelectImg, Checker,
+);
+splice_one!(Column: Column);
+splice_one!(TextTag: TextTag);
 
-/// Splices computed children into a list.
-pub fn splice<T, S: Splice<T>>(children: S, out: &mut Vec<T>) {
-    children.splice_into(out);
+/// A list of elements that takes computed children; a method, so that the list's element type
+/// is known before the children's type is judged.
+pub trait Children<T> {
+    /// Appends computed children.
+    fn splice<S: Splice<T>>(&mut self, children: S);
+}
+
+impl<T> Children<T> for Vec<T> {
+    fn splice<S: Splice<T>>(&mut self, children: S) {
+        children.splice_into(self);
+    }
 }
 
 /// An entry of a select's or an overflow's options, made from a `SelectOptions` variant.

@@ -275,6 +275,9 @@ impl<'a> Checker<'a> {
                         format!("`<{owner}>` takes no text: set its attributes instead"),
                     ),
                 },
+                Child::Splice(_)
+                    if shape::object_text(attrs).is_some()
+                        && shape::object_items(attrs).is_none() => {}
                 other => self.dynamic_in_object(other, owner, attrs),
             }
         }
@@ -447,6 +450,15 @@ impl<'a> Checker<'a> {
                     self.text_child(c, lit.span(), value);
                 }
                 Child::Tag(inner) => self.child_tag(c, inner),
+                Child::Splice(_) if c.children.is_none() && c.text_child.is_some() => {
+                    if text_given {
+                        self.error(
+                            child_span(child),
+                            format!("`<{}>` takes one text: join the strings", c.tag),
+                        );
+                    }
+                    text_given = true;
+                }
                 other => {
                     if c.children == Some("elements") {
                         self.elements_child(other, c.tag);
@@ -539,6 +551,7 @@ impl<'a> Checker<'a> {
                             ),
                         },
                         Child::Invalid(_) => {}
+                        Child::Splice(_) if shape::object_text(attrs).is_some() => {}
                         other => self.stray(other, owner),
                     }
                 }

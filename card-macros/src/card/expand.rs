@@ -163,6 +163,14 @@ impl Expander<'_> {
                         });
                     }
                 }
+                Child::Splice(e) if text_is_splice(component, table) => {
+                    if let Some(attr) = text_attr {
+                        let f = field(attr.name, e.span());
+                        out.extend(quote_spanned! {e.span()=>
+                            #p::put(&mut #var.#f, ::core::convert::Into::into(#e));
+                        });
+                    }
+                }
                 Child::Tag(inner) => {
                     let place = match component {
                         Some(c) => shape::component_child(c, &inner.name),
@@ -335,7 +343,7 @@ impl Expander<'_> {
                     }
                 }
                 Child::Splice(e) => {
-                    out.extend(quote_spanned! {e.span()=> #p::splice(#e, #l); });
+                    out.extend(quote_spanned! {e.span()=> #p::Children::splice(#l, #e); });
                 }
                 Child::Invalid(ts) => {
                     out.extend(quote! { let _ = #ts; });
@@ -454,6 +462,16 @@ impl Expander<'_> {
             kind,
             Kind::Str | Kind::StrMax(_) | Kind::ElementId | Kind::Text { .. } | Kind::Json
         ) || matches!(kind, Kind::Format(_))
+    }
+}
+
+/// Whether a `{expr}` child is the text of this tag (rather than computed children).
+fn text_is_splice(component: Option<&'static Component>, table: &'static [Attr]) -> bool {
+    match component {
+        Some(c) => {
+            c.children.is_none() && c.text_child.is_some() && shape::object_items(c.attrs).is_none()
+        }
+        None => shape::object_text(table).is_some() && shape::object_items(table).is_none(),
     }
 }
 
