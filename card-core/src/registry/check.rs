@@ -565,6 +565,66 @@ pub fn placement_violation(
     }
 }
 
+/// `config.update_multi` must not be `false`: 2.0 cards are always shared (ErrCode 300302).
+///
+/// ```
+/// use card_core::registry::update_multi_violation;
+/// assert!(update_multi_violation(false).is_some());
+/// assert!(update_multi_violation(true).is_none());
+/// ```
+pub fn update_multi_violation(update_multi: bool) -> Option<Violation> {
+    (!update_multi).then(|| {
+        Violation::new(
+            UPDATE_MULTI,
+            "`update_multi: false` is not supported by 2.0 cards, which are always shared: drop it or set it to `true`",
+        )
+    })
+}
+
+/// A `card_link` needs a `url`, or all of `pc_url`, `ios_url` and `android_url`; `set` says
+/// whether a key holds a non-empty link.
+///
+/// ```
+/// use card_core::registry::card_link_violation;
+/// assert!(card_link_violation(|k| k == "pc_url").is_some());
+/// assert!(card_link_violation(|k| k == "url").is_none());
+/// ```
+pub fn card_link_violation(set: impl Fn(&str) -> bool) -> Option<Violation> {
+    (!set("url") && !(set("pc_url") && set("ios_url") && set("android_url"))).then(|| {
+        Violation::new(
+            CARD_LINK_INCOMPLETE,
+            "`card_link` has no `url`: give a `url`, or all of `pc_url`, `ios_url` and `android_url`, or clicks on some platforms go nowhere",
+        )
+    })
+}
+
+/// A table row's key must be the `name` of one of the table's columns (ErrCode 200915).
+///
+/// ```
+/// use card_core::registry::row_key_violation;
+/// let v = row_key_violation("titl", &["id", "title"]).unwrap();
+/// assert!(v.message.contains("did you mean `title`?"));
+/// assert!(row_key_violation("id", &["id", "title"]).is_none());
+/// ```
+pub fn row_key_violation(key: &str, columns: &[&str]) -> Option<Violation> {
+    if columns.contains(&key) {
+        return None;
+    }
+    let message = match super::did_you_mean(key, columns.iter().copied()) {
+        Some(s) => format!(
+            "row key `{key}` is not the `name` of a column of this table: did you mean `{s}`?"
+        ),
+        None => {
+            let mut names = String::new();
+            list_words(columns, &mut names);
+            format!(
+                "row key `{key}` is not the `name` of a column of this table: use one of {names}"
+            )
+        }
+    };
+    Some(Violation::new(TABLE_ROW_KEY, message))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -207,12 +207,10 @@ impl<'a> Walker<'a> {
     }
 
     fn config_rules(&mut self, config: &'a Map<String, Value>) {
-        if let Some((key, Value::Bool(false))) = config.get_key_value("update_multi") {
-            self.report_at_key(
-                key,
-                rule::UPDATE_MULTI,
-                "`update_multi: false` is not supported by 2.0 cards, which are always shared: drop it or set it to `true`".to_owned(),
-            );
+        if let Some((key, Value::Bool(update_multi))) = config.get_key_value("update_multi") {
+            if let Some(v) = registry::update_multi_violation(*update_multi) {
+                self.report_at_key(key, v.rule, v.message);
+            }
         }
     }
 
@@ -222,12 +220,8 @@ impl<'a> Walker<'a> {
                 .and_then(Value::as_str)
                 .is_some_and(|s| !s.is_empty())
         };
-        let all_platforms = set("pc_url") && set("ios_url") && set("android_url");
-        if !(set("url") || all_platforms) {
-            self.report(
-                rule::CARD_LINK_INCOMPLETE,
-                "`card_link` has no `url`: give a `url`, or all of `pc_url`, `ios_url` and `android_url`, or clicks on some platforms go nowhere".to_owned(),
-            );
+        if let Some(v) = registry::card_link_violation(set) {
+            self.report(v.rule, v.message);
         }
     }
 
@@ -362,17 +356,8 @@ impl<'a> Walker<'a> {
             let Value::Object(row) = row else { continue };
             self.loc.push(Segment::Index(i, None));
             for key in row.keys() {
-                if !names.contains(&key.as_str()) {
-                    let message = match did_you_mean(key, names.iter().copied()) {
-                        Some(s) => format!(
-                            "row key `{key}` is not the `name` of a column of this table: did you mean `{s}`?"
-                        ),
-                        None => format!(
-                            "row key `{key}` is not the `name` of a column of this table: use one of {}",
-                            list_borrowed(&names)
-                        ),
-                    };
-                    self.report_at_key(key, rule::TABLE_ROW_KEY, message);
+                if let Some(v) = registry::row_key_violation(key, &names) {
+                    self.report_at_key(key, v.rule, v.message);
                 }
             }
             self.loc.pop();
@@ -746,19 +731,6 @@ pub(super) const MAX_WALK_DEPTH: usize = 512;
 
 /// The text sub-elements.
 const TEXT_FORMS: &[&str] = &["plain_text", "lark_md"];
-
-fn list_borrowed(names: &[&str]) -> String {
-    let mut out = String::new();
-    for (i, n) in names.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push('`');
-        out.push_str(n);
-        out.push('`');
-    }
-    out
-}
 
 fn unknown_property_message(key: &str, owner: &str, attrs: &'static [Attr]) -> String {
     match did_you_mean(key, attrs.iter().map(|a| a.name)) {

@@ -219,12 +219,10 @@ impl<'a> Checker<'a> {
         self.attrs(t, attrs, owner, None);
         if owner == "config" {
             if let Some(a) = t.attr("update_multi") {
-                if let Value::Bool(false, span) = a.value {
-                    let v = Violation::new(
-                        "config.update-multi",
-                        "`update_multi=false` is not supported by 2.0 cards, which are always shared: drop it or set it to `true`",
-                    );
-                    self.violation(span, v);
+                if let Value::Bool(b, span) = a.value {
+                    if let Some(v) = registry::update_multi_violation(b) {
+                        self.violation(span, v);
+                    }
                 }
             }
         }
@@ -234,11 +232,7 @@ impl<'a> Checker<'a> {
                 Some(Value::Expr(_) | Value::Invalid(_)) => true,
                 _ => false,
             };
-            if !set("url") && !(set("pc_url") && set("ios_url") && set("android_url")) {
-                let v = Violation::new(
-                    "card_link.incomplete",
-                    "`card_link` has no `url`: give a `url`, or all of `pc_url`, `ios_url` and `android_url`, or clicks on some platforms go nowhere",
-                );
+            if let Some(v) = registry::card_link_violation(set) {
                 self.violation(t.span, v);
             }
         }
@@ -577,29 +571,10 @@ impl<'a> Checker<'a> {
                     );
                 }
                 if let Some(Some(names)) = self.row_keys.last().cloned() {
-                    {
-                        for a in &t.attrs {
-                            if !names.iter().any(|n| n == &a.name) {
-                                let hint = match registry::did_you_mean(
-                                    &a.name,
-                                    names.iter().map(String::as_str),
-                                ) {
-                                    Some(s) => format!("did you mean `{s}`?"),
-                                    None => format!(
-                                        "use one of {}",
-                                        names
-                                            .iter()
-                                            .map(|n| format!("`{n}`"))
-                                            .collect::<Vec<_>>()
-                                            .join(", ")
-                                    ),
-                                };
-                                let v = Violation::new(
-                                    "table.row-key",
-                                    format!("row key `{}` is not the `name` of a column of this table: {hint}", a.name),
-                                );
-                                self.violation(a.span, v);
-                            }
+                    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                    for a in &t.attrs {
+                        if let Some(v) = registry::row_key_violation(&a.name, &names) {
+                            self.violation(a.span, v);
                         }
                     }
                 }
