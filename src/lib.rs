@@ -169,3 +169,8 @@ pub mod __private {
     pub use card_core::model;
     pub use serde_json;
 }
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
