@@ -127,8 +127,8 @@
 
 pub use card_core as core;
 pub use card_core::form::{
-    FormError, FormValue, FromFormField, PickedDate, PickedDateTime, PickedTime, SelectOptions,
-    UserId,
+    decode_value, FormError, FormValue, FromFormField, PickedDate, PickedDateTime, PickedTime,
+    SelectOptions, UserId, ValueError,
 };
 pub use card_core::model::{self, Card};
 pub use card_core::validate::{validate_slice, validate_value};

@@ -151,3 +151,30 @@ fn options_are_one_source_for_both_directions() {
     }
     assert_eq!(Priority::from_value("nope"), None);
 }
+
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+enum Action {
+    Approve { ticket: u32 },
+    Reject,
+}
+
+#[test]
+fn callback_values_are_typed_both_ways() {
+    let card = feishu_card::card! {
+        <card>
+            <button callback={Action::Approve { ticket: 7 }}>"Approve"</button>
+            <button callback={Action::Reject}>"Reject"</button>
+        </card>
+    };
+    let json = card.to_value();
+    let sent = &json["body"]["elements"][0]["behaviors"][0]["value"];
+    assert_eq!(sent, &json!({"action": "approve", "ticket": 7}));
+    let back: Action = feishu_card::decode_value(sent).unwrap();
+    assert_eq!(back, Action::Approve { ticket: 7 });
+    let other: Action =
+        feishu_card::decode_value(&json["body"]["elements"][1]["behaviors"][0]["value"]).unwrap();
+    assert_eq!(other, Action::Reject);
+    let err = feishu_card::decode_value::<Action>(&json!({"action": "cancel"})).unwrap_err();
+    assert!(err.to_string().contains("does not decode into"), "{err}");
+}

@@ -107,6 +107,40 @@ pub trait SelectOptions: Sized + 'static {
     fn from_value(value: &str) -> Option<Self>;
 }
 
+/// Why a callback's `value` could not be decoded into the expected type.
+#[derive(Debug, thiserror::Error)]
+#[error("callback value {found} does not decode into `{target}`: {source}")]
+pub struct ValueError {
+    /// The target type's name.
+    pub target: &'static str,
+    /// The value, shortened.
+    pub found: String,
+    /// What serde said.
+    #[source]
+    pub source: serde_json::Error,
+}
+
+/// Decodes the `value` a callback carries (`event.action.value`) back into the type it was made
+/// from with `callback={…}` in `card!`: one source of truth for both directions.
+///
+/// ```
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Debug, PartialEq, Serialize, Deserialize)]
+/// enum Action { Approve, Reject { reason: String } }
+///
+/// let sent = serde_json::to_value(Action::Reject { reason: "dup".into() }).unwrap();
+/// let back: Action = card_core::form::decode_value(&sent).unwrap();
+/// assert_eq!(back, Action::Reject { reason: "dup".into() });
+/// ```
+pub fn decode_value<T: serde::de::DeserializeOwned>(value: &Value) -> Result<T, ValueError> {
+    T::deserialize(value).map_err(|source| ValueError {
+        target: std::any::type_name::<T>(),
+        found: shown(value),
+        source,
+    })
+}
+
 /// Decodes one named field of a form; used by the derive.
 #[doc(hidden)]
 pub fn field<T: FromFormField>(
@@ -661,5 +695,26 @@ mod tests {
         let err = field::<String>(form, "missing").unwrap_err();
         assert!(err.to_string().contains("`missing` is missing"));
         assert!(field::<String>(form, "l").is_err());
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_types_keep_the_offset() {
+        let dt = "2024-04-01 19:19 +0800"
+            .parse::<PickedDateTime>()
+            .unwrap()
+            .to_chrono()
+            .unwrap();
+        assert_eq!(dt.to_rfc3339(), "2024-04-01T19:19:00+08:00");
+        let form = json!({"at": "2024-04-01 19:19 -0330"});
+        let at: chrono::DateTime<chrono::FixedOffset> =
+            field(form.as_object().unwrap(), "at").unwrap();
+        assert_eq!(at.offset().local_minus_utc(), -(3 * 3600 + 30 * 60));
+        let d: PickedDate = "2024-02-30 +0000".parse().unwrap();
+        assert_eq!(
+            d.to_naive(),
+            None,
+            "a day that does not exist has no chrono date"
+        );
     }
 }
