@@ -43,6 +43,7 @@
 //! | `<confirm title="…" text="…"/>`, `<border …/>`, `<header_style …/>` | a child tag named like an object-valued attribute fills it |
 //! | `<standard_icon token="…"/>`, `<text_tag>"P1"</text_tag>`, `<column>` in a `column_set` | a tagged sub-element fills the attribute that takes it |
 //! | `<option value="a">"A"</option>`, a table's `<column name="id" …/>` and `<row id="T1" …/>` | one entry of a list attribute, named after the list in the singular (`options`, `columns`, `rows`, `persons`, `img_list`) |
+//! | `text:en_us="OK"`, `title:ja_jp="…"`, `i18n_content:en_us="…"` | a translation: of a text attribute (or the text child), or an entry of an `i18n_*` map |
 //! | `callback={value}`, `open_url="https://…"` | a `behaviors` entry; `value` is any `Serialize` value |
 //! | `<form name="f" for=Feedback>` | the form fills the struct `Feedback` (see [Forms](#forms)) |
 //! | `<select_static name="p" for=Priority/>` | the options come from the enum `Priority` |
@@ -156,7 +157,7 @@ pub fn validate(card: &Card) -> Diagnostics {
 #[doc(hidden)]
 pub mod __private {
     pub use card_core::build::{
-        callback_value, float, int, lit, put, select_options, slot, Children,
+        callback_value, float, int, lit, put, select_options, slot, translate, Children,
     };
     pub use card_core::form::link;
     pub use card_core::form::link::{

@@ -1,6 +1,6 @@
 //! The dynamic parts of the markup: expressions, computed text, control flow and splices.
 
-use feishu_card::model::{Element, Hr, Markdown, TextSize};
+use feishu_card::model::{Element, Hr, Locale, Markdown, TextSize};
 use feishu_card::{card, Card};
 use serde_json::{json, Value};
 
@@ -102,5 +102,59 @@ fn a_card_built_by_the_macro_passes_the_validator() {
     assert_eq!(
         card.to_value()["header"]["text_tag_list"][0]["text"]["content"],
         "prod"
+    );
+}
+
+#[test]
+fn translations_and_top_level_objects() {
+    let card = card! {
+        <card>
+            <config update_multi streaming_mode=false width_mode="fill" locales={vec![Locale::ZhCn, Locale::EnUs]}/>
+            <card_link url="https://example.com"/>
+            <header template="indigo" subtitle="子标题" subtitle:en_us="Subtitle" title:en_us="Title" padding="12px">
+                "标题"
+                <standard_icon token="info_outlined" color="blue"/>
+                <text_tag color="green" text:en_us="Done">"完成"</text_tag>
+            </header>
+            <body direction="vertical" padding="12px 8px" vertical_spacing="medium">
+                <markdown i18n_content:en_us="Hello" element_id="greeting">"你好"</markdown>
+                <button type="danger" text:en_us="Delete">
+                    "删除"
+                    <confirm title="确认删除?" text="删除后不可恢复"/>
+                </button>
+            </body>
+        </card>
+    };
+    let v = card.to_value();
+    assert_eq!(
+        v["config"],
+        json!({"update_multi": true, "streaming_mode": false, "width_mode": "fill", "locales": ["zh_cn", "en_us"]})
+    );
+    assert_eq!(v["card_link"], json!({"url": "https://example.com"}));
+    assert_eq!(
+        v["header"],
+        json!({
+            "template": "indigo",
+            "subtitle": {"tag": "plain_text", "content": "子标题", "i18n_content": {"en_us": "Subtitle"}},
+            "title": {"tag": "plain_text", "content": "标题", "i18n_content": {"en_us": "Title"}},
+            "padding": "12px",
+            "icon": {"tag": "standard_icon", "token": "info_outlined", "color": "blue"},
+            "text_tag_list": [{"tag": "text_tag", "color": "green",
+                "text": {"tag": "plain_text", "content": "完成", "i18n_content": {"en_us": "Done"}}}]
+        })
+    );
+    assert_eq!(v["body"]["padding"], "12px 8px");
+    assert_eq!(
+        v["body"]["elements"][0],
+        json!({"tag": "markdown", "content": "你好", "i18n_content": {"en_us": "Hello"}, "element_id": "greeting"})
+    );
+    assert_eq!(
+        v["body"]["elements"][1]["confirm"],
+        json!({"title": {"tag": "plain_text", "content": "确认删除?"}, "text": {"tag": "plain_text", "content": "删除后不可恢复"}})
+    );
+    assert!(
+        feishu_card::validate(&card).is_empty(),
+        "{}",
+        feishu_card::validate(&card)
     );
 }

@@ -243,3 +243,54 @@ pub fn select_options<T: crate::form::SelectOptions, O: OptionItem>() -> Vec<O> 
         .map(|(_, value, text)| O::option(value, text))
         .collect()
 }
+
+/// A text object whose translations the macro fills (`text:en_us="OK"`).
+pub trait Translations {
+    /// The text's `i18n_content`, created empty if absent.
+    fn translations(&mut self) -> &mut I18n<std::borrow::Cow<'static, str>>;
+}
+
+impl Translations for PlainText {
+    fn translations(&mut self) -> &mut I18n<std::borrow::Cow<'static, str>> {
+        self.i18n_content.get_or_insert_with(Default::default)
+    }
+}
+
+impl Translations for LarkMd {
+    fn translations(&mut self) -> &mut I18n<std::borrow::Cow<'static, str>> {
+        self.i18n_content.get_or_insert_with(Default::default)
+    }
+}
+
+impl Translations for MarkdownText {
+    fn translations(&mut self) -> &mut I18n<std::borrow::Cow<'static, str>> {
+        self.i18n_content.get_or_insert_with(Default::default)
+    }
+}
+
+impl Translations for Text {
+    fn translations(&mut self) -> &mut I18n<std::borrow::Cow<'static, str>> {
+        match self {
+            Text::PlainText(t) => t.translations(),
+            Text::LarkMd(t) => t.translations(),
+        }
+    }
+}
+
+impl Translations for PanelTitle {
+    fn translations(&mut self) -> &mut I18n<std::borrow::Cow<'static, str>> {
+        match self {
+            PanelTitle::PlainText(t) => t.translations(),
+            PanelTitle::Markdown(t) => t.translations(),
+        }
+    }
+}
+
+/// Adds a translation of a text object.
+pub fn translate<T: Translations>(
+    text: &mut T,
+    locale: Locale,
+    value: impl Into<std::borrow::Cow<'static, str>>,
+) {
+    text.translations().insert(locale, value.into());
+}

@@ -676,6 +676,10 @@ impl<'a> Checker<'a> {
                 self.sugar(a, sugar, owner);
                 continue;
             }
+            if let Some((base, locale)) = a.name.split_once(':') {
+                self.translation(a, base, locale, table, owner);
+                continue;
+            }
             let Some(attr) = registry::find_attr(table, &a.name) else {
                 self.unknown_attr(a, table, owner, component);
                 continue;
@@ -709,6 +713,77 @@ impl<'a> Checker<'a> {
                         format!("`for` on `<{owner}>` names the struct the form fills: write `for=MyStruct`"),
                     );
                 }
+            }
+        }
+    }
+
+    /// `text:en_us="OK"`: a translation of a text attribute, or an entry of a per-locale map
+    /// (`i18n_content:en_us="…"`).
+    fn translation(
+        &mut self,
+        a: &'a MAttr,
+        base: &str,
+        locale: &str,
+        table: &'static [Attr],
+        owner: &str,
+    ) {
+        let Some(attr) = registry::find_attr(table, base) else {
+            self.rejected.attrs.push(a);
+            let v = Violation::new(
+                "structure.unknown-property",
+                format!("unknown attribute `{base}` on `<{owner}>`: `{base}:{locale}` translates a text attribute"),
+            );
+            self.violation(a.span, v);
+            return;
+        };
+        if !matches!(attr.kind, Kind::Text { .. } | Kind::Locales(_)) {
+            self.rejected.attrs.push(a);
+            self.error(
+                a.span,
+                format!("`{base}` on `<{owner}>` has no translations: `{base}:{locale}` works on text attributes and on `i18n_*` maps"),
+            );
+            return;
+        }
+        if !registry::LOCALES.contains(&locale) {
+            self.rejected.attrs.push(a);
+            let mut allowed = String::new();
+            for (i, l) in registry::LOCALES.iter().enumerate() {
+                if i > 0 {
+                    allowed.push_str(", ");
+                }
+                allowed.push_str(&format!("`{l}`"));
+            }
+            let v = Violation::new(
+                "value.enum",
+                format!("`{locale}` is not a locale Feishu knows: allowed {allowed}"),
+            );
+            self.violation(a.span, v);
+            return;
+        }
+        match &a.value {
+            Value::Str(_, text) => {
+                if let Kind::Text {
+                    max_chars: Some(max),
+                    ..
+                } = attr.kind
+                {
+                    let len = text.chars().count();
+                    if len > max {
+                        let v = Violation::new(
+                            "value.text-length",
+                            format!("the `{locale}` text of `{base}` on `{owner}` is {len} characters long: at most {max} are allowed"),
+                        );
+                        self.violation(a.value.span(a.span), v);
+                    }
+                }
+            }
+            Value::Expr(_) | Value::Invalid(_) => {}
+            _ => {
+                self.rejected.attrs.push(a);
+                self.error(
+                    a.value.span(a.span),
+                    format!("`{base}:{locale}` takes a string"),
+                );
             }
         }
     }

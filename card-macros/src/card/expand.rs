@@ -133,17 +133,23 @@ impl Expander<'_> {
     ) -> TokenStream {
         let p = private();
         let mut out = TokenStream::new();
+        let mut translations = TokenStream::new();
         for a in &t.attrs {
             if let Some(sugar) = shape::sugar(table, component, &a.name) {
                 out.extend(self.sugar_attr(var, a, sugar, component));
                 continue;
             }
-            let Some(attr) = registry::find_attr(table, &a.name) else {
-                continue;
-            };
             if self.rejected.attr(a) {
                 continue;
             }
+            if let Some((base, locale)) = a.name.split_once(':') {
+                // After the texts themselves, which would replace the translated objects.
+                translations.extend(translation(var, a, base, locale, table));
+                continue;
+            }
+            let Some(attr) = registry::find_attr(table, &a.name) else {
+                continue;
+            };
             let f = field(attr.name, a.span);
             if let Some(value) = self.value(a, attr) {
                 out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
@@ -203,6 +209,7 @@ impl Expander<'_> {
         } else if let Some(attr) = shape::object_items(table) {
             out.extend(self.computed_items(var, attr.name, &t.children));
         }
+        out.extend(translations);
         out
     }
 
@@ -462,6 +469,34 @@ impl Expander<'_> {
             kind,
             Kind::Str | Kind::StrMax(_) | Kind::ElementId | Kind::Text { .. } | Kind::Json
         ) || matches!(kind, Kind::Format(_))
+    }
+}
+
+/// `text:en_us="OK"` → a translation in the text object; `i18n_content:en_us="…"` → an entry.
+fn translation(
+    var: &Ident,
+    a: &MAttr,
+    base: &str,
+    locale: &str,
+    table: &'static [Attr],
+) -> TokenStream {
+    let p = private();
+    let Some(attr) = registry::find_attr(table, base) else {
+        return TokenStream::new();
+    };
+    let f = field(attr.name, a.span);
+    let value = match &a.value {
+        Value::Str(lit, _) => quote!(#lit),
+        Value::Expr(e) => quote!(#e),
+        _ => return TokenStream::new(),
+    };
+    match attr.kind {
+        Kind::Text { .. } => quote_spanned! {a.span=>
+            #p::translate(#p::slot(&mut #var.#f), #p::lit(#locale), #value);
+        },
+        _ => quote_spanned! {a.span=>
+            #p::slot(&mut #var.#f).insert(#p::lit(#locale), ::core::convert::Into::into(#value));
+        },
     }
 }
 
