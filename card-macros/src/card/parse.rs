@@ -8,6 +8,7 @@ use rstml::node::{
 };
 use rstml::{Parser, ParserConfig};
 use rstml_control_flow::escape::{self, EscapeCode, EscapedExpr};
+use syn::parse::{ParseStream, Parser as _};
 use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, ExprUnary, Lit, UnOp};
 
@@ -29,7 +30,19 @@ pub fn parse(input: TokenStream) -> Parsed {
         .recover_block(true)
         .custom_node::<EscapeCode>();
     let parser = Parser::new(config);
-    let (nodes, diagnostics) = parser.parse_recoverable(input).split_vec();
+    // `Parser::parse_recoverable` panics when the parse stops before the end of the input;
+    // driving the stream parser ourselves turns that case into an error.
+    let parse = |stream: ParseStream| Ok(parser.parse_syn_stream(stream));
+    let (nodes, diagnostics) = match parse.parse2(input) {
+        Ok(result) => result.split_vec(),
+        Err(err) => {
+            return Parsed {
+                roots: Vec::new(),
+                errors: vec![err],
+                syntax: TokenStream::new(),
+            }
+        }
+    };
     let syntax = diagnostics
         .into_iter()
         .map(|d| d.emit_as_expr_tokens())
@@ -157,7 +170,7 @@ impl Cx {
                         span,
                         format!(
                             "text must be a string literal: write `\"{}\"`",
-                            raw.to_string_best().replace('"', "\\\"")
+                            raw.to_token_stream_string().replace('"', "\\\"")
                         ),
                     )
                 }
