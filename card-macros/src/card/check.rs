@@ -836,7 +836,12 @@ impl<'a> Checker<'a> {
             if matches!(attr.kind, Kind::ElementId) {
                 // The tracker judges ids (pattern and uniqueness), below.
             } else if accepts_scalar(&attr.kind) {
-                if let Err(v) = attr.check_with(owner, scalar, &self.styles) {
+                if let Err(mut v) = attr.check_with(owner, scalar, &self.styles) {
+                    // Feishu falls back on an unknown value of a lenient attribute, but a literal
+                    // in markup is a typo: the macro holds it to the documented values.
+                    if v.rule == "value.enum" {
+                        v.severity = card_core::Severity::Error;
+                    }
                     if v.is_error() {
                         self.rejected.attrs.push(a);
                     }
