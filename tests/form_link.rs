@@ -62,3 +62,35 @@ fn a_matching_form_compiles_and_its_submission_decodes() {
     assert_eq!(fb.priority, Priority::High);
     assert_eq!(fb.email.as_deref(), Some("a@example.com"));
 }
+
+#[derive(Debug, PartialEq, FormValue)]
+struct Labels {
+    labels: Vec<Priority>,
+}
+
+#[test]
+fn enum_options_fill_multi_selects_and_overflows() {
+    let card = card! {
+        <card>
+            <form name="labels" for=Labels>
+                <multi_select_static name="labels" for=Priority/>
+                <button name="save" form_action_type="submit">"Save"</button>
+            </form>
+            <overflow for=Priority/>
+        </card>
+    };
+    let v = card.to_value();
+    assert_eq!(
+        v["body"]["elements"][0]["elements"][0]["options"][1]["value"],
+        "low"
+    );
+    assert_eq!(
+        v["body"]["elements"][1]["options"],
+        json!([
+            {"text": {"tag": "plain_text", "content": "高"}, "value": "high"},
+            {"text": {"tag": "plain_text", "content": "低"}, "value": "low"}
+        ])
+    );
+    let labels = Labels::from_json(&json!({"labels": ["low", "high"]})).unwrap();
+    assert_eq!(labels.labels, [Priority::Low, Priority::High]);
+}
