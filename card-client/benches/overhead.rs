@@ -70,6 +70,25 @@ fn overhead(c: &mut Criterion) {
             .to_owned()
     });
 
+    // The local work a send does before and after the network, to tell client cost from
+    // loopback cost.
+    c.bench_function("local/validate_card", |b| {
+        let card = card();
+        b.iter(|| card_core::validate::validate_value(std::hint::black_box(&card)))
+    });
+    c.bench_function("local/encode_send_body", |b| {
+        let card = card();
+        b.iter(|| {
+            json!({
+                "receive_id": "oc_bench",
+                "msg_type": "interactive",
+                "content": serde_json::to_string(std::hint::black_box(&card)).expect("json"),
+                "uuid": "8c1f2a9e-6a51-4f0e-9a2b-3f3c1a7d5e21",
+            })
+            .to_string()
+        })
+    });
+
     let mut group = c.benchmark_group("per_request");
     group.bench_function("bare_reqwest_send", |b| {
         let body = json!({
@@ -92,6 +111,59 @@ fn overhead(c: &mut Criterion) {
             let _ = response.bytes().await.expect("body");
         })
     });
+    // The same bare POST through a reqwest client configured as card-client configures its
+    // own (request and connect timeouts), to separate reqwest's timer cost from the client's.
+    let timed = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(30))
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .build()
+        .expect("reqwest client");
+    group.bench_function("bare_reqwest_send_with_timeouts", |b| {
+        let body = json!({
+            "receive_id": "oc_bench",
+            "msg_type": "interactive",
+            "content": card().to_string(),
+        })
+        .to_string();
+        b.to_async(&runtime).iter(|| async {
+            let response = timed
+                .post(format!(
+                    "{base}/open-apis/im/v1/messages?receive_id_type=chat_id"
+                ))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .body(body.clone())
+                .send()
+                .await
+                .expect("answer");
+            let _ = response.bytes().await.expect("body");
+        })
+    });
+    // The client's exact request (with a fresh `uuid`), sent bare: the emulator's share of
+    // handling an idempotent send.
+    group.bench_function("bare_reqwest_send_with_uuid", |b| {
+        let content = card().to_string();
+        b.to_async(&runtime).iter(|| async {
+            let body = json!({
+                "receive_id": "oc_bench",
+                "msg_type": "interactive",
+                "content": content,
+                "uuid": uuid::Uuid::new_v4().to_string(),
+            })
+            .to_string();
+            let response = http
+                .post(format!(
+                    "{base}/open-apis/im/v1/messages?receive_id_type=chat_id"
+                ))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .body(body)
+                .send()
+                .await
+                .expect("answer");
+            let _ = response.bytes().await.expect("body");
+        })
+    });
     group.bench_function("client_send", |b| {
         b.to_async(&runtime).iter(|| async {
             client
@@ -99,6 +171,37 @@ fn overhead(c: &mut Criterion) {
                 .send(SendMessage::to_chat("oc_bench", card()))
                 .await
                 .expect("sent")
+        })
+    });
+    // A bare element patch on a second card, with the sequence counted by hand.
+    let bare_card = runtime.block_on(async {
+        client
+            .cards()
+            .create(CreateCard::new(card()))
+            .await
+            .expect("card")
+    });
+    let sequence = std::sync::atomic::AtomicU64::new(0);
+    group.bench_function("bare_reqwest_element_patch", |b| {
+        b.to_async(&runtime).iter(|| async {
+            let seq = sequence.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let body = json!({
+                "partial_element": json!({"content": "patched"}).to_string(),
+                "uuid": uuid::Uuid::new_v4().to_string(),
+                "sequence": seq,
+            })
+            .to_string();
+            let response = http
+                .patch(format!(
+                    "{base}/open-apis/cardkit/v1/cards/{bare_card}/elements/answer"
+                ))
+                .header("Authorization", format!("Bearer {token}"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .body(body)
+                .send()
+                .await
+                .expect("answer");
+            let _ = response.bytes().await.expect("body");
         })
     });
     group.bench_function("client_element_patch", |b| {

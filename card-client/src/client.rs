@@ -139,10 +139,11 @@ impl ClientBuilder {
         self
     }
 
-    /// How many CardKit operations per second the client allows itself on one card entity.
-    /// Feishu allows 10 (the default); lower it when other processes write to the same cards.
+    /// How many CardKit operations per second the client allows itself on one card entity
+    /// (1 to 64). Feishu allows 10 (the default); lower it when other processes write to the
+    /// same cards.
     pub fn card_ops_per_second(mut self, ops: u32) -> Self {
-        self.card_ops_per_second = ops.max(1);
+        self.card_ops_per_second = ops.clamp(1, 64);
         self
     }
 

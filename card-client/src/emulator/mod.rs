@@ -54,6 +54,9 @@
 //! | callback token malformed or unknown / older than 30 min / used twice | 300020 / 300030 / 300040 |
 //! | delayed update turning a 2.0 card into 1.0 / 1.0 non-shared card without `open_ids` | 200830 / 300090 |
 //!
+//! Not emulated: the app-wide tiers (1000/min, 50/s), the 5 messages per second per user or
+//! group, message types other than `interactive`, recalls, and who may see a chat.
+//!
 //! A batch update applies its actions to a copy of the card and keeps them only if all
 //! succeed. Streaming mode closes itself 10 minutes (emulator time) after it was turned on;
 //! only the stream-text endpoint needs it on.
