@@ -12,6 +12,8 @@ use crate::Error;
 
 /// Official SDKs stop using a token 3 minutes before Feishu says it expires.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(180);
+/// Longest lifetime believed from the token endpoint.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 #[derive(Clone)]
 struct Cached {
@@ -50,7 +52,9 @@ impl TokenCache {
             return Ok(token);
         }
         let (token, expire) = fetch().await?;
-        let use_for = scale(expire.saturating_sub(EXPIRY_MARGIN));
+        // Feishu's tokens live 2 hours; a larger `expire` is a broken answer, not a reason to
+        // keep a token for ever.
+        let use_for = scale(expire.min(MAX_LIFETIME).saturating_sub(EXPIRY_MARGIN));
         let cached = Cached {
             token: token.clone(),
             use_until: Instant::now() + use_for,

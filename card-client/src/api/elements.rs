@@ -80,6 +80,9 @@ impl Position {
 
 /// Add elements to a card entity.
 ///
+/// Elements are JSON values; typed `card_core::model` elements become one with
+/// `serde_json::to_value(&element)`.
+///
 /// ```
 /// use card_client::{AddElements, Position};
 /// use serde_json::json;

@@ -19,6 +19,9 @@ use super::state::{CardOp, Rejection, RequestRecord, State};
 
 pub(crate) const TOKEN_PATH: &str = "/open-apis/auth/v3/tenant_access_token/internal";
 
+/// The clock stops at 1000 years, so that adding a lifetime to "now" can never overflow.
+const CLOCK_LIMIT: Duration = Duration::from_secs(1000 * 365 * 24 * 3600);
+
 /// The emulator's clock: real time since start, times `speed`, plus what tests added.
 pub(crate) struct Clock {
     origin: std::time::Instant,
@@ -37,12 +40,16 @@ impl Clock {
 
     pub(crate) fn now(&self) -> Duration {
         let offset = *self.offset.lock().unwrap_or_else(|p| p.into_inner());
-        self.origin.elapsed().mul_f64(self.speed) + offset
+        self.origin
+            .elapsed()
+            .mul_f64(self.speed)
+            .saturating_add(offset)
+            .min(CLOCK_LIMIT)
     }
 
     pub(crate) fn advance(&self, by: Duration) {
         let mut offset = self.offset.lock().unwrap_or_else(|p| p.into_inner());
-        *offset += by;
+        *offset = offset.saturating_add(by).min(CLOCK_LIMIT);
     }
 }
 

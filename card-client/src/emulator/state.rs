@@ -698,7 +698,10 @@ impl State {
             Shown::Json(card) => card.to_string(),
             Shown::Entity(id) => json!({"type": "card", "data": {"card_id": id}}).to_string(),
         };
-        let ms = |d: Duration| (self.start_unix_ms + d.as_millis() as u64).to_string();
+        let ms = |d: Duration| {
+            let since_start = u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+            self.start_unix_ms.saturating_add(since_start).to_string()
+        };
         let mut v = json!({
             "message_id": m.message_id,
             "msg_type": "interactive",
