@@ -29,6 +29,10 @@
 //! # }
 //! ```
 //!
+//! A bot's own tests work the same way: give the bot code a client from
+//! [`Emulator::client`], run it, and check [`Emulator::messages_in_chat`] and
+//! [`Emulator::card`]. The crate's `tests/bot_example.rs` is a complete example.
+//!
 //! # Rules and codes
 //!
 //! | rule | answer |
