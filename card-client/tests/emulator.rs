@@ -339,3 +339,55 @@ async fn callback_cards_and_delayed_updates_keep_schema_and_sharing_rules() {
     assert_eq!(bad["code"], 300020);
     assert!(feishu.mint_callback_token("om_missing").is_none());
 }
+
+#[tokio::test]
+async fn cards_are_checked_with_the_shared_validator() {
+    let feishu = Emulator::start().await.expect("emulator");
+    let raw = Raw::new(&feishu).await;
+    let invalid = json!({
+        "schema": "2.0",
+        "body": {"elements": [{"tag": "no_such_component"}]}
+    });
+    let (status, answer) = raw
+        .call(
+            "POST",
+            "/open-apis/im/v1/messages?receive_id_type=chat_id",
+            json!({"receive_id": "oc_1", "msg_type": "interactive", "content": invalid.to_string()}),
+        )
+        .await;
+    assert_eq!((status, answer["code"].as_i64()), (400, Some(230099)));
+    let msg = answer["msg"].as_str().unwrap_or_default();
+    assert!(msg.contains("ErrCode: 200621"), "{msg}");
+    assert!(
+        msg.contains("ErrPath: ROOT -> body -> elements -> [0]"),
+        "{msg}"
+    );
+    let (_, created) = raw.create(invalid).await;
+    assert_eq!(created["code"], 200220);
+    assert!(feishu.messages().is_empty());
+}
+
+#[tokio::test]
+async fn message_uuids_are_remembered_for_one_hour() {
+    let feishu = Emulator::start().await.expect("emulator");
+    let raw = Raw::new(&feishu).await;
+    let send = || {
+        raw.call(
+            "POST",
+            "/open-apis/im/v1/messages?receive_id_type=chat_id",
+            json!({
+                "receive_id": "oc_1",
+                "msg_type": "interactive",
+                "content": json!({"schema": "2.0"}).to_string(),
+                "uuid": "same-key",
+            }),
+        )
+    };
+    let (_, first) = send().await;
+    let (_, again) = send().await;
+    assert_eq!(first["data"]["message_id"], again["data"]["message_id"]);
+    feishu.advance(Duration::from_secs(3600));
+    let (_, later) = send().await;
+    assert_ne!(first["data"]["message_id"], later["data"]["message_id"]);
+    assert_eq!(feishu.messages_in_chat("oc_1").len(), 2);
+}
