@@ -39,6 +39,8 @@
 //! | `disabled` | a bare attribute: `true` |
 //! | `text_size={size}` | any Rust expression, converted with `Into` to the field's type |
 //! | a string child | the component's text: `content` of a `markdown`, `text` of a `button`, `div` or `checker`, `title` of a `header`, `text` of an `<option>` |
+//! | `<plain_text text_size="notation">"…"</plain_text>`, `<lark_md>"**…**"</lark_md>` | the text object itself, for its own keys or its kind |
+//! | `<column></column>` / `<column/>` | an empty `elements` list / no `elements` key |
 //! | `<header>`, `<config …/>`, `<card_link …/>`, `<body …>` in `<card>` | the card's top-level objects; components directly in `<card>` go to `body.elements` |
 //! | `<confirm title="…" text="…"/>`, `<border …/>`, `<header_style …/>` | a child tag named like an object-valued attribute fills it |
 //! | `<standard_icon token="…"/>`, `<text_tag>"P1"</text_tag>`, `<column>` in a `column_set` | a tagged sub-element fills the attribute that takes it |

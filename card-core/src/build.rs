@@ -132,6 +132,16 @@ macro_rules! numbers {
 
 numbers!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, f32, f64);
 
+impl Number for crate::model::Number {
+    #[allow(clippy::cast_possible_truncation)]
+    fn from_int(i: i128) -> Self {
+        crate::model::Number::Int(i as i64)
+    }
+    fn from_float(f: f64) -> Self {
+        crate::model::Number::Float(f)
+    }
+}
+
 /// An integer literal as the field's type.
 pub fn int<T: Number>(i: i128) -> T {
     T::from_int(i)

@@ -13,6 +13,8 @@ pub struct Tag {
     pub attrs: Vec<Attr>,
     /// Children in source order.
     pub children: Vec<Child>,
+    /// Written `<tag/>`: no children at all, as opposed to `<tag></tag>`, an empty list.
+    pub self_closing: bool,
 }
 
 impl Tag {

@@ -72,7 +72,7 @@ impl Expander<'_> {
                     Some(Place::Body) => {
                         let body = local("__body");
                         let inner = self.object_body(&body, t, registry::BODY, None);
-                        let elements = self.elements_into(&body, &t.children);
+                        let elements = self.body_elements(&body, t);
                         stmts.extend(quote! {{
                             let #body = #p::slot(&mut #card.body);
                             #inner
@@ -200,7 +200,7 @@ impl Expander<'_> {
         }
         if let Some(c) = component {
             if c.children == Some("elements") {
-                out.extend(self.elements_into(var, &t.children));
+                out.extend(self.elements_into(var, c, t));
             } else if let Some(list) = c.children {
                 out.extend(self.computed_items(var, list, &t.children));
             } else if let Some(attr) = shape::object_items(c.attrs) {
@@ -312,15 +312,45 @@ impl Expander<'_> {
         }}
     }
 
-    /// Pushes the children of a container into `var.elements`.
-    fn elements_into(&self, var: &Ident, children: &[Child]) -> TokenStream {
+    /// Pushes the children of a container into `var.elements`. A container written with a
+    /// close tag has an `elements` list even when it is empty (`<column></column>` gives
+    /// `"elements": []`); a self-closing one has none.
+    fn elements_into(&self, var: &Ident, c: &'static Component, t: &Tag) -> TokenStream {
         let p = private();
-        let relevant: Vec<&Child> = children
-        .iter()
-        .filter(|c| !matches!(c, Child::Text(..)))
-        .filter(|c| !matches!(c, Child::Tag(t) if shape::card_child(&t.name).is_some() && t.name != "body"))
-        .collect();
-        if relevant.is_empty() {
+        let relevant: Vec<&Child> = t
+            .children
+            .iter()
+            .filter(|ch| match ch {
+                Child::Text(..) => false,
+                Child::Tag(inner) => {
+                    matches!(
+                        shape::component_child(c, &inner.name),
+                        Some(Place::Element) | None
+                    )
+                }
+                _ => true,
+            })
+            .collect();
+        if relevant.is_empty() && t.self_closing {
+            return TokenStream::new();
+        }
+        let l = local("__list");
+        let body = self.items(&relevant);
+        quote! {{
+            let #l = #p::slot(&mut #var.elements);
+            #body
+        }}
+    }
+
+    /// The components of `<body>`.
+    fn body_elements(&self, var: &Ident, t: &Tag) -> TokenStream {
+        let p = private();
+        let relevant: Vec<&Child> = t
+            .children
+            .iter()
+            .filter(|ch| !matches!(ch, Child::Text(..)))
+            .collect();
+        if relevant.is_empty() && t.self_closing {
             return TokenStream::new();
         }
         let l = local("__list");

@@ -116,12 +116,14 @@ impl Cx {
                 ),
             }
         }
+        let self_closing = el.close_tag.is_none();
         let children = self.children(el.children);
         Tag {
             name,
             span,
             attrs,
             children,
+            self_closing,
         }
     }
 

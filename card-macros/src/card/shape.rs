@@ -120,10 +120,7 @@ pub fn component_child(c: &'static Component, name: &str) -> Option<Place> {
         return Some(place);
     }
     if let Some(place) = item(c.attrs, name) {
-        // Text objects are written as strings; a `<plain_text>` tag is not markup.
-        if !matches!(place, Place::Item(attr, _) if matches!(attr.kind, Kind::Text { .. })) {
-            return Some(place);
-        }
+        return Some(place);
     }
     if let Some(place) = list_item(c.attrs, name) {
         return Some(place);
