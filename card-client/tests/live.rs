@@ -4,8 +4,9 @@
 //! says it was skipped and passes.
 
 use card_client::{
-    CardContent, CardSettings, Client, CreateCard, PatchMessage, ReplyMessage, SendMessage,
-    StreamText, UpdateCard, UpdateSettings,
+    AddElements, BatchAction, BatchUpdate, CardContent, CardSettings, Client, CreateCard,
+    DeleteElement, PatchElement, PatchMessage, Position, ReplyMessage, SendMessage, StreamText,
+    UpdateCard, UpdateSettings,
 };
 use serde_json::{json, Value};
 use std::io::Write;
@@ -115,6 +116,33 @@ async fn live_stream_into_a_card_entity() {
         ))
         .await
         .expect("close streaming");
+    let elements = client.elements(&card_id);
+    elements
+        .add(AddElements::new(
+            Position::after("answer"),
+            vec![json!({"tag": "markdown", "element_id": "note", "content": "added"})],
+        ))
+        .await
+        .expect("add element");
+    elements
+        .patch(PatchElement::new("note", json!({"content": "patched"})))
+        .await
+        .expect("patch element");
+    elements
+        .delete(DeleteElement::new("note"))
+        .await
+        .expect("delete element");
+    client
+        .cards()
+        .batch_update(BatchUpdate::new(
+            &card_id,
+            vec![BatchAction::PartialUpdateElement {
+                element_id: "answer".into(),
+                partial_element: json!({"content": "card-client live test: batched"}),
+            }],
+        ))
+        .await
+        .expect("batch update");
     client
         .cards()
         .update(UpdateCard::new(
