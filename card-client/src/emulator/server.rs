@@ -299,19 +299,17 @@ fn fault_answer(kind: &FaultKind, shared: &Shared, log_id: &str) -> Answer {
                 log_id,
             )
         }
-        FaultKind::ServerError { status } => {
-            let mut a = Answer::text(
-                *status,
-                "upstream connect error or disconnect/reset before headers",
-            );
-            a.status = *status;
-            a
-        }
+        FaultKind::ServerError { status } => Answer::text(
+            *status,
+            "upstream connect error or disconnect/reset before headers",
+        ),
         FaultKind::ApiError { status, code, msg } => {
             let mut r = Rejection::new(*code, msg.clone());
             r.status = *status;
             Answer::rejection(r, log_id)
         }
+        // Dropping and delaying change how the answer travels, not what it says; `handle`
+        // applies them before it asks for an answer.
         FaultKind::DropConnection | FaultKind::Slow(_) => Answer::text(500, "fault"),
     }
 }
