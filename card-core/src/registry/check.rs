@@ -590,7 +590,8 @@ pub fn update_multi_violation(update_multi: bool) -> Option<Violation> {
 /// assert!(card_link_violation(|k| k == "url").is_none());
 /// ```
 pub fn card_link_violation(set: impl Fn(&str) -> bool) -> Option<Violation> {
-    (!set("url") && !(set("pc_url") && set("ios_url") && set("android_url"))).then(|| {
+    let linked = set("url") || (set("pc_url") && set("ios_url") && set("android_url"));
+    (!linked).then(|| {
         Violation::new(
             CARD_LINK_INCOMPLETE,
             "`card_link` has no `url`: give a `url`, or all of `pc_url`, `ios_url` and `android_url`, or clicks on some platforms go nowhere",

@@ -67,6 +67,8 @@ impl Value {
 }
 
 /// A child of a tag.
+// The tree lives for one macro call; boxing tags would only add allocations.
+#[allow(clippy::large_enum_variant)]
 pub enum Child {
     /// A nested tag.
     Tag(Tag),

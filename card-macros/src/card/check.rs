@@ -481,12 +481,10 @@ impl<'a> Checker<'a> {
         }
         self.row_keys.pop();
         self.required_attrs(t, c, text_given);
-        if is_form {
-            if self.dynamic_children.pop().unwrap_or(false) {
-                // The submit button may be among the computed children: the runtime validator
-                // judges the form before the card is sent.
-                self.tracker.form_action("submit");
-            }
+        if is_form && self.dynamic_children.pop().unwrap_or(false) {
+            // The submit button may be among the computed children: the runtime validator
+            // judges the form before the card is sent.
+            self.tracker.form_action("submit");
         }
         self.tracker.leave();
     }
