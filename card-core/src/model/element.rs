@@ -20,20 +20,6 @@ pub trait Tagged {
     const TAG: &'static str;
 }
 
-/// The tags that name a sub-element, never a component of an `elements` list.
-const SUB_ELEMENT_TAGS: &[&str] = &[
-    "column",
-    "plain_text",
-    "lark_md",
-    "standard_icon",
-    "custom_icon",
-    "text_tag",
-    "fallback_text",
-];
-
-/// The 1.0 modules that Card JSON 2.0 removed.
-const REMOVED_TAGS: &[&str] = &["note", "action"];
-
 macro_rules! elements {
     ($($variant:ident = $tag:literal,)*) => {
         /// A component that may stand in a container's `elements` (and in the body): everything
@@ -250,24 +236,24 @@ impl<'de> Deserialize<'de> for BodyElement {
     }
 }
 
-/// Why `tag` cannot stand in an `elements` list (`at_root`: the body's own list).
+/// Why `tag` cannot stand in an `elements` list (`at_root`: the body's own list), in the
+/// registry's words.
 pub(crate) fn misplaced_tag_message(tag: &str, at_root: bool) -> String {
-    if !at_root && (tag == "form" || tag == "table") {
-        return format!(
-            "`{tag}` cannot be placed inside a container: a {tag} may only sit at the root of the card body"
-        );
+    use crate::registry;
+    if let Some(component) = registry::component(tag) {
+        if !at_root && component.placement.root_only.is_some() {
+            return format!(
+                "`{tag}` cannot be placed inside a container: a {tag} may only sit at the root of the card body"
+            );
+        }
     }
-    if REMOVED_TAGS.contains(&tag) {
-        return format!(
-            "`{tag}` is a JSON 1.0 module that Card JSON 2.0 removed: {}",
-            if tag == "note" {
-                "use a `div` or `markdown` with `text_size: notation` instead"
-            } else {
-                "put its buttons and menus directly in `elements`"
-            }
-        );
+    if let Some((_, instead)) = registry::REMOVED_COMPONENTS.iter().find(|(t, _)| *t == tag) {
+        return format!("`{tag}` is a JSON 1.0 module that Card JSON 2.0 removed: {instead}");
     }
-    if SUB_ELEMENT_TAGS.contains(&tag) {
+    if let Some((_, home)) = registry::SUB_ELEMENT_HOMES.iter().find(|(t, _)| *t == tag) {
+        return format!("`{tag}` is not a component: {home}");
+    }
+    if registry::sub_element(tag).is_some() {
         return format!(
             "`{tag}` is not a component: it only stands inside another component's property"
         );

@@ -393,10 +393,17 @@ impl<'a> Checker<'a> {
             );
             self.violation(t.span, v);
         } else if registry::sub_element(&t.name).is_some() {
+            let home = registry::SUB_ELEMENT_HOMES
+                .iter()
+                .find(|(tag, _)| *tag == t.name)
+                .map_or(
+                    "it belongs inside the component that uses it",
+                    |(_, home)| home,
+                );
             let v = Violation::new(
                 "structure.sub-element-as-component",
                 format!(
-                    "`{}` is not a component and cannot stand among elements: it belongs inside the component that uses it",
+                    "`{}` is not a component and cannot stand among elements: {home}",
                     t.name
                 ),
             );
