@@ -316,7 +316,6 @@ impl Expander<'_> {
     /// close tag has an `elements` list even when it is empty (`<column></column>` gives
     /// `"elements": []`); a self-closing one has none.
     fn elements_into(&self, var: &Ident, c: &'static Component, t: &Tag) -> TokenStream {
-        let p = private();
         let relevant: Vec<&Child> = t
             .children
             .iter()
@@ -331,30 +330,27 @@ impl Expander<'_> {
                 _ => true,
             })
             .collect();
-        if relevant.is_empty() && t.self_closing {
-            return TokenStream::new();
-        }
-        let l = local("__list");
-        let body = self.items(&relevant);
-        quote! {{
-            let #l = #p::slot(&mut #var.elements);
-            #body
-        }}
+        self.list_into(var, t, &relevant)
     }
 
     /// The components of `<body>`.
     fn body_elements(&self, var: &Ident, t: &Tag) -> TokenStream {
-        let p = private();
         let relevant: Vec<&Child> = t
             .children
             .iter()
             .filter(|ch| !matches!(ch, Child::Text(..)))
             .collect();
-        if relevant.is_empty() && t.self_closing {
+        self.list_into(var, t, &relevant)
+    }
+
+    /// Fills `var.elements` with `children`; an explicitly closed tag keeps an empty list.
+    fn list_into(&self, var: &Ident, t: &Tag, children: &[&Child]) -> TokenStream {
+        if children.is_empty() && t.self_closing {
             return TokenStream::new();
         }
+        let p = private();
         let l = local("__list");
-        let body = self.items(&relevant);
+        let body = self.items(children);
         quote! {{
             let #l = #p::slot(&mut #var.elements);
             #body
