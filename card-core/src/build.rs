@@ -2,7 +2,7 @@
 //! with the macro.
 //!
 //! The macro sets fields through [`Field`], which knows from a field's type whether it is
-//! optional, so that the macro never needs to know it; [`lit`] and [`num`] turn literals into
+//! optional, so that the macro never needs to know it; [`lit`], [`int`] and [`float`] turn literals into
 //! the field's type, chosen by inference; [`Splice`] puts computed children into an `elements`
 //! list and decides, by type, what may go there.
 
