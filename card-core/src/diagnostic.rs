@@ -247,7 +247,10 @@ mod tests {
         loc.push(Segment::Key("body"));
         loc.push(Segment::Key("elements"));
         loc.push(Segment::Index(2, Some("table")));
-        assert_eq!(loc.feishu_path(), "ROOT -> body -> elements -> [2](tag: table)");
+        assert_eq!(
+            loc.feishu_path(),
+            "ROOT -> body -> elements -> [2](tag: table)"
+        );
         assert_eq!(loc.json_pointer(), "/body/elements/2");
         loc.push(Segment::Key("a/b~c"));
         assert_eq!(loc.json_pointer(), "/body/elements/2/a~1b~0c");

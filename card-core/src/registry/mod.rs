@@ -40,8 +40,8 @@ mod tracker;
 mod values;
 
 pub use check::{
-    card_link_violation, check_scalar, check_scalar_with, placement_violation,
-    row_key_violation, update_multi_violation, CustomStyles, NoCustomStyles, Scalar, Violation,
+    card_link_violation, check_scalar, check_scalar_with, placement_violation, row_key_violation,
+    update_multi_violation, CustomStyles, NoCustomStyles, Scalar, Violation,
 };
 pub use rules::{find as find_rule, rule, severity_of, Rule, RULES};
 pub use table::{
