@@ -63,7 +63,8 @@
 //! | **compile time**, by type | a computed value must have the field's type; a computed child must be a component that may stand there: a `Table` or `Form` converts into a body element but not into a container's `Element`, so `{table}` inside a `column` does not compile |
 //! | **before sending** ([`validate`]) | what depends on values known only at run time: computed strings and numbers, names and ids inside `@for` loops, computed children inside a form, the 30 KB size limit |
 //!
-//! A card with no computed parts is fully checked when it compiles. The client validates every
+//! A card with no computed parts is checked against every rule but the 30 KB size limit when it
+//! compiles. The client validates every
 //! card before it makes a request.
 //!
 //! # Forms
