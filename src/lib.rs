@@ -64,8 +64,7 @@
 //! | **before sending** ([`validate`]) | what depends on values known only at run time: computed strings and numbers, names and ids inside `@for` loops, computed children inside a form, the 30 KB size limit |
 //!
 //! A card with no computed parts is checked against every rule but the 30 KB size limit when it
-//! compiles. The client validates every
-//! card before it makes a request.
+//! compiles. The client validates every card before it makes a request.
 //!
 //! # Forms
 //!
