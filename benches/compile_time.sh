@@ -9,7 +9,7 @@
 # Both crates first build with their dependencies, and a small example in each prints its cards
 # as JSON so that the two are checked to be the same cards. Then, for each profile, the crate
 # alone is cleaned (`cargo clean -p`) and rebuilt RUNS times, alternating the two crates; the
-# best time of each is printed with the ratio card!/json!.
+# best wall-clock and CPU times of each are printed with the ratios card!/json!.
 #
 # Usage: benches/compile_time.sh
 # Environment (all optional):
@@ -249,18 +249,20 @@ profile_flags() {
     if [[ $1 == release ]]; then echo --release; fi
 }
 
-now() { date +%s.%N; }
-
-# Cleans the crate's own artifacts and rebuilds it; prints the seconds taken.
+# Cleans the crate's own artifacts and rebuilds it; prints the seconds taken, wall-clock and
+# CPU (user + system, of cargo and the rustc it runs). The CPU time varies less than the wall
+# time when other work shares the machine.
 timed_build() {
-    local dir=$1 crate=$2 profile=$3 start end
+    local dir=$1 crate=$2 profile=$3 times
     # shellcheck disable=SC2046 # profile_flags prints nothing or one word
     cargo clean --quiet --manifest-path "$dir/Cargo.toml" -p "$crate" $(profile_flags "$profile")
-    start=$(now)
-    # shellcheck disable=SC2046
-    cargo build --quiet --manifest-path "$dir/Cargo.toml" $(profile_flags "$profile")
-    end=$(now)
-    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f\n", e - s }'
+    times=$(
+        TIMEFORMAT='%R %U %S'
+        # cargo's own messages go to the script's stderr (fd 3); only `time`'s line is captured.
+        # shellcheck disable=SC2046
+        { time cargo build --quiet --manifest-path "$dir/Cargo.toml" $(profile_flags "$profile") 2>&3; } 3>&2 2>&1
+    )
+    awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' <<<"$times"
 }
 
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'; }
@@ -284,22 +286,25 @@ for profile in $profiles; do
         # shellcheck disable=SC2046
         cargo build --quiet --manifest-path "$dir/Cargo.toml" $(profile_flags "$profile")
     done
-    best_card="" best_json=""
+    best_card="" best_json="" cpu_card="" cpu_json=""
     for ((run = 1; run <= runs; run++)); do
-        t_card=$(timed_build "$card_dir" cards_card_macro "$profile")
-        t_json=$(timed_build "$json_dir" cards_json_macro "$profile")
-        echo "$profile run $run: card! ${t_card} s, json! ${t_json} s" >&2
+        read -r t_card c_card < <(timed_build "$card_dir" cards_card_macro "$profile")
+        read -r t_json c_json < <(timed_build "$json_dir" cards_json_macro "$profile")
+        echo "$profile run $run: card! ${t_card} s (cpu ${c_card} s), json! ${t_json} s (cpu ${c_json} s)" >&2
         best_card=$(min "$t_card" "$best_card")
         best_json=$(min "$t_json" "$best_json")
+        cpu_card=$(min "$c_card" "$cpu_card")
+        cpu_json=$(min "$c_json" "$cpu_json")
     done
-    results+=("$profile $best_card $best_json")
+    results+=("$profile wall $best_card $best_json" "$profile cpu $cpu_card $cpu_json")
 done
 
 echo
 echo "compile time of $cards cards, the crate alone (dependencies prebuilt), best of $runs"
-printf '%-8s %10s %10s %12s\n' profile "card!" "json!" "card!/json!"
+echo "(wall: elapsed; cpu: user + system time of cargo and rustc)"
+printf '%-8s %-5s %10s %10s %12s\n' profile time "card!" "json!" "card!/json!"
 for line in "${results[@]}"; do
-    read -r profile t_card t_json <<<"$line"
-    awk -v p="$profile" -v a="$t_card" -v b="$t_json" \
-        'BEGIN { printf "%-8s %8.2f s %8.2f s %12.2f\n", p, a, b, (b > 0 ? a / b : 0) }'
+    read -r profile kind t_card t_json <<<"$line"
+    awk -v p="$profile" -v k="$kind" -v a="$t_card" -v b="$t_json" \
+        'BEGIN { printf "%-8s %-5s %8.2f s %8.2f s %12.2f\n", p, k, a, b, (b > 0 ? a / b : 0) }'
 done
