@@ -13,6 +13,10 @@
 //! | [`Client::elements`] | [`add`](Elements::add), [`update`](Elements::update), [`patch`](Elements::patch), [`delete`](Elements::delete), [`stream_text`](Elements::stream_text) |
 //! | [`Client::delayed`] | [`update`](Delayed::update) with a [`CallbackToken`] |
 //!
+//! Card callbacks (a user clicked or submitted a form) are checked, decrypted, typed and
+//! answered within Feishu's 3 seconds by [`callback::CallbackHandler`], with an axum route
+//! behind the `axum` feature.
+//!
 //! Cards are given as a [`CardContent`]: card JSON (a typed card or a `serde_json::Value`), a
 //! [`Template`], or a card entity by id.
 //!
@@ -75,6 +79,7 @@
 #![warn(missing_docs)]
 
 mod api;
+pub mod callback;
 mod card;
 mod client;
 mod encode;

@@ -1,0 +1,614 @@
+//! Card callbacks: verify, decrypt and type what Feishu POSTs when a user acts on a card, and
+//! answer it within Feishu's 3 seconds, whatever your function takes.
+//!
+//! A [`CallbackHandler`] takes the request's headers and raw body bytes from any web framework
+//! (the `axum` feature adds a ready route, [`axum::post`]) and gives back an [`HttpAnswer`]:
+//!
+//! 1. a body over the limit (1 MiB by default) is refused with 413;
+//! 2. with an encrypt key, the signature headers are checked against the raw body
+//!    (`SHA-256(timestamp ‖ nonce ‖ encrypt_key ‖ body)`, compared in constant time), and the
+//!    signed timestamp must be within 5 minutes of this machine's clock;
+//! 3. an `{"encrypt": …}` body is decrypted (AES-256-CBC, key `SHA-256(encrypt_key)`);
+//! 4. the URL verification challenge is answered once its verification token matches, even
+//!    without signature headers, since Feishu sends it unsigned;
+//! 5. every other body must be signed (with an encrypt key), carry the verification token, and
+//!    be a `card.action.trigger` callback (schema 2.0) whose `event_id` was not seen before;
+//! 6. your async function gets the typed [`CardAction`] and a [`Deferred`] handle. If it
+//!    answers within the deadline (3 s minus a margin of 500 ms by default), its [`Answer`] is
+//!    the HTTP answer. If not, the handler answers with the fallback toast, lets your function
+//!    run on, and delivers the card of its late answer with a delayed update once the fallback
+//!    has gone out.
+//!
+//! Anything refused gets a 4xx status ([`CallbackError::status`]) and one log line, never a
+//! panic.
+//!
+//! ```no_run
+//! use card_client::callback::{Answer, CallbackConfig, CardAction, Deferred, Toast};
+//! use card_client::Client;
+//! use serde::Deserialize;
+//!
+//! #[derive(Deserialize)]
+//! #[serde(tag = "do", rename_all = "snake_case")]
+//! enum Click { Approve { request: u64 }, Reject { request: u64 } }
+//!
+//! async fn on_card(action: CardAction, _later: Deferred) -> Answer {
+//!     match action.value::<Click>() {
+//!         Ok(Click::Approve { request }) => Answer::toast(Toast::success(format!("#{request} approved"))),
+//!         Ok(Click::Reject { request }) => Answer::toast(Toast::warning(format!("#{request} rejected"))),
+//!         Err(e) => Answer::toast(Toast::error(e.to_string())),
+//!     }
+//! }
+//!
+//! # async fn demo(headers: http::HeaderMap, body: Vec<u8>) -> Result<(), card_client::Error> {
+//! let client = Client::builder("cli_a1b2c3", "app-secret").build()?;
+//! let handler = CallbackConfig::new("verification-token")
+//!     .encrypt_key("encrypt-key")
+//!     .client(client)
+//!     .build();
+//!
+//! // In your web framework's route, with the request's headers and raw body:
+//! let answer = handler.handle(&headers, &body, on_card).await;
+//! // ... respond with answer.status(), answer.content_type(), answer.body(), then:
+//! answer.mark_sent();
+//! # Ok(()) }
+//! ```
+
+mod answer;
+#[cfg(feature = "axum")]
+pub mod axum;
+mod crypto;
+mod deferred;
+mod error;
+mod event;
+mod store;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::hash::BuildHasher;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Map, Value};
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+pub use answer::{Answer, AnswerCard, AnswerSent, HttpAnswer, Toast, ToastKind, CONTENT_TYPE};
+pub use crypto::{decrypt, encrypt, signature};
+pub use deferred::Deferred;
+pub use error::CallbackError;
+pub use event::{Action, CardAction, Context, Operator, CARD_ACTION_TRIGGER};
+pub use store::{EventStore, MemoryEventStore, StoreError, StoreFuture};
+
+use crate::{Client, Secret};
+use deferred::Tracker;
+
+/// How long Feishu waits for the answer to a card callback.
+pub const FEISHU_DEADLINE: Duration = Duration::from_secs(3);
+
+/// The header carrying the signed timestamp (Unix seconds).
+pub const TIMESTAMP_HEADER: &str = "X-Lark-Request-Timestamp";
+/// The header carrying the signed nonce.
+pub const NONCE_HEADER: &str = "X-Lark-Request-Nonce";
+/// The header carrying the signature.
+pub const SIGNATURE_HEADER: &str = "X-Lark-Signature";
+
+/// Request headers, looked up by name without regard to case.
+///
+/// Implemented for `http::HeaderMap` (axum, hyper, reqwest, actix-web's `http` types) and for
+/// lists and maps of string pairs, so no web framework is imposed.
+///
+/// ```
+/// use card_client::callback::Headers;
+///
+/// let headers = [("x-lark-signature", "ab12"), ("Content-Type", "application/json")];
+/// assert_eq!(headers.header("X-Lark-Signature"), Some("ab12"));
+/// assert_eq!(headers.header("X-Lark-Request-Nonce"), None);
+/// ```
+pub trait Headers {
+    /// The value of the header `name`, if present and text.
+    fn header(&self, name: &str) -> Option<&str>;
+}
+
+impl Headers for http::HeaderMap {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> Headers for [(K, V)] {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>, const N: usize> Headers for [(K, V); N] {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.as_slice().header(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> Headers for Vec<(K, V)> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.as_slice().header(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>, S: BuildHasher> Headers for HashMap<K, V, S> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+/// How a [`CallbackHandler`] checks and answers callbacks.
+///
+/// Only the verification token is required. Give the app's Encrypt Key too whenever one is set
+/// in the developer console (Feishu then encrypts and signs every callback), and a [`Client`]
+/// for delayed updates.
+///
+/// ```
+/// use card_client::callback::{Answer, CallbackConfig, MemoryEventStore, Toast};
+/// use card_core::model::Locale;
+/// use std::time::Duration;
+///
+/// let handler = CallbackConfig::new("verification-token")
+///     .encrypt_key("encrypt-key")
+///     .timestamp_window(Duration::from_secs(120))
+///     .body_limit(256 * 1024)
+///     .deadline_margin(Duration::from_millis(800))
+///     .fallback(Answer::toast(
+///         Toast::info("Working on it…").translation(Locale::ZhCn, "处理中…"),
+///     ))
+///     .event_store(MemoryEventStore::new(50_000, Duration::from_secs(600)))
+///     .build();
+/// # let _ = handler;
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct CallbackConfig {
+    verification_token: Secret,
+    encrypt_key: Option<Secret>,
+    timestamp_window: Duration,
+    body_limit: usize,
+    deadline_margin: Duration,
+    fallback: Answer,
+    store: Arc<dyn EventStore>,
+    client: Option<Client>,
+}
+
+impl CallbackConfig {
+    /// Default distance allowed between a signed timestamp and this machine's clock.
+    pub const DEFAULT_TIMESTAMP_WINDOW: Duration = Duration::from_secs(5 * 60);
+    /// Default largest body accepted, in bytes.
+    pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+    /// Default time kept in hand before Feishu's 3 seconds run out.
+    pub const DEFAULT_DEADLINE_MARGIN: Duration = Duration::from_millis(500);
+
+    /// A configuration with the app's Verification Token and every default: no encrypt key,
+    /// 5-minute timestamp window, 1 MiB body limit, 500 ms deadline margin, an info toast
+    /// "Processing…" (translated for Chinese users) as the fallback, an in-memory event store,
+    /// no client.
+    pub fn new(verification_token: impl Into<Secret>) -> Self {
+        CallbackConfig {
+            verification_token: verification_token.into(),
+            encrypt_key: None,
+            timestamp_window: Self::DEFAULT_TIMESTAMP_WINDOW,
+            body_limit: Self::DEFAULT_BODY_LIMIT,
+            deadline_margin: Self::DEFAULT_DEADLINE_MARGIN,
+            fallback: Answer::toast(
+                Toast::info("Processing…")
+                    .translation(card_core::model::Locale::ZhCn, "处理中…")
+                    .translation(card_core::model::Locale::EnUs, "Processing…"),
+            ),
+            store: Arc::new(MemoryEventStore::default()),
+            client: None,
+        }
+    }
+
+    /// The app's Encrypt Key: bodies are decrypted with it and every callback must carry a
+    /// valid signature made with it.
+    pub fn encrypt_key(mut self, encrypt_key: impl Into<Secret>) -> Self {
+        self.encrypt_key = Some(encrypt_key.into());
+        self
+    }
+
+    /// How far a signed timestamp may be from this machine's clock, either way.
+    pub fn timestamp_window(mut self, window: Duration) -> Self {
+        self.timestamp_window = window;
+        self
+    }
+
+    /// The largest body accepted, in bytes.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// How long before Feishu's 3 seconds the fallback answer goes out when your function has
+    /// not answered. It must cover the time the request took to arrive and the answer takes to
+    /// travel back; 3 seconds or more means the fallback is always answered.
+    pub fn deadline_margin(mut self, margin: Duration) -> Self {
+        self.deadline_margin = margin;
+        self
+    }
+
+    /// The answer given when your function misses the deadline; best a toast alone, since the
+    /// card of your function's late answer follows as a delayed update.
+    pub fn fallback(mut self, answer: Answer) -> Self {
+        self.fallback = answer;
+        self
+    }
+
+    /// Where handled `event_id`s are remembered.
+    pub fn event_store(mut self, store: impl EventStore) -> Self {
+        self.store = Arc::new(store);
+        self
+    }
+
+    /// The client that delivers delayed updates.
+    pub fn client(mut self, client: Client) -> Self {
+        self.client = Some(client);
+        self
+    }
+
+    /// The handler.
+    pub fn build(self) -> CallbackHandler {
+        CallbackHandler::new(self)
+    }
+}
+
+impl fmt::Debug for CallbackConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackConfig")
+            .field("verification_token", &self.verification_token)
+            .field("encrypt_key", &self.encrypt_key)
+            .field("timestamp_window", &self.timestamp_window)
+            .field("body_limit", &self.body_limit)
+            .field("deadline_margin", &self.deadline_margin)
+            .field("fallback", &self.fallback)
+            .field("client", &self.client)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks, decrypts and answers card callbacks; see the [module docs](self).
+///
+/// Cheap to clone: clones share the configuration, the event store and the count of functions
+/// still running. Use it on a tokio runtime (it spawns your function).
+#[derive(Debug, Clone)]
+pub struct CallbackHandler {
+    config: Arc<CallbackConfig>,
+    tracker: Arc<Tracker>,
+}
+
+enum Admitted {
+    Challenge(String),
+    Action(Box<CardAction>),
+}
+
+impl CallbackHandler {
+    /// A handler with `config`.
+    pub fn new(config: CallbackConfig) -> Self {
+        CallbackHandler {
+            config: Arc::new(config),
+            tracker: Arc::new(Tracker::default()),
+        }
+    }
+
+    /// The largest body accepted, in bytes; an integration reading the body itself can stop
+    /// reading beyond it.
+    pub fn body_limit(&self) -> usize {
+        self.config.body_limit
+    }
+
+    /// Handles one callback POST: `headers` and the raw `body` bytes as they arrived (not
+    /// re-serialized), and your function to run on a card action.
+    ///
+    /// Returns at the latest when the deadline (3 s minus the margin, counted from this call)
+    /// is reached. See the [module docs](self) for the order of the checks.
+    ///
+    /// ```
+    /// use card_client::callback::{Answer, CallbackConfig, Toast};
+    /// use serde_json::json;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let handler = CallbackConfig::new("v-token").build();
+    /// let body = json!({"schema": "2.0",
+    ///     "header": {"event_id": "e-1", "token": "v-token", "event_type": "card.action.trigger"},
+    ///     "event": {"token": "c-1", "operator": {"open_id": "ou_1"},
+    ///               "action": {"tag": "button", "value": {"vote": "yes"}}}}).to_string();
+    ///
+    /// let answer = handler
+    ///     .handle(&[("Content-Type", "application/json")], body.as_bytes(), |action, _later| async move {
+    ///         Answer::toast(Toast::success(format!("{} voted", action.operator.open_id)))
+    ///     })
+    ///     .await;
+    /// assert_eq!(answer.status(), 200);
+    /// assert_eq!(answer.body(), br#"{"toast":{"type":"success","content":"ou_1 voted"}}"#);
+    ///
+    /// // The same event again is a replay.
+    /// let again = handler.handle(&[("Content-Type", "application/json")], body.as_bytes(), |_, _| async { Answer::empty() }).await;
+    /// assert_eq!(again.status(), 409);
+    /// # }
+    /// ```
+    pub async fn handle<H, F, Fut>(&self, headers: &H, body: &[u8], callback: F) -> HttpAnswer
+    where
+        H: Headers + ?Sized,
+        F: FnOnce(CardAction, Deferred) -> Fut,
+        Fut: Future<Output = Answer> + Send + 'static,
+    {
+        let received = Instant::now();
+        match self.admit(headers, body, received).await {
+            Ok(Admitted::Challenge(challenge)) => {
+                tracing::info!("answered Feishu's URL verification challenge");
+                let body = serde_json::json!({ "challenge": challenge });
+                HttpAnswer::ok(
+                    serde_json::to_vec(&body).unwrap_or_default(),
+                    AnswerSent::new().0,
+                )
+            }
+            Ok(Admitted::Action(action)) => self.run(*action, received, callback).await,
+            Err(error) => self.refuse(error),
+        }
+    }
+
+    /// Waits until every callback function still running (those that missed their deadline)
+    /// has finished, with the delayed update of its late answer. Call it at shutdown.
+    pub async fn finish_background(&self) {
+        self.tracker.idle().await;
+    }
+
+    /// How many callback functions are running now.
+    pub fn running(&self) -> usize {
+        self.tracker.running()
+    }
+
+    /// Logs a refusal and makes its answer.
+    pub(crate) fn refuse(&self, error: CallbackError) -> HttpAnswer {
+        let status = error.status();
+        if status >= 500 {
+            tracing::error!(status, "card callback failed: {error}");
+        } else {
+            tracing::warn!(status, "card callback refused: {error}");
+        }
+        HttpAnswer::refused(error)
+    }
+
+    async fn admit<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        received: Instant,
+    ) -> Result<Admitted, CallbackError> {
+        let config = &self.config;
+        if body.len() > config.body_limit {
+            return Err(CallbackError::BodyTooLarge {
+                limit: config.body_limit,
+            });
+        }
+        let outer = json_object(body, false)?;
+        let signed = self.check_signature(headers, body)?;
+        let payload = match outer.get("encrypt") {
+            None => outer,
+            Some(Value::String(sealed)) => {
+                let key = config
+                    .encrypt_key
+                    .as_ref()
+                    .ok_or(CallbackError::NoEncryptKey)?;
+                json_object(&decrypt(key.expose(), sealed)?, true)?
+            }
+            Some(_) => {
+                return Err(CallbackError::Malformed {
+                    reason: "`encrypt` must be a string".into(),
+                })
+            }
+        };
+        if payload.get("type").and_then(Value::as_str) == Some("url_verification") {
+            let token = payload.get("token").and_then(Value::as_str).unwrap_or("");
+            if !crypto::same_secret(token, config.verification_token.expose()) {
+                return Err(CallbackError::WrongToken);
+            }
+            return match payload.get("challenge").and_then(Value::as_str) {
+                Some(challenge) => Ok(Admitted::Challenge(challenge.to_owned())),
+                None => Err(CallbackError::Malformed {
+                    reason: "the URL verification has no `challenge` string".into(),
+                }),
+            };
+        }
+        if config.encrypt_key.is_some() && !signed {
+            return Err(CallbackError::MissingSignature {
+                header: SIGNATURE_HEADER,
+            });
+        }
+        let (action, token) = CardAction::parse(Value::Object(payload), received)?;
+        if !crypto::same_secret(&token, config.verification_token.expose()) {
+            return Err(CallbackError::WrongToken);
+        }
+        match config.store.first_sighting(&action.event_id).await {
+            Ok(true) => Ok(Admitted::Action(Box::new(action))),
+            Ok(false) => Err(CallbackError::Replayed {
+                event_id: action.event_id,
+            }),
+            Err(e) => Err(CallbackError::StoreFailed {
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    /// Checks the signature headers; `Ok(true)` when a valid signature was checked, `Ok(false)`
+    /// when the request carries none (allowed only for the URL verification).
+    fn check_signature<H: Headers + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<bool, CallbackError> {
+        let Some(key) = &self.config.encrypt_key else {
+            // Without an encrypt key Feishu signs nothing: the verification token is the check.
+            return Ok(false);
+        };
+        let timestamp = headers.header(TIMESTAMP_HEADER);
+        let nonce = headers.header(NONCE_HEADER);
+        let given = headers.header(SIGNATURE_HEADER);
+        let (timestamp, nonce, given) = match (timestamp, nonce, given) {
+            (None, None, None) => return Ok(false),
+            (Some(t), Some(n), Some(s)) => (t, n, s),
+            (None, _, _) => {
+                return Err(CallbackError::MissingSignature {
+                    header: TIMESTAMP_HEADER,
+                })
+            }
+            (_, None, _) => {
+                return Err(CallbackError::MissingSignature {
+                    header: NONCE_HEADER,
+                })
+            }
+            (_, _, None) => {
+                return Err(CallbackError::MissingSignature {
+                    header: SIGNATURE_HEADER,
+                })
+            }
+        };
+        if !crypto::signature_matches(timestamp, nonce, key.expose(), body, given) {
+            return Err(CallbackError::BadSignature);
+        }
+        self.check_timestamp(timestamp)?;
+        Ok(true)
+    }
+
+    fn check_timestamp(&self, timestamp: &str) -> Result<(), CallbackError> {
+        let sent: i64 = timestamp
+            .trim()
+            .parse()
+            .map_err(|_| CallbackError::BadTimestamp)?;
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        let skew = now.abs_diff(sent);
+        let window = self.config.timestamp_window.as_secs();
+        if skew > window {
+            return Err(CallbackError::StaleTimestamp {
+                skew_secs: skew,
+                window_secs: window,
+            });
+        }
+        Ok(())
+    }
+
+    async fn run<F, Fut>(&self, action: CardAction, received: Instant, callback: F) -> HttpAnswer
+    where
+        F: FnOnce(CardAction, Deferred) -> Fut,
+        Fut: Future<Output = Answer> + Send + 'static,
+    {
+        let (sent, sent_rx) = AnswerSent::new();
+        let deferred = Deferred::new(
+            action.token.clone(),
+            self.config.client.clone(),
+            sent_rx,
+            received + FEISHU_DEADLINE,
+        );
+        let event_id = action.event_id.clone();
+        let work = callback(action, deferred.clone());
+        let (tx, mut rx) = oneshot::channel::<Answer>();
+        let running = self.tracker.enter();
+        let late_event_id = event_id.clone();
+        tokio::spawn(async move {
+            let _running = running;
+            let answer = work.await;
+            if let Err(late) = tx.send(answer) {
+                deliver_late(late, &deferred, &late_event_id).await;
+            }
+        });
+        let deadline = received + FEISHU_DEADLINE.saturating_sub(self.config.deadline_margin);
+        let answer = match tokio::time::timeout_at(deadline, &mut rx).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(_)) => return self.refuse(CallbackError::HandlerPanicked),
+            Err(_) => {
+                // Closing first settles the race with an answer arriving right now: either it
+                // is already in the channel, or the function sees the channel closed and
+                // delivers its answer late.
+                rx.close();
+                match rx.try_recv() {
+                    Ok(answer) => answer,
+                    Err(_) => {
+                        tracing::info!(
+                            event_id,
+                            "card callback function still running at the deadline: answered the fallback"
+                        );
+                        self.config.fallback.clone()
+                    }
+                }
+            }
+        };
+        HttpAnswer::ok(checked(answer, &event_id).to_json_bytes(), sent)
+    }
+}
+
+/// Leaves out a card JSON that Feishu would refuse, keeping the rest of the answer.
+fn checked(mut answer: Answer, event_id: &str) -> Answer {
+    if let Some(AnswerCard::Raw(card)) = &answer.card {
+        let diagnostics = card_core::validate::validate_value(card);
+        if diagnostics.has_errors() {
+            tracing::error!(
+                event_id,
+                "the answer's card is invalid and was left out of the answer: {diagnostics}"
+            );
+            answer.card = None;
+        } else {
+            for warning in diagnostics.warnings() {
+                tracing::warn!(rule = warning.rule, path = %warning.path, "{}", warning.message);
+            }
+        }
+    }
+    answer
+}
+
+/// Delivers what a function answered after the deadline: its card by delayed update.
+async fn deliver_late(answer: Answer, deferred: &Deferred, event_id: &str) {
+    if answer.toast.is_some() {
+        tracing::debug!(
+            event_id,
+            "the late answer's toast is not shown: only an answer within the deadline shows a toast"
+        );
+    }
+    let Some(card) = answer.card else {
+        tracing::debug!(
+            event_id,
+            "card callback function finished after the deadline"
+        );
+        return;
+    };
+    match deferred.update(card.into_content()).await {
+        Ok(()) => tracing::debug!(event_id, "delivered the late answer's card"),
+        Err(e) => tracing::warn!(event_id, "could not deliver the late answer's card: {e}"),
+    }
+}
+
+fn json_object(bytes: &[u8], decrypted: bool) -> Result<Map<String, Value>, CallbackError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(CallbackError::NotJson {
+            decrypted,
+            reason: format!("found {}", kind(&other)),
+        }),
+        Err(e) => Err(CallbackError::NotJson {
+            decrypted,
+            reason: e.to_string(),
+        }),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
