@@ -1,0 +1,510 @@
+//! Streaming answers into cards with the typewriter effect.
+//!
+//! A [`Stream`] shows text as it is generated (an AI answer, a log) in a card entity in
+//! streaming mode: it creates the entity with a markdown element, sends it (or replies with
+//! it), then turns every push into a `content` update of that element.
+//!
+//! - **Pushes never wait.** [`Stream::push_delta`] and [`Stream::set_text`] only change the
+//!   text in memory; a background task sends it. Each update carries the full text, so the task
+//!   sends only the latest text and skips the ones in between.
+//! - **The 10 operations/s budget holds** however fast pushes come: the task sends at most one
+//!   update per [`StreamBuilder::interval`] (100 ms), and every write goes through the
+//!   client's per-card sequencer and budget, shared with any other call on the card.
+//! - **The 10-minute auto-close is handled.** Feishu closes streaming mode 10 minutes after
+//!   it was turned on; the stream turns it off and on again before that (after
+//!   [`StreamBuilder::renew_streaming_after`]), and should an update still find it closed
+//!   (300309, 200850, 200510) it turns it on and sends the update again. This never surfaces
+//!   as an error.
+//! - **Long answers roll over.** Before the text outgrows a card ([`StreamBuilder::max_card_bytes`],
+//!   under Feishu's 30 KB; [`StreamBuilder::max_chars`], under 100,000 characters), the
+//!   current card is closed with the text so far and the rest continues in a new card, sent
+//!   to the same chat (or as a reply to the same message). The cards' texts, in order, are
+//!   exactly the text pushed.
+//! - **Failures lose no text.** When an update fails after the client's own retries (server
+//!   errors, rate limits, network), the task tries again with the latest text a little later.
+//!   Errors that retrying cannot fix (the card is gone, the app lacks a permission) stop the
+//!   task; [`Stream::finish`] and [`Stream::abort`] return them.
+//! - **It ends cleanly.** [`Stream::finish`] replaces the last card with your final card
+//!   (say, the answer plus feedback buttons) with streaming off; [`Stream::abort`] shows the
+//!   text so far and a grey note saying why it stopped. Both report the messages and cards
+//!   used and the number of calls made. A `Stream` dropped without either is finished with its
+//!   text in the background.
+//!
+//! ```no_run
+//! use card_client::stream::FinalCard;
+//! use card_client::Client;
+//! use serde_json::json;
+//!
+//! # async fn demo(client: Client, tokens: Vec<String>) -> Result<(), card_client::Error> {
+//! let stream = client
+//!     .stream()
+//!     .header("Assistant")
+//!     .reply_to("om_dc13264520392913993dd051dba21dcf")
+//!     .start()
+//!     .await?;
+//! for token in &tokens {
+//!     stream.push_delta(token); // returns at once
+//! }
+//! // The final card: the answer goes into the element `answer`, buttons follow.
+//! let summary = stream
+//!     .finish(json!({
+//!         "schema": "2.0",
+//!         "header": {"title": {"tag": "plain_text", "content": "Assistant"}},
+//!         "body": {"elements": [
+//!             {"tag": "markdown", "element_id": "answer", "content": ""},
+//!             {"tag": "button", "text": {"tag": "plain_text", "content": "👍"},
+//!              "behaviors": [{"type": "callback", "value": {"feedback": "up"}}]}
+//!         ]}
+//!     }))
+//!     .await?;
+//! println!("{} card(s), {} calls", summary.cards.len(), summary.calls);
+//! # Ok(())
+//! # }
+//! ```
+
+mod layout;
+mod worker;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::sync::{oneshot, watch};
+
+use crate::{CardContent, Client, Error, ReceiveIdType, MAX_STREAM_TEXT_CHARS};
+use layout::{Room, FEISHU_CARD_BYTES};
+use worker::{End, Frame, Worker};
+
+/// Default [`StreamBuilder::element_id`].
+pub const DEFAULT_ELEMENT_ID: &str = "answer";
+/// Default [`StreamBuilder::max_card_bytes`]: 24 KB, leaving 6 KB under Feishu's 30 KB for what
+/// the final card adds.
+pub const DEFAULT_MAX_CARD_BYTES: usize = 24 * 1024;
+
+impl Client {
+    /// Starts configuring a [`Stream`]: a card that shows text as it is generated.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: card_client::Client) -> Result<(), card_client::Error> {
+    /// let stream = client.stream().to_chat("oc_84983ff6516d731e5b5f68d4ea2e1da5").start().await?;
+    /// stream.push_delta("Hello");
+    /// stream.push_delta(", world");
+    /// stream.finish(card_client::stream::FinalCard::Text).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(&self) -> StreamBuilder {
+        StreamBuilder::new(self.clone())
+    }
+}
+
+/// Where the stream's cards go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Target {
+    Send {
+        receive_id_type: ReceiveIdType,
+        receive_id: String,
+    },
+    Reply {
+        message_id: String,
+        in_thread: bool,
+    },
+}
+
+/// Configures and starts a [`Stream`]. Get one from [`Client::stream`].
+///
+/// Durations are in Feishu's time: a client built by an emulator with a fast clock scales
+/// them the same way as its own waits.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct StreamBuilder {
+    client: Client,
+    target: Option<Target>,
+    card: Option<CardContent>,
+    header: Option<String>,
+    summary: Option<String>,
+    placeholder: String,
+    element_id: String,
+    interval: Duration,
+    renew_after: Duration,
+    max_card_bytes: usize,
+    max_chars: usize,
+}
+
+impl StreamBuilder {
+    /// A stream on `client`, with the defaults: element `answer`, placeholder `…`, 100 ms
+    /// between updates, streaming renewed after 9 minutes, cards up to 24 KB.
+    pub fn new(client: Client) -> Self {
+        StreamBuilder {
+            client,
+            target: None,
+            card: None,
+            header: None,
+            summary: None,
+            placeholder: "…".into(),
+            element_id: DEFAULT_ELEMENT_ID.into(),
+            interval: Duration::from_millis(100),
+            renew_after: Duration::from_secs(9 * 60),
+            max_card_bytes: DEFAULT_MAX_CARD_BYTES,
+            max_chars: MAX_STREAM_TEXT_CHARS,
+        }
+    }
+
+    /// Send the card to a group chat (`oc_…`); continuation cards go there too.
+    pub fn to_chat(self, chat_id: impl Into<String>) -> Self {
+        self.to(ReceiveIdType::ChatId, chat_id)
+    }
+
+    /// Send the card to a user or chat of any id kind.
+    pub fn to(mut self, receive_id_type: ReceiveIdType, receive_id: impl Into<String>) -> Self {
+        self.target = Some(Target::Send {
+            receive_id_type,
+            receive_id: receive_id.into(),
+        });
+        self
+    }
+
+    /// Reply to a message (`om_…`) with the card; continuation cards reply to it too.
+    pub fn reply_to(mut self, message_id: impl Into<String>) -> Self {
+        self.target = Some(Target::Reply {
+            message_id: message_id.into(),
+            in_thread: false,
+        });
+        self
+    }
+
+    /// With [`reply_to`](Self::reply_to): reply in a thread.
+    pub fn in_thread(mut self, yes: bool) -> Self {
+        if let Some(Target::Reply { in_thread, .. }) = &mut self.target {
+            *in_thread = yes;
+        }
+        self
+    }
+
+    /// The card the text streams into, as card JSON 2.0 (a `serde_json::Value` or a
+    /// `card_core::model::Card`). The text goes into the element whose `element_id` is
+    /// [`element_id`](Self::element_id) (a `markdown` or `plain_text`); a card without one gets
+    /// a markdown element with that id first in its body. Streaming mode is turned on for you.
+    /// Continuation cards are made from the same card. Default: a card with only that element
+    /// (and the [`header`](Self::header), if set).
+    pub fn card(mut self, card: impl Into<CardContent>) -> Self {
+        self.card = Some(card.into());
+        self
+    }
+
+    /// A plain-text header title for the default card.
+    pub fn header(mut self, title: impl Into<String>) -> Self {
+        self.header = Some(title.into());
+        self
+    }
+
+    /// The chat-list preview while the card streams (Feishu shows "[生成中...]" otherwise).
+    pub fn summary(mut self, text: impl Into<String>) -> Self {
+        self.summary = Some(text.into());
+        self
+    }
+
+    /// What the element shows before the first text arrives (default `…`; may be empty).
+    pub fn placeholder(mut self, text: impl Into<String>) -> Self {
+        self.placeholder = text.into();
+        self
+    }
+
+    /// The id of the text element (default `answer`).
+    pub fn element_id(mut self, id: impl Into<String>) -> Self {
+        self.element_id = id.into();
+        self
+    }
+
+    /// The shortest time between two text updates (default 100 ms, as Feishu's own plugin
+    /// does): at most 10 updates a second. Pushes in between are merged into the next update.
+    /// Shorter intervals are still held to the card's 10 operations/s by the client.
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval.max(Duration::from_millis(1));
+        self
+    }
+
+    /// How long after turning streaming on the stream turns it off and on again, to stay ahead
+    /// of Feishu's 10-minute auto-close (default 9 minutes; at most 10 minutes).
+    pub fn renew_streaming_after(mut self, after: Duration) -> Self {
+        self.renew_after = after
+            .min(Duration::from_secs(600))
+            .max(Duration::from_secs(1));
+        self
+    }
+
+    /// Largest card, in bytes of compact JSON, the text may grow a streaming card to before the
+    /// rest continues in a new card (default 24 KB; at most Feishu's 30 KB). Leave room for
+    /// what the final card adds.
+    pub fn max_card_bytes(mut self, bytes: usize) -> Self {
+        self.max_card_bytes = bytes.min(FEISHU_CARD_BYTES);
+        self
+    }
+
+    /// Most characters of text in one card before the rest continues in a new card (default
+    /// and at most 100,000, Feishu's limit for one text update).
+    pub fn max_chars(mut self, chars: usize) -> Self {
+        self.max_chars = chars.clamp(1, MAX_STREAM_TEXT_CHARS);
+        self
+    }
+
+    /// Creates the card entity in streaming mode, sends it, and starts the background task
+    /// that sends the text. Needs a tokio runtime.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when no destination was given, the card is not card JSON,
+    /// its text element is not `markdown` or `plain_text`, or the card leaves no room for text
+    /// under [`max_card_bytes`](Self::max_card_bytes); [`Error::InvalidCard`] for a card that
+    /// breaks Card JSON 2.0; and whatever creating or sending the card returns.
+    pub async fn start(self) -> Result<Stream, Error> {
+        let target = self.target.clone().ok_or_else(|| {
+            Error::InvalidArgument(
+                "a stream needs a destination: call to_chat, to or reply_to before start".into(),
+            )
+        })?;
+        let template = self.template()?;
+        let empty = layout::render(&template, &self.element_id, "", true);
+        let base = layout::card_bytes(&empty);
+        // Room for at least a sentence, so that a card never holds only a few characters.
+        const MIN_ROOM: usize = 256;
+        if base + MIN_ROOM > self.max_card_bytes {
+            return Err(Error::InvalidArgument(format!(
+                "the stream's card is {base} bytes without text, which leaves less than \
+                 {MIN_ROOM} bytes for text under max_card_bytes ({}); use a smaller card or \
+                 raise max_card_bytes (at most {FEISHU_CARD_BYTES})",
+                self.max_card_bytes
+            )));
+        }
+        let room = Room {
+            bytes: self.max_card_bytes - base,
+            chars: self.max_chars,
+        };
+        let progress = Arc::new(Progress::default());
+        let mut worker = Worker::new(
+            self.client.clone(),
+            worker::Config {
+                target,
+                template,
+                element_id: self.element_id,
+                interval: self.client.real(self.interval),
+                renew_after: self.client.real(self.renew_after),
+                room,
+            },
+            progress.clone(),
+        );
+        worker.open_first(&self.placeholder).await?;
+        let (text_tx, text_rx) = watch::channel(Frame::default());
+        let ending = Arc::new(Mutex::new(None));
+        tokio::spawn(worker.run(text_rx, ending.clone()));
+        Ok(Stream {
+            text: text_tx,
+            ending,
+            progress,
+        })
+    }
+
+    /// The card template: the caller's card, or the default one, with the text element
+    /// checked.
+    fn template(&self) -> Result<Value, Error> {
+        let mut card = match &self.card {
+            Some(CardContent::Json(card)) => card.clone(),
+            Some(_) => {
+                return Err(Error::InvalidArgument(
+                    "a stream's card must be card JSON 2.0; templates and existing entities \
+                     cannot be streamed into"
+                        .into(),
+                ))
+            }
+            None => {
+                let mut card = json!({"schema": "2.0", "body": {"elements": [
+                    {"tag": "markdown", "element_id": self.element_id, "content": ""}
+                ]}});
+                if let Some(title) = &self.header {
+                    card["header"] = json!({"title": {"tag": "plain_text", "content": title}});
+                }
+                card
+            }
+        };
+        if let Some(summary) = &self.summary {
+            let rendered = layout::render(&card, &self.element_id, "", true);
+            card = rendered;
+            card["config"]["summary"] = json!({ "content": summary });
+        }
+        match layout::element_tag(&card, &self.element_id).as_deref() {
+            None | Some("markdown") | Some("plain_text") => Ok(card),
+            Some(tag) => Err(Error::InvalidArgument(format!(
+                "the stream's element `{}` is a `{tag}`; text can only stream into a \
+                 `markdown` or `plain_text` element",
+                self.element_id
+            ))),
+        }
+    }
+}
+
+/// One card of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StreamedCard {
+    /// The card entity.
+    pub card_id: String,
+    /// The message showing it.
+    pub message_id: String,
+}
+
+/// What a finished stream used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StreamSummary {
+    /// The cards, in order: more than one when the text rolled over.
+    pub cards: Vec<StreamedCard>,
+    /// The text shown, across all cards.
+    pub text: String,
+    /// Calls the stream made to Feishu (each counted once, however often the client retried
+    /// it): creates, sends, text updates, settings, full updates.
+    pub calls: u64,
+    /// How often streaming mode was turned on again (ahead of or after the 10-minute close).
+    pub renewals: u64,
+}
+
+/// What the stream has done so far, shared with its task.
+#[derive(Debug, Default)]
+pub(crate) struct Progress {
+    pub cards: Mutex<Vec<StreamedCard>>,
+    pub calls: AtomicU64,
+    pub renewals: AtomicU64,
+}
+
+impl Progress {
+    fn cards(&self) -> Vec<StreamedCard> {
+        match self.cards.lock() {
+            Ok(cards) => cards.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    pub(crate) fn add_card(&self, card: StreamedCard) {
+        match self.cards.lock() {
+            Ok(mut cards) => cards.push(card),
+            Err(poisoned) => poisoned.into_inner().push(card),
+        }
+    }
+
+    pub(crate) fn summary(&self, text: String) -> StreamSummary {
+        StreamSummary {
+            cards: self.cards(),
+            text,
+            calls: self.calls.load(Ordering::Relaxed),
+            renewals: self.renewals.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// How a stream's last card ends. Build it from card JSON or a typed card, or use
+/// [`FinalCard::Text`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum FinalCard {
+    /// The stream's own card with the text, streaming off.
+    Text,
+    /// This card JSON 2.0, with the text in the stream's element (a card without that element
+    /// gets a markdown element with it first in its body), streaming off.
+    Card(Value),
+}
+
+impl From<Value> for FinalCard {
+    fn from(card: Value) -> Self {
+        FinalCard::Card(card)
+    }
+}
+
+impl From<card_core::model::Card> for FinalCard {
+    fn from(card: card_core::model::Card) -> Self {
+        FinalCard::Card(card.to_value())
+    }
+}
+
+impl From<&card_core::model::Card> for FinalCard {
+    fn from(card: &card_core::model::Card) -> Self {
+        FinalCard::Card(card.to_value())
+    }
+}
+
+/// A card that shows text as it is generated. Start one with [`Client::stream`].
+///
+/// Pushing is cheap and never waits for the network; see the [module docs](self) for what
+/// happens behind it.
+#[derive(Debug)]
+pub struct Stream {
+    text: watch::Sender<Frame>,
+    ending: Arc<Mutex<Option<End>>>,
+    progress: Arc<Progress>,
+}
+
+impl Stream {
+    /// Appends `delta` to the text.
+    pub fn push_delta(&self, delta: &str) {
+        if delta.is_empty() {
+            return;
+        }
+        self.text.send_modify(|frame| {
+            frame.text.push_str(delta);
+        });
+    }
+
+    /// Replaces the whole text (for producers that give the full answer each time). When the
+    /// old text is a prefix of the new one, the card types out only the rest.
+    pub fn set_text(&self, text: impl Into<String>) {
+        let text = text.into();
+        self.text.send_modify(|frame| {
+            frame.text = text;
+        });
+    }
+
+    /// The text pushed so far.
+    pub fn text(&self) -> String {
+        self.text.borrow().text.clone()
+    }
+
+    /// The cards so far, in order (more than one once the text rolled over).
+    pub fn cards(&self) -> Vec<StreamedCard> {
+        self.progress.cards()
+    }
+
+    /// Ends the stream: waits until the background task is idle, then replaces the last card
+    /// with `final_card` holding the rest of the text, streaming off. Rolls the text over to
+    /// one more card first when the final card would be larger than Feishu's 30 KB.
+    ///
+    /// # Errors
+    ///
+    /// An error that stopped the stream earlier, or the final update's error.
+    pub async fn finish(self, final_card: impl Into<FinalCard>) -> Result<StreamSummary, Error> {
+        self.end(worker::EndKind::Finish(final_card.into())).await
+    }
+
+    /// Ends the stream after a failure: the last card shows the text so far and, below it, a
+    /// grey note with `reason`, streaming off.
+    ///
+    /// # Errors
+    ///
+    /// An error that stopped the stream earlier, or the final update's error.
+    pub async fn abort(self, reason: impl Into<String>) -> Result<StreamSummary, Error> {
+        self.end(worker::EndKind::Abort(reason.into())).await
+    }
+
+    async fn end(self, kind: worker::EndKind) -> Result<StreamSummary, Error> {
+        let (reply, answer) = oneshot::channel();
+        match self.ending.lock() {
+            Ok(mut slot) => *slot = Some(End { kind, reply }),
+            Err(poisoned) => *poisoned.into_inner() = Some(End { kind, reply }),
+        }
+        self.text.send_modify(|frame| frame.ending = true);
+        answer.await.unwrap_or_else(|_| {
+            Err(Error::InvalidArgument(
+                "the stream's background task stopped before it could finish (was the tokio \
+                 runtime shut down?)"
+                    .into(),
+            ))
+        })
+    }
+}
