@@ -8,6 +8,7 @@
 pub mod build;
 pub mod diagnostic;
 pub mod form;
+pub mod migrate;
 pub mod model;
 pub mod registry;
 pub mod validate;
