@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod form;
 pub mod migrate;
 pub mod model;
+pub mod preview;
 pub mod registry;
 pub mod validate;
 
