@@ -80,9 +80,11 @@
 //! does: the building blocks for emulating clicks and form submissions.
 
 mod cardjson;
+mod components;
 mod fault;
 mod server;
 mod state;
+mod user;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -92,10 +94,16 @@ use serde_json::Value;
 
 pub use fault::{Fault, FaultKind};
 pub use state::{EmulatedCard, EmulatedMessage, Rejection, RequestRecord, Streaming};
+pub use user::{
+    Interaction, InteractionFailure, ShownToast, Target, User, UserError, UserIdentity, TENANT_KEY,
+    VERIFICATION_TOKEN,
+};
 
+use crate::callback::{Answer, CallbackHandler, CardAction, Deferred};
 use crate::ClientBuilder;
 use server::{Clock, Shared};
 use state::State;
+use user::{Bot, CallbackSettings, Players};
 
 /// The app id the emulator accepts by default.
 pub const APP_ID: &str = "cli_emulator";
@@ -121,6 +129,7 @@ pub struct EmulatorBuilder {
     app_secret: String,
     speed: f64,
     seed: u64,
+    callbacks: CallbackSettings,
 }
 
 impl Default for EmulatorBuilder {
@@ -130,6 +139,7 @@ impl Default for EmulatorBuilder {
             app_secret: APP_SECRET.into(),
             speed: 1.0,
             seed: 0x5eed,
+            callbacks: CallbackSettings::default(),
         }
     }
 }
@@ -169,6 +179,49 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The bot's callback URL, where emulated users' clicks and submissions are POSTed
+    /// ([`Emulator::set_callback_url`] sets it later).
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callbacks.bot = Some(Bot::Url(url.into()));
+        self
+    }
+
+    /// The app's Verification Token, put in every callback (default [`VERIFICATION_TOKEN`]).
+    pub fn verification_token(mut self, token: impl Into<String>) -> Self {
+        self.callbacks.verification_token = token.into();
+        self
+    }
+
+    /// The app's Encrypt Key: with it, callbacks are encrypted and signed as Feishu does;
+    /// without it (the default) they are plain JSON, unsigned.
+    pub fn encrypt_key(mut self, key: impl Into<String>) -> Self {
+        self.callbacks.encrypt_key = Some(key.into());
+        self
+    }
+
+    /// The tenant of the emulated users (default [`TENANT_KEY`]).
+    pub fn tenant_key(mut self, tenant_key: impl Into<String>) -> Self {
+        self.callbacks.tenant_key = tenant_key.into();
+        self
+    }
+
+    /// Registers a user's identity; [`Emulator::user`] with its open id plays that user.
+    /// Unregistered open ids get [`UserIdentity::new`].
+    pub fn user(mut self, identity: UserIdentity) -> Self {
+        self.callbacks
+            .users
+            .insert(identity.open_id.clone(), identity);
+        self
+    }
+
+    /// How long the emulator waits for the bot's answer before showing the user Feishu's
+    /// timeout error (200341). Feishu waits 3 seconds, the default; a shorter wait keeps
+    /// tests of a bot that never answers short.
+    pub fn callback_deadline(mut self, deadline: Duration) -> Self {
+        self.callbacks.deadline = deadline;
+        self
+    }
+
     /// Binds `127.0.0.1:0` and starts serving on the current tokio runtime.
     ///
     /// # Errors
@@ -190,6 +243,7 @@ impl EmulatorBuilder {
         });
         let (addr, task) = server::serve(shared.clone()).await?;
         Ok(Emulator {
+            players: Arc::new(Players::new(self.callbacks)),
             shared,
             addr,
             task,
@@ -203,6 +257,7 @@ impl EmulatorBuilder {
 /// A running local Feishu. Dropping it stops the server.
 pub struct Emulator {
     shared: Arc<Shared>,
+    players: Arc<Players>,
     addr: SocketAddr,
     task: tokio::task::JoinHandle<()>,
     speed: f64,
@@ -353,6 +408,62 @@ impl Emulator {
     pub fn mint_callback_token(&self, message_id: &str) -> Option<String> {
         let now = self.now();
         self.shared.state().mint_callback_token(message_id, now)
+    }
+
+    /// Plays the user with this open id (registered with [`EmulatorBuilder::user`], or a
+    /// [`UserIdentity::new`] otherwise): their clicks, choices and submissions on sent cards
+    /// reach the bot as Feishu's callbacks.
+    pub fn user(&self, open_id: &str) -> User<'_> {
+        let identity = self
+            .players
+            .settings()
+            .users
+            .get(open_id)
+            .cloned()
+            .unwrap_or_else(|| UserIdentity::new(open_id));
+        User::new(self, identity)
+    }
+
+    /// Sends callbacks to the bot at `url` from now on.
+    pub fn set_callback_url(&self, url: impl Into<String>) {
+        self.players.set_bot(Bot::Url(url.into()));
+    }
+
+    /// Sends callbacks to `handler` and the bot's `callback` function in this process, without
+    /// HTTP, from now on. The bytes and headers are the ones a POST would carry (encrypted and
+    /// signed when an encrypt key is set), so the handler checks them as it would over HTTP.
+    ///
+    /// The handler must have the emulator's verification token and encrypt key.
+    pub fn deliver_to_handler<F, Fut>(&self, handler: CallbackHandler, callback: F)
+    where
+        F: Fn(CardAction, Deferred) -> Fut + Clone + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Answer> + Send + 'static,
+    {
+        self.players.set_bot(user::in_process(handler, callback));
+    }
+
+    /// The verification token put in callbacks.
+    pub fn verification_token(&self) -> String {
+        self.players.settings().verification_token.clone()
+    }
+
+    /// The encrypt key callbacks are encrypted and signed with, if any.
+    pub fn encrypt_key(&self) -> Option<String> {
+        self.players.settings().encrypt_key.clone()
+    }
+
+    /// Every interaction of emulated users so far, in order, failed ones included.
+    pub fn interactions(&self) -> Vec<Interaction> {
+        self.players.interactions()
+    }
+
+    /// Every toast the bot's answers showed, in order.
+    pub fn toasts(&self) -> Vec<ShownToast> {
+        self.players
+            .interactions()
+            .into_iter()
+            .filter_map(|i| i.toast)
+            .collect()
     }
 
     /// Replaces a message's card as a callback answer `{"card": {"type": "raw", "data": …}}`

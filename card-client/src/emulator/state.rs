@@ -296,7 +296,7 @@ impl State {
         self.counter
     }
 
-    fn random_hex(&mut self, len: usize) -> String {
+    pub(crate) fn random_hex(&mut self, len: usize) -> String {
         (0..len)
             .map(|_| char::from_digit(self.rng.u32(0..16), 16).unwrap_or('0'))
             .collect()
@@ -423,7 +423,7 @@ impl State {
         }
     }
 
-    fn render_template(&self, data: &Value) -> Result<Value, Rejection> {
+    pub(crate) fn render_template(&self, data: &Value) -> Result<Value, Rejection> {
         let Some(id) = data.get("template_id").and_then(Value::as_str) else {
             return Err(Rejection::card_invalid(
                 230099,

@@ -1,0 +1,623 @@
+//! Finding the component a user acts on in a card's JSON, and checking what they put in it the
+//! way Feishu's client would (options, required fields, formats).
+
+use serde_json::{Map, Value};
+
+use super::user::{Target, UserError};
+
+/// Tags whose value a form submits, by `name`.
+const FIELD_TAGS: &[&str] = &[
+    "input",
+    "select_static",
+    "multi_select_static",
+    "select_person",
+    "multi_select_person",
+    "date_picker",
+    "picker_time",
+    "picker_datetime",
+    "select_img",
+    "checker",
+];
+
+/// Tags a user can act on.
+const INTERACTIVE_TAGS: &[&str] = &[
+    "button",
+    "interactive_container",
+    "overflow",
+    "input",
+    "select_static",
+    "multi_select_static",
+    "select_person",
+    "multi_select_person",
+    "date_picker",
+    "picker_time",
+    "picker_datetime",
+    "select_img",
+    "checker",
+];
+
+/// One component of a card, with what surrounds it.
+#[derive(Debug, Clone)]
+pub(crate) struct Found<'a> {
+    pub element: &'a Value,
+    /// The `name` of the form it sits in.
+    pub form: Option<String>,
+    /// The container that disables it, if one does.
+    pub disabled_by: Option<String>,
+}
+
+impl Found<'_> {
+    pub fn tag(&self) -> &str {
+        self.element
+            .get("tag")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.element.get(key).and_then(Value::as_str)
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        self.element
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// How errors name it: `button "Approve"`, `select_static priority`.
+    pub fn describe(&self) -> String {
+        let tag = self.tag();
+        if let Some(text) = visible_text(self.element) {
+            format!("{tag} {text:?}")
+        } else if let Some(name) = self.str("name") {
+            format!("{tag} `{name}`")
+        } else if let Some(id) = self.str("element_id") {
+            format!("{tag} #{id}")
+        } else {
+            tag.to_owned()
+        }
+    }
+
+    /// Refuses a disabled component, or one in a disabled container.
+    pub fn check_enabled(&self) -> Result<(), UserError> {
+        if self.flag("disabled") {
+            return Err(UserError::Disabled {
+                target: self.describe(),
+                by: None,
+            });
+        }
+        if let Some(by) = &self.disabled_by {
+            return Err(UserError::Disabled {
+                target: self.describe(),
+                by: Some(by.clone()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The `value` of its `callback` behaviour (or the 1.0 `value` field); `None` when it has
+    /// behaviours but no callback among them.
+    pub fn callback_value(&self) -> CallbackValue {
+        match self.element.get("behaviors").and_then(Value::as_array) {
+            Some(behaviors) => {
+                let callback = behaviors
+                    .iter()
+                    .find(|b| b.get("type").and_then(Value::as_str) == Some("callback"));
+                match callback {
+                    Some(b) => CallbackValue::Value(b.get("value").cloned()),
+                    None => CallbackValue::None,
+                }
+            }
+            None => CallbackValue::Default(self.element.get("value").cloned()),
+        }
+    }
+}
+
+/// What a component's behaviours say about calling the bot.
+pub(crate) enum CallbackValue {
+    /// A `callback` behaviour, with its value.
+    Value(Option<Value>),
+    /// No behaviours at all: most components call back anyway (the checker does not).
+    Default(Option<Value>),
+    /// Behaviours, none of them a callback (an `open_url` button).
+    None,
+}
+
+/// The text a user sees on a component: a button's or checker's `text`, in any language.
+fn visible_text(element: &Value) -> Option<&str> {
+    let text = element.get("text")?;
+    text.get("content")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            text.get("i18n_content")
+                .and_then(Value::as_object)
+                .and_then(|m| m.values().find_map(Value::as_str))
+        })
+}
+
+fn text_matches(element: &Value, wanted: &str) -> bool {
+    let Some(text) = element.get("text") else {
+        return false;
+    };
+    text.get("content").and_then(Value::as_str) == Some(wanted)
+        || text
+            .get("i18n_content")
+            .and_then(Value::as_object)
+            .is_some_and(|m| m.values().any(|v| v.as_str() == Some(wanted)))
+}
+
+/// Every component of `card`, in document order.
+pub(crate) fn all(card: &Value) -> Vec<Found<'_>> {
+    fn walk<'a>(
+        v: &'a Value,
+        form: Option<&str>,
+        disabled_by: Option<&str>,
+        out: &mut Vec<Found<'a>>,
+    ) {
+        match v {
+            Value::Array(items) => {
+                for item in items {
+                    walk(item, form, disabled_by, out);
+                }
+            }
+            Value::Object(map) => {
+                let tag = map.get("tag").and_then(Value::as_str);
+                if tag.is_some() {
+                    out.push(Found {
+                        element: v,
+                        form: form.map(str::to_owned),
+                        disabled_by: disabled_by.map(str::to_owned),
+                    });
+                }
+                let form = match tag {
+                    Some("form") => map.get("name").and_then(Value::as_str).or(Some("")),
+                    _ => form,
+                };
+                let container_disabled = tag == Some("interactive_container")
+                    && map.get("disabled").and_then(Value::as_bool) == Some(true);
+                let described;
+                let disabled_by = if container_disabled && disabled_by.is_none() {
+                    described = Found {
+                        element: v,
+                        form: None,
+                        disabled_by: None,
+                    }
+                    .describe();
+                    Some(described.as_str())
+                } else {
+                    disabled_by
+                };
+                for key in ["body", "elements", "columns", "actions"] {
+                    if let Some(child) = map.get(key) {
+                        walk(child, form, disabled_by, out);
+                    }
+                }
+                if let Some(buttons) = map.get("button_area").and_then(|a| a.get("buttons")) {
+                    walk(buttons, form, disabled_by, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(card, None, None, &mut out);
+    out
+}
+
+/// The one component `target` names among those `accept` allows; looks in this order at
+/// `element_id`, `name`, then visible text, and stops at the first kind that matches.
+pub(crate) fn find<'a>(
+    card: &'a Value,
+    message_id: &str,
+    target: &Target,
+    expected: &'static str,
+    accept: impl Fn(&Found<'_>) -> bool,
+) -> Result<Found<'a>, UserError> {
+    let components = all(card);
+    let by_id = |f: &Found<'_>, s: &str| f.str("element_id") == Some(s);
+    let by_name = |f: &Found<'_>, s: &str| f.str("name") == Some(s);
+    let by_text = |f: &Found<'_>, s: &str| text_matches(f.element, s);
+    let tries: Vec<(&str, &dyn Fn(&Found<'_>, &str) -> bool)> = match target {
+        Target::Any(s) => vec![(s, &by_id), (s, &by_name), (s, &by_text)],
+        Target::ElementId(s) => vec![(s, &by_id)],
+        Target::Name(s) => vec![(s, &by_name)],
+        Target::Text(s) => vec![(s, &by_text)],
+    };
+    for (wanted, matches) in tries {
+        let hits: Vec<&Found<'_>> = components.iter().filter(|f| matches(f, wanted)).collect();
+        if hits.is_empty() {
+            continue;
+        }
+        let usable: Vec<&Found<'_>> = hits.iter().copied().filter(|f| accept(f)).collect();
+        return match usable.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(UserError::WrongComponent {
+                target: hits[0].describe(),
+                expected,
+            }),
+            many => Err(UserError::Ambiguous {
+                message_id: message_id.to_owned(),
+                target: target.to_string(),
+                matches: many.iter().map(|f| f.describe()).collect(),
+            }),
+        };
+    }
+    Err(UserError::NotFound {
+        message_id: message_id.to_owned(),
+        target: target.to_string(),
+        available: components
+            .iter()
+            .filter(|f| INTERACTIVE_TAGS.contains(&f.tag()))
+            .map(Found::describe)
+            .collect(),
+    })
+}
+
+/// The option values of a select, overflow or image picker.
+pub(crate) fn option_values(element: &Value) -> Vec<String> {
+    element
+        .get("options")
+        .and_then(Value::as_array)
+        .map(|options| {
+            options
+                .iter()
+                .filter_map(|o| o.get("value").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The format a picker takes, and an example.
+fn picker_format(tag: &str) -> Option<(&'static str, fn(&str) -> bool)> {
+    match tag {
+        "date_picker" => Some(("yyyy-MM-dd", is_date)),
+        "picker_time" => Some(("HH:mm", is_time)),
+        "picker_datetime" => Some(("yyyy-MM-dd HH:mm", |s| {
+            s.split_once(' ')
+                .is_some_and(|(d, t)| is_date(d) && is_time(t))
+        })),
+        _ => None,
+    }
+}
+
+fn digits(s: &str, n: usize) -> Option<u32> {
+    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+fn is_date(s: &str) -> bool {
+    let mut parts = s.split('-');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d), None) => {
+            digits(y, 4).is_some()
+                && digits(m, 2).is_some_and(|m| (1..=12).contains(&m))
+                && digits(d, 2).is_some_and(|d| (1..=31).contains(&d))
+        }
+        _ => false,
+    }
+}
+
+fn is_time(s: &str) -> bool {
+    s.split_once(':').is_some_and(|(h, m)| {
+        digits(h, 2).is_some_and(|h| h < 24) && digits(m, 2).is_some_and(|m| m < 60)
+    })
+}
+
+/// A picked value as Feishu sends it: the local value, a space, the user's UTC offset.
+pub(crate) fn picked(found: &Found<'_>, value: &str, offset: &str) -> Result<String, UserError> {
+    let tag = found.tag();
+    let Some((format, valid)) = picker_format(tag) else {
+        return Ok(value.to_owned());
+    };
+    // Accept the value with or without an offset already on it.
+    let local = match value.rsplit_once(' ') {
+        Some((local, off)) if off.starts_with(['+', '-']) && off.len() == 5 => local,
+        _ => value,
+    };
+    if !valid(local) {
+        return Err(UserError::BadValue {
+            target: found.describe(),
+            reason: format!("{value:?} is not a {format} value"),
+        });
+    }
+    Ok(format!("{local} {offset}"))
+}
+
+/// Checks one chosen value against a single-choice component.
+pub(crate) fn check_single(found: &Found<'_>, value: &str) -> Result<(), UserError> {
+    let tag = found.tag();
+    if picker_format(tag).is_some() {
+        return Ok(());
+    }
+    let options = option_values(found.element);
+    let person = matches!(tag, "select_person" | "multi_select_person");
+    if person && options.is_empty() {
+        // No options: every member of the chat can be picked.
+        return if value.starts_with("ou_") {
+            Ok(())
+        } else {
+            Err(UserError::BadValue {
+                target: found.describe(),
+                reason: format!("{value:?} is not an open_id (`ou_…`)"),
+            })
+        };
+    }
+    if !options.iter().any(|o| o == value) {
+        return Err(UserError::NotAnOption {
+            target: found.describe(),
+            value: value.to_owned(),
+            allowed: options,
+        });
+    }
+    if tag == "select_img" {
+        let disabled = found
+            .element
+            .get("options")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|o| {
+                o.get("value").and_then(Value::as_str) == Some(value)
+                    && o.get("disabled").and_then(Value::as_bool) == Some(true)
+            });
+        if disabled {
+            return Err(UserError::Disabled {
+                target: format!("option {value:?} of {}", found.describe()),
+                by: None,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The value a form field holds before the user touches it.
+fn initial(found: &Found<'_>, offset: &str) -> Option<Value> {
+    let e = found.element;
+    let text = |key: &str| e.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
+    match found.tag() {
+        "input" => text("default_value").map(|s| Value::String(s.to_owned())),
+        "select_static" | "select_person" => text("initial_option")
+            .map(str::to_owned)
+            .or_else(|| {
+                let index = e.get("initial_index").and_then(Value::as_u64)?;
+                let options = option_values(e);
+                let i = usize::try_from(index).ok()?.checked_sub(1)?;
+                options.get(i).cloned()
+            })
+            .map(Value::String),
+        "multi_select_static" | "multi_select_person" => e
+            .get("selected_values")
+            .and_then(Value::as_array)
+            .filter(|v| !v.is_empty())
+            .cloned()
+            .map(Value::Array),
+        "date_picker" => text("initial_date").map(|s| Value::String(format!("{s} {offset}"))),
+        "picker_time" => text("initial_time").map(|s| Value::String(format!("{s} {offset}"))),
+        "picker_datetime" => {
+            text("initial_datetime").map(|s| Value::String(format!("{s} {offset}")))
+        }
+        "checker" => Some(Value::Bool(found.flag("checked"))),
+        _ => None,
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// The `form_value` of form `form` filled with `values` (field name to value), as the client
+/// would submit it; refuses what the client would not let through.
+pub(crate) fn fill_form(
+    card: &Value,
+    form: &str,
+    values: &Map<String, Value>,
+    offset: &str,
+) -> Result<Map<String, Value>, UserError> {
+    let fields: Vec<Found<'_>> = all(card)
+        .into_iter()
+        .filter(|f| f.form.as_deref() == Some(form) && FIELD_TAGS.contains(&f.tag()))
+        .filter(|f| f.str("name").is_some())
+        .collect();
+    let field_name = |f: &Found<'_>| f.str("name").unwrap_or("").to_owned();
+    for given in values.keys() {
+        if !fields.iter().any(|f| f.str("name") == Some(given)) {
+            return Err(UserError::UnknownField {
+                form: form.to_owned(),
+                field: given.clone(),
+                available: fields.iter().map(field_name).collect(),
+            });
+        }
+    }
+    let mut out = Map::new();
+    for field in &fields {
+        let name = field_name(field);
+        let value = match values.get(&name) {
+            Some(given) => {
+                field.check_enabled()?;
+                Some(field_value(field, given, offset)?)
+            }
+            None => initial(field, offset),
+        };
+        match value {
+            Some(v) if !is_empty(&v) => {
+                out.insert(name, v);
+            }
+            _ if field.flag("required") => {
+                return Err(UserError::RequiredEmpty {
+                    form: form.to_owned(),
+                    field: name,
+                })
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Checks a value the test gives a form field, and turns it into what the form submits.
+fn field_value(field: &Found<'_>, given: &Value, offset: &str) -> Result<Value, UserError> {
+    let bad = |reason: String| UserError::BadValue {
+        target: field.describe(),
+        reason,
+    };
+    let tag = field.tag();
+    let multi = matches!(tag, "multi_select_static" | "multi_select_person")
+        || (tag == "select_img" && field.flag("multi_select"));
+    match (tag, given) {
+        ("checker", Value::Bool(b)) => Ok(Value::Bool(*b)),
+        ("checker", other) => Err(bad(format!("a checker takes true or false, not {other}"))),
+        ("input", Value::String(_) | Value::Number(_)) => {
+            let text = match given {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let max = field
+                .element
+                .get("max_length")
+                .and_then(Value::as_u64)
+                .unwrap_or(1000);
+            let len = text.chars().count() as u64;
+            if len > max {
+                return Err(bad(format!(
+                    "{len} characters, but the input takes at most {max}"
+                )));
+            }
+            Ok(Value::String(text))
+        }
+        ("input", other) => Err(bad(format!("an input takes text, not {other}"))),
+        (_, Value::Array(items)) if multi => {
+            let mut chosen = Vec::with_capacity(items.len());
+            for item in items {
+                let Some(s) = item.as_str() else {
+                    return Err(bad(format!("the list holds {item}, not an option value")));
+                };
+                check_single(field, s)?;
+                chosen.push(Value::String(s.to_owned()));
+            }
+            Ok(Value::Array(chosen))
+        }
+        (_, other) if multi => Err(bad(format!(
+            "a multiple choice takes a list of option values, not {other}"
+        ))),
+        (_, Value::String(s)) => {
+            check_single(field, s)?;
+            picked(field, s, offset).map(Value::String)
+        }
+        (_, other) => Err(bad(format!(
+            "a single choice takes one string, not {other}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn card() -> Value {
+        json!({"schema": "2.0", "body": {"elements": [
+            {"tag": "button", "element_id": "ok", "text": {"tag": "plain_text", "content": "OK"}},
+            {"tag": "column_set", "columns": [{"tag": "column", "elements": [
+                {"tag": "button", "text": {"tag": "plain_text", "content": "Later"}, "disabled": true}
+            ]}]},
+            {"tag": "interactive_container", "disabled": true, "behaviors": [{"type": "callback", "value": {}}],
+             "elements": [{"tag": "button", "name": "inner", "text": {"tag": "plain_text", "content": "In"}}]},
+            {"tag": "form", "name": "f", "elements": [
+                {"tag": "input", "name": "reason", "required": true, "max_length": 5},
+                {"tag": "select_static", "name": "level", "initial_index": 2,
+                 "options": [{"text": {"tag": "plain_text", "content": "A"}, "value": "a"},
+                             {"text": {"tag": "plain_text", "content": "B"}, "value": "b"}]},
+                {"tag": "date_picker", "name": "day"},
+                {"tag": "checker", "name": "agree", "checked": true},
+                {"tag": "button", "name": "go", "form_action_type": "submit",
+                 "text": {"tag": "plain_text", "content": "Go"}}
+            ]}
+        ]}})
+    }
+
+    #[test]
+    fn targets_are_found_by_id_name_or_text() {
+        let card = card();
+        let any = |_: &Found<'_>| true;
+        let f = find(&card, "om", &Target::from("ok"), "", any).unwrap();
+        assert_eq!(f.str("element_id"), Some("ok"));
+        let f = find(&card, "om", &Target::from("Go"), "", any).unwrap();
+        assert_eq!(f.form.as_deref(), Some("f"));
+        let f = find(&card, "om", &Target::from("In"), "", any).unwrap();
+        assert!(matches!(
+            f.check_enabled(),
+            Err(UserError::Disabled { by: Some(_), .. })
+        ));
+        let f = find(&card, "om", &Target::text("Later"), "", any).unwrap();
+        assert!(matches!(
+            f.check_enabled(),
+            Err(UserError::Disabled { by: None, .. })
+        ));
+        match find(&card, "om", &Target::from("Nope"), "", any) {
+            Err(UserError::NotFound { available, .. }) => {
+                assert!(available.contains(&"button \"OK\"".to_owned()))
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn forms_take_defaults_and_refuse_what_the_client_refuses() {
+        let card = card();
+        let values = |v: Value| v.as_object().cloned().unwrap();
+        let filled = fill_form(
+            &card,
+            "f",
+            &values(json!({"reason": "move", "day": "2024-04-01"})),
+            "+0800",
+        )
+        .unwrap();
+        assert_eq!(
+            Value::Object(filled),
+            json!({"reason": "move", "level": "b", "day": "2024-04-01 +0800", "agree": true})
+        );
+        assert!(matches!(
+            fill_form(&card, "f", &values(json!({})), "+0800"),
+            Err(UserError::RequiredEmpty { .. })
+        ));
+        assert!(matches!(
+            fill_form(
+                &card,
+                "f",
+                &values(json!({"reason": "x", "level": "c"})),
+                "+0800"
+            ),
+            Err(UserError::NotAnOption { .. })
+        ));
+        assert!(matches!(
+            fill_form(&card, "f", &values(json!({"reason": "too long"})), "+0800"),
+            Err(UserError::BadValue { .. })
+        ));
+        assert!(matches!(
+            fill_form(
+                &card,
+                "f",
+                &values(json!({"reason": "x", "day": "1 April"})),
+                "+0800"
+            ),
+            Err(UserError::BadValue { .. })
+        ));
+        assert!(matches!(
+            fill_form(
+                &card,
+                "f",
+                &values(json!({"reason": "x", "who": "me"})),
+                "+0800"
+            ),
+            Err(UserError::UnknownField { .. })
+        ));
+    }
+}
