@@ -316,6 +316,22 @@ const SAFE_ATTRIBUTES: &[&str] = &[
     "type",
     "disabled",
     "start",
+    // The inline SVG pictograms.
+    "viewbox",
+    "width",
+    "height",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "aria-hidden",
+    "x",
+    "y",
+    "rx",
+    "cx",
+    "cy",
+    "r",
+    "d",
 ];
 
 const HOSTILE: &str = "<script>alert(1)</script><img src=x onerror=alert(1)>\"'><b>&";

@@ -504,7 +504,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
                 width: p.width.as_ref(),
                 disabled: p.disabled,
                 required: p.required,
-                glyph: "📅",
+                glyph: super::icons::CALENDAR,
             },
             out,
         ),
@@ -518,7 +518,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
                 width: p.width.as_ref(),
                 disabled: p.disabled,
                 required: p.required,
-                glyph: "🕘",
+                glyph: super::icons::CLOCK,
             },
             out,
         ),
@@ -532,7 +532,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
                 width: p.width.as_ref(),
                 disabled: p.disabled,
                 required: p.required,
-                glyph: "📅",
+                glyph: super::icons::CALENDAR,
             },
             out,
         ),
@@ -909,7 +909,7 @@ fn img(ctx: &Ctx<'_>, i: &Img, out: &mut String) {
         .map(|t| plain_str(ctx, t))
         .filter(|t| !t.is_empty())
         .unwrap_or("Image");
-    placeholder(out, "img", "🖼", label, key, &css);
+    placeholder(out, "img", super::icons::IMAGE, label, key, &css);
     out.push_str("</div>");
 }
 
@@ -927,7 +927,14 @@ fn img_combination(ctx: &Ctx<'_>, c: &ImgCombination, out: &mut String) {
     css.set("aspect-ratio", "1 / 1");
     for (n, item) in c.img_list.iter().enumerate() {
         let key = ctx.pick(Some(&item.img_key), &[item.i18n_img_key.as_ref()]);
-        placeholder(out, "img", "🖼", &format!("Image {}", n + 1), key, &css);
+        placeholder(
+            out,
+            "img",
+            super::icons::IMAGE,
+            &format!("Image {}", n + 1),
+            key,
+            &css,
+        );
     }
     out.push_str("</div></div>");
 }
@@ -1504,7 +1511,7 @@ fn picker(ctx: &Ctx<'_>, tag: &str, margin: Option<&Edges>, p: Picker<'_>, out: 
 
 fn overflow(ctx: &Ctx<'_>, o: &Overflow, out: &mut String) {
     open(out, "overflow", o.margin.as_ref(), Css::default());
-    out.push_str("<details class=\"fc-overflow\"><summary class=\"fc-btn fc-btn-default fc-btn-medium\">⋯</summary><ul class=\"fc-menu\">");
+    out.push_str("<details class=\"fc-overflow\"><summary class=\"fc-btn fc-btn-default fc-btn-medium\">···</summary><ul class=\"fc-menu\">");
     for option in &o.options {
         let _ = write!(
             out,
@@ -1540,7 +1547,7 @@ fn select_img(ctx: &Ctx<'_>, s: &SelectImg, out: &mut String) {
         if disabled {
             out.push_str("<div class=\"fc-disabled\">");
         }
-        placeholder(out, "img", "🖼", label, key, &css);
+        placeholder(out, "img", super::icons::IMAGE, label, key, &css);
         if disabled {
             out.push_str("</div>");
         }

@@ -466,8 +466,9 @@ fn link(
     if image {
         let _ = write!(
             out,
-            "<span class=\"fc-ph fc-ph-inline\" title=\"{}\">🖼 {}</span>",
+            "<span class=\"fc-ph fc-ph-inline\" title=\"{}\">{}{}</span>",
             html::attr(url),
+            super::icons::IMAGE_SMALL,
             html::text(if text.is_empty() { url } else { text })
         );
     } else {

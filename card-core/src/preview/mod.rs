@@ -49,6 +49,7 @@ use crate::model::{Card, I18n, Locale, WidthMode};
 
 mod components;
 mod html;
+mod icons;
 mod markdown;
 mod palette;
 
