@@ -1,0 +1,90 @@
+//! `feishu-card send`: send a card to a chat or a user, or as a reply.
+//!
+//! The card is checked first: a card Feishu would refuse is reported (exit 1) and nothing is
+//! sent. On success the message id goes to standard output (with `--emulator`, everything the
+//! emulator then holds, as JSON) and `sent om_… to …` to standard error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use card_client::{ReplyMessage, SendMessage};
+use serde_json::Value;
+
+use crate::net::{api_error, block_on, card_from, Net, Recipient, Session, Target};
+
+/// Arguments of `feishu-card send`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub to: Recipient,
+    /// Idempotency key (at most 50 characters): sending again with the same key within an hour
+    /// makes no second message.
+    #[arg(long)]
+    pub uuid: Option<String>,
+    #[command(flatten)]
+    pub net: Net,
+    /// The card (`-` for standard input).
+    pub file: PathBuf,
+}
+
+/// Runs `feishu-card send`.
+pub fn run(args: Args) -> ExitCode {
+    let card = match card_from(&args.file) {
+        Ok(card) => card,
+        Err(code) => return code,
+    };
+    block_on(send(args, card))
+}
+
+async fn send(args: Args, card: Value) -> ExitCode {
+    let session = match args.net.connect().await {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    match deliver(&session, &args.to, args.uuid, card).await {
+        Ok(message_id) => {
+            if session.emulator.is_some() {
+                session.print_state();
+            } else {
+                crate::net::print_out(&message_id);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+/// Sends (or replies with) a checked card; the new message's id.
+pub async fn deliver(
+    session: &Session,
+    to: &Recipient,
+    uuid: Option<String>,
+    card: Value,
+) -> Result<String, ExitCode> {
+    let Some(target) = to.target() else {
+        eprintln!("error: say where the card goes: --chat, --user, --email, --user-id, --union-id or --reply");
+        return Err(ExitCode::from(crate::net::EXIT_USAGE));
+    };
+    let messages = session.client.messages();
+    let (sent, whom) = match target {
+        Target::Send(kind, id) => {
+            let mut req = SendMessage::new(kind, id.clone(), card);
+            if let Some(uuid) = uuid {
+                req = req.uuid(uuid);
+            }
+            let whom = format!("to {} {id}", kind.as_str());
+            (messages.send(req).await, whom)
+        }
+        Target::Reply(parent) => {
+            let parent = session.message_for(&parent).await?;
+            let mut req = ReplyMessage::new(parent.clone(), card);
+            if let Some(uuid) = uuid {
+                req = req.uuid(uuid);
+            }
+            (messages.reply(req).await, format!("as a reply to {parent}"))
+        }
+    };
+    let sent = sent.map_err(api_error)?;
+    eprintln!("sent {} {whom} (chat {})", sent.message_id, sent.chat_id);
+    Ok(sent.message_id)
+}
