@@ -235,7 +235,7 @@ fn button_types_sizes_and_text_styles_are_drawn() {
     for kind in ButtonType::ALL {
         card = card.element(
             Button::new(kind.as_str())
-                .r#type(kind.clone())
+                .r#type(*kind)
                 .size(ButtonSize::Small),
         );
     }

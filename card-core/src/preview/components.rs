@@ -274,8 +274,7 @@ pub(crate) fn card(ctx: &Ctx<'_>, out: &mut String) {
     let mode = ctx
         .options
         .width
-        .clone()
-        .or_else(|| config.and_then(|c| c.width_mode.clone()))
+        .or_else(|| config.and_then(|c| c.width_mode))
         .unwrap_or(WidthMode::Default);
     let mut css = Css::default();
     match super::width_px(&mode) {
