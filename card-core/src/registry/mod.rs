@@ -34,6 +34,7 @@
 //! the entry, in its `note`, and the lenient reading (a warning, not an error) is preferred.
 
 mod check;
+pub mod markup;
 mod rules;
 mod table;
 mod tracker;
