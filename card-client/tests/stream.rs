@@ -430,6 +430,14 @@ async fn a_hopeless_error_surfaces_from_finish() {
             .probability(1.0),
     );
     stream.push_delta(" second");
+    for _ in 0..2000 {
+        if stream.stopped().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let why = stream.stopped().expect("the stream says it stopped");
+    assert!(why.contains("300311"), "{why}");
     let err = stream.finish(FinalCard::Text).await.expect_err("fails");
     assert_eq!(err.code(), Some(300311), "{err}");
 }
@@ -497,4 +505,126 @@ async fn bad_configurations_are_refused_before_any_request() {
         .expect_err("no room for text");
     assert!(too_big.to_string().contains("max_card_bytes"), "{too_big}");
     assert!(feishu.requests().is_empty());
+}
+
+#[tokio::test]
+async fn an_unclear_send_never_makes_two_messages() {
+    let (feishu, _) = setup().await;
+    let client = client_with(&feishu, RetryPolicy::none());
+    let stream = client
+        .stream()
+        .to_chat("oc_unclear")
+        .max_card_bytes(600)
+        .start()
+        .await
+        .expect("starts");
+    // The sends of continuation cards reach Feishu, but their answers are lost.
+    feishu.inject(
+        Fault::drop_connection()
+            .after_processing()
+            .on_path("/open-apis/im/v1/messages")
+            .times(2),
+    );
+    let text = "Long enough to need several cards. ".repeat(40);
+    stream.set_text(text.clone());
+    let summary = stream.finish(FinalCard::Text).await.expect("finished");
+    let messages = feishu.messages_in_chat("oc_unclear");
+    assert_eq!(messages.len(), summary.cards.len());
+    assert!(summary.cards.len() > 2);
+    assert_eq!(shown_texts(&feishu, &summary).concat(), text);
+    let dropped = feishu
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/im/v1/messages") && r.status.is_none())
+        .count();
+    assert_eq!(dropped, 2);
+}
+
+#[tokio::test]
+async fn an_invalid_final_card_still_closes_the_stream_with_its_text() {
+    let (feishu, client) = setup().await;
+    let stream = client
+        .stream()
+        .summary("Thinking…")
+        .to_chat("oc_stream")
+        .start()
+        .await
+        .expect("starts");
+    let card_id = stream.cards()[0].card_id.clone();
+    stream.push_delta("the text");
+    let invalid = json!({"schema": "2.0", "body": {"elements": [
+        {"tag": "button", "type": "primari", "text": {"tag": "plain_text", "content": "x"}}
+    ]}});
+    let err = stream.finish(invalid).await.expect_err("refused");
+    assert!(err.is_invalid_card(), "{err}");
+    let card = feishu.card(&card_id).expect("entity");
+    assert_eq!(card.streaming, Streaming::Off);
+    assert_eq!(text_of(&card.json, "answer").as_deref(), Some("the text"));
+    // The summary described the streaming card only.
+    assert!(
+        card.json["config"].get("summary").is_none(),
+        "{}",
+        card.json
+    );
+}
+
+#[tokio::test]
+async fn an_empty_placeholder_and_a_custom_card_work() {
+    let (feishu, client) = setup().await;
+    let stream = client
+        .stream()
+        .to_chat("oc_stream")
+        .placeholder("")
+        .element_id("reply")
+        .card(Card::new().element(Markdown::new("**Question**: why?")))
+        .start()
+        .await
+        .expect("starts");
+    let card_id = stream.cards()[0].card_id.clone();
+    let first = feishu.card(&card_id).expect("entity");
+    assert_eq!(first.json["body"]["elements"][0]["element_id"], "reply");
+    assert_eq!(first.json["body"]["elements"][0]["content"], "");
+    stream.push_delta("Because.");
+    stream.finish(FinalCard::Text).await.expect("finished");
+    let last = feishu.card(&card_id).expect("entity");
+    assert_eq!(text_of(&last.json, "reply").as_deref(), Some("Because."));
+    assert_eq!(
+        last.json["body"]["elements"][1]["content"],
+        "**Question**: why?"
+    );
+}
+
+#[test]
+fn a_stream_can_be_shared_between_tasks() {
+    fn shared<T: Send + Sync + 'static>() {}
+    shared::<Stream>();
+    shared::<StreamSummary>();
+}
+
+#[tokio::test]
+async fn rewriting_text_across_cards_keeps_the_cards_exact() {
+    let (feishu, client) = setup().await;
+    let stream = client
+        .stream()
+        .to_chat("oc_rewrite")
+        .max_card_bytes(600)
+        .start()
+        .await
+        .expect("starts");
+    let draft = "第一稿，还会改。".repeat(60);
+    stream.set_text(draft.clone());
+    let first = stream.cards()[0].card_id.clone();
+    for _ in 0..2000 {
+        if stream.cards().len() > 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(stream.cards().len() > 2, "the draft rolled over");
+    // A shorter, different answer: earlier cards are rewritten, later ones emptied.
+    let revised = "Revised: ".to_owned() + &"短".repeat(150);
+    stream.set_text(revised.clone());
+    let summary = stream.finish(FinalCard::Text).await.expect("finished");
+    assert_eq!(summary.cards[0].card_id, first);
+    assert_eq!(shown_texts(&feishu, &summary).concat(), revised);
 }

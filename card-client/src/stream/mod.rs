@@ -82,6 +82,9 @@ pub const DEFAULT_ELEMENT_ID: &str = "answer";
 /// the final card adds.
 pub const DEFAULT_MAX_CARD_BYTES: usize = 24 * 1024;
 
+/// Longest wait, in Feishu's time, between two tries of an update that keeps failing.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
 impl Client {
     /// Starts configuring a [`Stream`]: a card that shows text as it is generated.
     ///
@@ -263,7 +266,7 @@ impl StreamBuilder {
                 "a stream needs a destination: call to_chat, to or reply_to before start".into(),
             )
         })?;
-        let template = self.template()?;
+        let (template, closing) = self.template()?;
         let empty = layout::render(&template, &self.element_id, "", true);
         let base = layout::card_bytes(&empty);
         // Room for at least a sentence, so that a card never holds only a few characters.
@@ -286,9 +289,11 @@ impl StreamBuilder {
             worker::Config {
                 target,
                 template,
+                closing,
                 element_id: self.element_id,
                 interval: self.client.real(self.interval),
                 renew_after: self.client.real(self.renew_after),
+                max_backoff: self.client.real(MAX_BACKOFF),
                 room,
             },
             progress.clone(),
@@ -304,9 +309,10 @@ impl StreamBuilder {
         })
     }
 
-    /// The card template: the caller's card, or the default one, with the text element
-    /// checked.
-    fn template(&self) -> Result<Value, Error> {
+    /// The streaming card (the caller's card, or the default one, with the text element
+    /// checked and the summary added) and the card the stream closes with (without the
+    /// summary, which only describes a streaming card).
+    fn template(&self) -> Result<(Value, Value), Error> {
         let mut card = match &self.card {
             Some(CardContent::Json(card)) => card.clone(),
             Some(_) => {
@@ -326,13 +332,13 @@ impl StreamBuilder {
                 card
             }
         };
+        let closing = card.clone();
         if let Some(summary) = &self.summary {
-            let rendered = layout::render(&card, &self.element_id, "", true);
-            card = rendered;
+            card = layout::render(&card, &self.element_id, "", true);
             card["config"]["summary"] = json!({ "content": summary });
         }
         match layout::element_tag(&card, &self.element_id).as_deref() {
-            None | Some("markdown") | Some("plain_text") => Ok(card),
+            None | Some("markdown") | Some("plain_text") => Ok((card, closing)),
             Some(tag) => Err(Error::InvalidArgument(format!(
                 "the stream's element `{}` is a `{tag}`; text can only stream into a \
                  `markdown` or `plain_text` element",
@@ -373,6 +379,8 @@ pub(crate) struct Progress {
     pub cards: Mutex<Vec<StreamedCard>>,
     pub calls: AtomicU64,
     pub renewals: AtomicU64,
+    /// Why the task stopped sending, once an error that retrying cannot fix stopped it.
+    pub stopped: Mutex<Option<String>>,
 }
 
 impl Progress {
@@ -387,6 +395,20 @@ impl Progress {
         match self.cards.lock() {
             Ok(mut cards) => cards.push(card),
             Err(poisoned) => poisoned.into_inner().push(card),
+        }
+    }
+
+    pub(crate) fn set_stopped(&self, why: String) {
+        match self.stopped.lock() {
+            Ok(mut slot) => *slot = Some(why),
+            Err(poisoned) => *poisoned.into_inner() = Some(why),
+        }
+    }
+
+    fn stopped(&self) -> Option<String> {
+        match self.stopped.lock() {
+            Ok(slot) => slot.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
@@ -469,6 +491,13 @@ impl Stream {
     /// The cards so far, in order (more than one once the text rolled over).
     pub fn cards(&self) -> Vec<StreamedCard> {
         self.progress.cards()
+    }
+
+    /// Why the stream stopped sending, if an error that retrying cannot fix (the card is
+    /// gone, the app lost a permission) stopped it: a producer can stop generating early.
+    /// [`finish`](Self::finish) and [`abort`](Self::abort) then return that error.
+    pub fn stopped(&self) -> Option<String> {
+        self.progress.stopped()
     }
 
     /// Ends the stream: waits until the background task is idle, then replaces the last card

@@ -10,6 +10,8 @@ use tokio::time::Instant;
 
 use super::layout::{self, Room, FEISHU_CARD_BYTES};
 use super::{FinalCard, Progress, StreamSummary, StreamedCard, Target};
+use crate::api::check_card;
+use crate::client::new_uuid;
 use crate::{
     CardContent, CardSettings, Client, CreateCard, Error, Message, ReplyMessage, SendMessage,
     StreamText, UpdateCard, UpdateSettings,
@@ -39,12 +41,18 @@ pub(crate) struct End {
 /// What the task needs to know, fixed at start.
 pub(crate) struct Config {
     pub target: Target,
+    /// The streaming card, with the builder's summary.
     pub template: Value,
+    /// The card that [`FinalCard::Text`] and an abort end with: the template without the
+    /// summary meant for while the card streams.
+    pub closing: Value,
     pub element_id: String,
     /// Real time between two text updates.
     pub interval: Duration,
     /// Real time after which streaming is turned off and on again.
     pub renew_after: Duration,
+    /// Longest real wait between two tries of a failing update.
+    pub max_backoff: Duration,
     /// Room for text in a streaming card.
     pub room: Room,
 }
@@ -58,8 +66,18 @@ struct Part {
     shown: String,
 }
 
-/// Longest wait between two tries of a failing update.
-const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// An entity created but not yet known to be sent: sending it again with the same `uuid`
+/// returns the first message if the earlier send reached Feishu, so an unclear failure never
+/// leaves two messages.
+struct Pending {
+    card_id: String,
+    uuid: String,
+    shown: String,
+    streaming: bool,
+}
+
+/// How many times the end of a stream tries its updates when they fail in a way that may pass.
+const END_ATTEMPTS: u32 = 4;
 
 pub(crate) struct Worker {
     client: Client,
@@ -67,9 +85,19 @@ pub(crate) struct Worker {
     progress: Arc<Progress>,
     closed: Vec<Part>,
     current: Option<Part>,
+    pending: Option<Pending>,
+    /// Where the text of a final card that needs a card of its own starts, once the card
+    /// before it was closed: the end of the stream then only has to send that card.
+    final_tail: Option<usize>,
     /// When to turn streaming off and on again, ahead of Feishu's 10-minute close.
     renew_at: Instant,
     failures: u32,
+}
+
+/// Whether an error may pass if the same work is tried again later: the client's own classes,
+/// and a card locked while a user's callback is in flight (200810).
+fn may_pass(err: &Error) -> bool {
+    err.is_retryable() || err.code() == Some(200810)
 }
 
 impl Worker {
@@ -81,6 +109,8 @@ impl Worker {
             progress,
             closed: Vec::new(),
             current: None,
+            pending: None,
+            final_tail: None,
             renew_at,
             failures: 0,
         }
@@ -99,52 +129,87 @@ impl Worker {
         )
     }
 
+    /// The stream's own card, closed: the text, streaming off, no streaming summary.
+    fn render_closed(&self, text: &str) -> Value {
+        layout::render(&self.config.closing, &self.config.element_id, text, false)
+    }
+
     /// Creates and sends the first card, showing `placeholder`.
     pub(crate) async fn open_first(&mut self, placeholder: &str) -> Result<(), Error> {
-        let card = self.render(placeholder, true);
-        let card_id = self.open(card).await?;
+        let (card_id, shown) = self.open(placeholder, None).await?;
         self.current = Some(Part {
             card_id,
             start: 0,
             end: 0,
-            shown: placeholder.to_owned(),
+            shown,
         });
         Ok(())
     }
 
-    /// Creates a card entity and sends it to the stream's destination; the card's id.
-    async fn open(&mut self, card: Value) -> Result<String, Error> {
-        let streaming = card["config"]["streaming_mode"] == Value::Bool(true);
-        let card = CardContent::Json(card);
-        let mut tries = 0;
-        let (card_id, message) = loop {
-            tries += 1;
+    /// Creates a card entity showing `text` (streaming, or in `final_card` with streaming off)
+    /// and sends it to the stream's destination; the card's id and the text it shows. An
+    /// entity of the same kind that an earlier try created but may not have sent is sent again
+    /// instead, showing what it was made with.
+    async fn open(
+        &mut self,
+        text: &str,
+        final_card: Option<&Value>,
+    ) -> Result<(String, String), Error> {
+        let streaming = final_card.is_none();
+        let mut fresh_tries = 0;
+        loop {
+            let reuse = self.pending.take().filter(|p| p.streaming == streaming);
+            let pending = match reuse {
+                Some(pending) => pending,
+                None => {
+                    fresh_tries += 1;
+                    let card = match final_card {
+                        Some(card) => layout::render(card, &self.config.element_id, text, false),
+                        None => self.render(text, true),
+                    };
+                    self.count();
+                    let card_id = self
+                        .client
+                        .cards()
+                        .create(CreateCard::new(CardContent::Json(card)))
+                        .await?;
+                    Pending {
+                        card_id,
+                        uuid: new_uuid(),
+                        shown: text.to_owned(),
+                        streaming,
+                    }
+                }
+            };
             self.count();
-            let card_id = self
-                .client
-                .cards()
-                .create(CreateCard::new(card.clone()))
-                .await?;
-            self.count();
-            match self.send(CardContent::entity(&card_id)).await {
-                Ok(message) => break (card_id, message),
+            let sent = self
+                .send(CardContent::entity(&pending.card_id), &pending.uuid)
+                .await;
+            match sent {
+                Ok(message) => {
+                    if streaming {
+                        self.renew_at = Instant::now() + self.config.renew_after;
+                    }
+                    self.progress.add_card(StreamedCard {
+                        card_id: pending.card_id.clone(),
+                        message_id: message.message_id,
+                    });
+                    return Ok((pending.card_id, pending.shown));
+                }
                 // Feishu sometimes refuses an entity right after creating it ("cardid is
                 // invalid"); a new entity goes through.
-                Err(err) if err.is_entity_gone() && tries < 2 => continue,
-                Err(err) => return Err(err),
+                Err(err) if err.is_entity_gone() && fresh_tries < 2 => continue,
+                Err(err) => {
+                    if may_pass(&err) {
+                        self.pending = Some(pending);
+                    }
+                    return Err(err);
+                }
             }
-        };
-        if streaming {
-            self.renew_at = Instant::now() + self.config.renew_after;
         }
-        self.progress.add_card(StreamedCard {
-            card_id: card_id.clone(),
-            message_id: message.message_id,
-        });
-        Ok(card_id)
     }
 
-    async fn send(&self, card: CardContent) -> Result<Message, Error> {
+    async fn send(&self, card: CardContent, uuid: &str) -> Result<Message, Error> {
         let messages = self.client.messages();
         match &self.config.target {
             Target::Send {
@@ -152,7 +217,7 @@ impl Worker {
                 receive_id,
             } => {
                 messages
-                    .send(SendMessage::new(*receive_id_type, receive_id.clone(), card))
+                    .send(SendMessage::new(*receive_id_type, receive_id.clone(), card).uuid(uuid))
                     .await
             }
             Target::Reply {
@@ -160,7 +225,11 @@ impl Worker {
                 in_thread,
             } => {
                 messages
-                    .reply(ReplyMessage::new(message_id.clone(), card).in_thread(*in_thread))
+                    .reply(
+                        ReplyMessage::new(message_id.clone(), card)
+                            .in_thread(*in_thread)
+                            .uuid(uuid),
+                    )
                     .await
             }
         }
@@ -197,6 +266,9 @@ impl Worker {
         Ok(())
     }
 
+    /// Sets the current card's text with the typewriter effect; when streaming was closed
+    /// (Feishu's 10 minutes), turns it on and sends again, and should it still be closed,
+    /// shows the text with a full update.
     async fn stream_text(&mut self, text: &str) -> Result<(), Error> {
         let Some(card_id) = self.current.as_ref().map(|p| p.card_id.clone()) else {
             return Ok(());
@@ -204,16 +276,27 @@ impl Worker {
         let element_id = self.config.element_id.clone();
         let req = || StreamText::new(element_id.clone(), text);
         self.count();
+        let err = match self.client.elements(&card_id).stream_text(req()).await {
+            Err(err) if err.is_streaming_closed() => err,
+            other => return other,
+        };
+        tracing::debug!(
+            card_id,
+            code = err.code(),
+            "streaming closed; turning it on"
+        );
+        self.renew_streaming(false).await?;
+        self.count();
         match self.client.elements(&card_id).stream_text(req()).await {
             Err(err) if err.is_streaming_closed() => {
-                tracing::debug!(
+                tracing::warn!(
                     card_id,
                     code = err.code(),
-                    "streaming closed; turning it on"
+                    "streaming stays closed; updating the whole card"
                 );
-                self.renew_streaming(false).await?;
-                self.count();
-                self.client.elements(&card_id).stream_text(req()).await
+                self.update(&card_id, self.render(text, true)).await?;
+                self.renew_at = Instant::now() + self.config.renew_after;
+                Ok(())
             }
             other => other,
         }
@@ -228,7 +311,7 @@ impl Worker {
             let end = floor_boundary(text, self.closed[i].end).max(start);
             boundary = end;
             if text[start..end] != self.closed[i].shown {
-                let card = self.render(&text[start..end], false);
+                let card = self.render_closed(&text[start..end]);
                 let card_id = self.closed[i].card_id.clone();
                 self.update(&card_id, card).await?;
                 let part = &mut self.closed[i];
@@ -258,13 +341,15 @@ impl Worker {
                 break;
             }
             let cut = start + room.split(part).max(first_char_len(part));
-            let closing = self.render(&text[start..cut], false);
             let card_id = current.card_id.clone();
-            self.update(&card_id, closing).await?;
+            // Closing the card first and then opening the next keeps the order readers see;
+            // should opening fail, the next try closes the same card again (harmless) and
+            // sends the entity already created.
+            self.update(&card_id, self.render_closed(&text[start..cut]))
+                .await?;
             let rest = &text[cut..];
             let first = &rest[..room.split(rest)];
-            let card = self.render(first, true);
-            let new_id = self.open(card).await?;
+            let (new_id, shown) = self.open(first, None).await?;
             self.closed.push(Part {
                 card_id,
                 start,
@@ -275,7 +360,7 @@ impl Worker {
                 card_id: new_id,
                 start: cut,
                 end: cut,
-                shown: first.to_owned(),
+                shown,
             });
         }
         let Some(current) = &self.current else {
@@ -299,6 +384,14 @@ impl Worker {
         Ok(())
     }
 
+    /// The wait before trying again after the `failures`-th failure in a row.
+    fn backoff(&self) -> Duration {
+        self.config
+            .interval
+            .saturating_mul(1 << self.failures.min(8))
+            .min(self.config.max_backoff)
+    }
+
     /// Runs until the stream ends.
     pub(crate) async fn run(
         mut self,
@@ -309,21 +402,17 @@ impl Worker {
         let mut next_flush = Instant::now();
         let mut fatal: Option<Error> = None;
         let end = loop {
-            let ending_now = rx.borrow().ending;
-            if ending_now {
+            if rx.borrow().ending {
                 break take(&ending);
             }
             let renew_at = self.renew_at;
-            let wake = match (dirty && fatal.is_none(), fatal.is_none()) {
-                (true, _) => Some(next_flush.min(renew_at)),
+            let wake = match (dirty, fatal.is_none()) {
+                (true, true) => Some(next_flush.min(renew_at)),
                 (false, true) => Some(renew_at),
-                (false, false) => None,
+                (_, false) => None,
             };
             let changed = match wake {
-                Some(at) => match tokio::time::timeout_at(at, rx.changed()).await {
-                    Ok(changed) => Some(changed),
-                    Err(_) => None,
-                },
+                Some(at) => tokio::time::timeout_at(at, rx.changed()).await.ok(),
                 None => Some(rx.changed().await),
             };
             match changed {
@@ -336,13 +425,12 @@ impl Worker {
                 None => {}
             }
             let now = Instant::now();
-            if fatal.is_none() && now >= renew_at {
+            if now >= renew_at {
                 if let Err(err) = self.renew_streaming(true).await {
-                    if !err.is_retryable() {
-                        fatal = Some(err);
-                    } else {
-                        // Try again on the next tick.
+                    if may_pass(&err) {
                         self.renew_at = Instant::now() + self.config.interval;
+                    } else {
+                        self.stop(err, &mut fatal);
                     }
                 }
                 continue;
@@ -353,23 +441,16 @@ impl Worker {
             let text = rx.borrow_and_update().text.clone();
             dirty = false;
             next_flush = now + self.config.interval;
-            if let Err(err) = self.show(&text).await {
-                if err.is_retryable() {
+            match self.show(&text).await {
+                Ok(()) => self.failures = 0,
+                Err(err) if may_pass(&err) => {
                     self.failures += 1;
-                    let backoff = self
-                        .config
-                        .interval
-                        .saturating_mul(1 << self.failures.min(8))
-                        .min(MAX_BACKOFF);
+                    let backoff = self.backoff();
                     tracing::warn!(error = %err, ?backoff, "stream update failed; trying again");
                     next_flush = Instant::now() + backoff;
                     dirty = true;
-                } else {
-                    tracing::warn!(error = %err, "stream stopped");
-                    fatal = Some(err);
                 }
-            } else {
-                self.failures = 0;
+                Err(err) => self.stop(err, &mut fatal),
             }
         };
         let text = rx.borrow().text.clone();
@@ -379,10 +460,11 @@ impl Worker {
         };
         let result = match fatal {
             Some(err) => Err(err),
-            None => self.finish(&text, kind).await,
+            None => self.end(&text, kind).await,
         };
         match reply {
             Some(reply) => {
+                // The caller may have stopped waiting; the result is then nobody's to read.
                 let _ = reply.send(result);
             }
             None => {
@@ -393,59 +475,102 @@ impl Worker {
         }
     }
 
-    /// Shows the last text, then puts the final card on the last card.
-    async fn finish(&mut self, text: &str, kind: EndKind) -> Result<StreamSummary, Error> {
-        // Typing out the last text first keeps the typewriter effect to the end; when that
-        // fails the final update below carries the text anyway.
-        if let Err(err) = self.show(text).await {
-            if !err.is_retryable() {
-                return Err(err);
-            }
-            self.rewrite_closed(text).await?;
-        }
+    fn stop(&self, err: Error, fatal: &mut Option<Error>) {
+        tracing::warn!(error = %err, "stream stopped");
+        self.progress.set_stopped(err.to_string());
+        *fatal = Some(err);
+    }
+
+    /// Ends the stream, trying again a few times when a failure may pass.
+    async fn end(&mut self, text: &str, kind: EndKind) -> Result<StreamSummary, Error> {
         let final_card = match kind {
-            EndKind::Finish(FinalCard::Text) => self.config.template.clone(),
-            EndKind::Finish(FinalCard::Card(card)) => card,
+            EndKind::Finish(FinalCard::Text) => None,
+            EndKind::Finish(FinalCard::Card(card)) => Some(card),
             EndKind::Abort(reason) => {
-                let mut card = self.config.template.clone();
+                let mut card = self.config.closing.clone();
                 add_note(&mut card, &reason);
-                card
+                Some(card)
             }
         };
+        self.failures = 0;
+        loop {
+            match self.finish(text, final_card.as_ref()).await {
+                Err(err) if may_pass(&err) && self.failures + 1 < END_ATTEMPTS => {
+                    self.failures += 1;
+                    let backoff = self.backoff();
+                    tracing::warn!(error = %err, ?backoff, "ending the stream failed; trying again");
+                    tokio::time::sleep(backoff).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Shows the last text, then puts the final card on the last card.
+    async fn finish(
+        &mut self,
+        text: &str,
+        final_card: Option<&Value>,
+    ) -> Result<StreamSummary, Error> {
+        // Typing out the last text first keeps the typewriter effect to the end, and the text
+        // is shown even if the final card is refused.
+        let final_card = final_card.unwrap_or(&self.config.closing).clone();
+        let final_card = &final_card;
+        if let Some(cut) = self.final_tail {
+            // An earlier try closed the last streaming card; only the final card is left.
+            self.open(&text[cut..], Some(final_card)).await?;
+            self.final_tail = None;
+            return Ok(self.progress.summary(text.to_owned()));
+        }
+        self.show(text).await?;
         let element_id = self.config.element_id.clone();
-        let render = |text: &str| layout::render(&final_card, &element_id, text, false);
-        let base = layout::card_bytes(&render(""));
-        let Some(current) = self.current.take() else {
+        let render = |text: &str| layout::render(final_card, &element_id, text, false);
+        let Some(current) = &self.current else {
             return Ok(self.progress.summary(text.to_owned()));
         };
+        let card_id = current.card_id.clone();
         let part = &text[current.start..];
+        if let Err(err) = check_card(&CardContent::Json(render(""))) {
+            // Close the stream with its own card so that it does not stay in streaming mode,
+            // then report the final card's problems.
+            self.update(&card_id, self.render_closed(part)).await?;
+            self.current = None;
+            return Err(err);
+        }
+        let base = layout::card_bytes(&render(""));
         let room = Room {
             bytes: FEISHU_CARD_BYTES.saturating_sub(base),
             chars: self.config.room.chars,
         };
         if room.bytes < 16 {
-            // The final card cannot hold text: close with the stream's own card instead, so
-            // the card does not stay in streaming mode, and say why.
-            self.update(&current.card_id, self.render(part, false))
-                .await?;
+            self.update(&card_id, self.render_closed(part)).await?;
+            self.current = None;
             return Err(Error::InvalidArgument(format!(
                 "the final card is {base} bytes without the text, too close to Feishu's \
                  {FEISHU_CARD_BYTES}-byte limit; the card was closed with its text instead"
             )));
         }
         if room.fits(part) {
-            self.update(&current.card_id, render(part)).await?;
+            self.update(&card_id, render(part)).await?;
         } else {
             // The final card adds more than the streaming card left room for: the current
-            // card keeps what it can, the final card takes the tail.
-            let cut = current.start + room.split_tail(part);
-            self.update(
-                &current.card_id,
-                self.render(&text[current.start..cut], false),
-            )
-            .await?;
-            self.open(render(&text[cut..])).await?;
+            // card keeps what it can, a new card with the final card takes the tail.
+            let start = current.start;
+            let cut = start + room.split_tail(part);
+            self.update(&card_id, self.render_closed(&text[start..cut]))
+                .await?;
+            self.closed.push(Part {
+                card_id,
+                start,
+                end: cut,
+                shown: text[start..cut].to_owned(),
+            });
+            self.current = None;
+            self.final_tail = Some(cut);
+            self.open(&text[cut..], Some(final_card)).await?;
+            self.final_tail = None;
         }
+        self.current = None;
         Ok(self.progress.summary(text.to_owned()))
     }
 }
