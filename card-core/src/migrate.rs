@@ -304,24 +304,21 @@ impl Migrator {
         }
         out.insert("body".into(), Value::Object(body));
 
-        for (key, value) in obj {
-            let at = child(ptr, &key);
-            match find_attr(CARD, &key) {
+        // Left: what a card does not have (schema, config, card_link, header and body were
+        // taken above).
+        for key in obj.keys() {
+            let at = child(ptr, key);
+            match find_attr(CARD, key) {
                 Some(attr) if matches!(attr.status, Status::Legacy(_)) => {
                     self.note(&at, format!("dropped `{key}`"), attr.note)
                 }
-                Some(_) => {
-                    // schema, config, card_link, header and body were taken above: a second
-                    // occurrence cannot exist in a JSON object.
-                    let _ = value;
-                }
-                None => match removed_key_advice(&key) {
+                _ => match removed_key_advice(key) {
                     Some(advice) => self.note(
                         &at,
                         format!("dropped `{key}`, which the card's `body` replaces"),
                         advice,
                     ),
-                    None => self.unknown(&at, &key, "the card", CARD),
+                    None => self.unknown(&at, key, "the card", CARD),
                 },
             }
         }
