@@ -2,17 +2,17 @@
 //!
 //! The bot sends an approval card, serves `/feishu/card` with axum, and answers a click with a
 //! slow approval: past the deadline the handler answers Feishu with the fallback toast, and the
-//! approved card follows as a delayed update. The emulator stands in for Feishu, and this file
-//! plays the user's click by POSTing a callback encrypted and signed as Feishu does.
+//! approved card follows as a delayed update. The emulator stands in for Feishu and plays the
+//! user: its click becomes a callback encrypted and signed as Feishu does, POSTed to the bot.
 //!
 //! ```text
 //! cargo run -p card-client --example callback_server --features axum,emulator
 //! ```
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use card_client::callback::{self, Answer, CallbackConfig, CardAction, Deferred, Toast};
-use card_client::emulator::Emulator;
+use card_client::emulator::{Emulator, UserIdentity};
 use card_client::SendMessage;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -63,7 +63,12 @@ async fn on_card(action: CardAction, _later: Deferred) -> Answer {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let feishu = Emulator::start().await?;
+    let feishu = Emulator::builder()
+        .verification_token(VERIFICATION_TOKEN)
+        .encrypt_key(ENCRYPT_KEY)
+        .user(UserIdentity::new("ou_7d8a6e6df7621556ce0d21922b676706").name("Alice"))
+        .start()
+        .await?;
     let client = feishu.client().build()?;
     let sent = client
         .messages()
@@ -85,44 +90,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/feishu/card", listener.local_addr()?);
     tokio::spawn(async move { axum::serve(listener, app).await });
+    feishu.set_callback_url(url);
 
-    // The user clicks "Approve": Feishu encrypts the callback, signs it and POSTs it.
-    let click = json!({
-        "schema": "2.0",
-        "header": {"event_id": "5e3702a84e847582be8db7fb73283c02", "token": VERIFICATION_TOKEN,
-                   "create_time": "1700000000000000", "event_type": "card.action.trigger",
-                   "tenant_key": "736588c9260f175d", "app_id": feishu.app_id()},
-        "event": {
-            "operator": {"open_id": "ou_7d8a6e6df7621556ce0d21922b676706"},
-            "token": feishu.mint_callback_token(&sent.message_id).unwrap_or_default(),
-            "action": {"tag": "button", "value": {"do": "approve", "request": 1204}},
-            "host": "im_message",
-            "context": {"open_message_id": sent.message_id, "open_chat_id": "oc_approvals"}
-        }
-    });
-    let iv: [u8; 16] = std::array::from_fn(|_| fastrand::u8(..));
-    let body = json!({"encrypt": callback::encrypt(ENCRYPT_KEY, click.to_string().as_bytes(), iv)})
-        .to_string();
-    let timestamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)?
-        .as_secs()
-        .to_string();
-    let nonce = "b8a3e6";
-    let response = reqwest::Client::new()
-        .post(&url)
-        .header(callback::TIMESTAMP_HEADER, &timestamp)
-        .header(callback::NONCE_HEADER, nonce)
-        .header(
-            callback::SIGNATURE_HEADER,
-            callback::signature(&timestamp, nonce, ENCRYPT_KEY, body.as_bytes()),
-        )
-        .body(body)
-        .send()
+    // Alice clicks "Approve": Feishu encrypts the callback, signs it and POSTs it to the bot.
+    let click = feishu
+        .user("ou_7d8a6e6df7621556ce0d21922b676706")
+        .click(&sent.message_id, "Approve")
         .await?;
     println!(
-        "Feishu got HTTP {}: {}",
-        response.status(),
-        response.text().await?
+        "The bot answered HTTP {:?} in {:?}; Alice sees the toast {:?}",
+        click.status,
+        click.elapsed,
+        click.toast.as_ref().and_then(|t| t.content.as_deref()),
     );
 
     handler.finish_background().await;

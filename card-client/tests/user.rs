@@ -621,7 +621,7 @@ async fn failed_answers_are_recorded_as_feishu_shows_them() {
     use axum::routing::post;
 
     let app = axum::Router::new()
-        .route("/never", post(|| std::future::pending::<&'static str>()))
+        .route("/never", post(std::future::pending::<&'static str>))
         .route(
             "/boom",
             post(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "boom") }),

@@ -206,6 +206,9 @@ pub(crate) fn all(card: &Value) -> Vec<Found<'_>> {
     out
 }
 
+/// Whether a component matches a wanted string in one way (id, name, text).
+type Matcher = dyn Fn(&Found<'_>, &str) -> bool;
+
 /// The one component `target` names among those `accept` allows; looks in this order at
 /// `element_id`, `name`, then visible text, and stops at the first kind that matches.
 pub(crate) fn find<'a>(
@@ -219,7 +222,7 @@ pub(crate) fn find<'a>(
     let by_id = |f: &Found<'_>, s: &str| f.str("element_id") == Some(s);
     let by_name = |f: &Found<'_>, s: &str| f.str("name") == Some(s);
     let by_text = |f: &Found<'_>, s: &str| text_matches(f.element, s);
-    let tries: Vec<(&str, &dyn Fn(&Found<'_>, &str) -> bool)> = match target {
+    let tries: Vec<(&str, &Matcher)> = match target {
         Target::Any(s) => vec![(s, &by_id), (s, &by_name), (s, &by_text)],
         Target::ElementId(s) => vec![(s, &by_id)],
         Target::Name(s) => vec![(s, &by_name)],
@@ -269,8 +272,11 @@ pub(crate) fn option_values(element: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The format a picker takes, and an example.
-fn picker_format(tag: &str) -> Option<(&'static str, fn(&str) -> bool)> {
+/// Checks a picked local value against its format.
+type FormatCheck = fn(&str) -> bool;
+
+/// The format a picker takes, and its check.
+fn picker_format(tag: &str) -> Option<(&'static str, FormatCheck)> {
     match tag {
         "date_picker" => Some(("yyyy-MM-dd", is_date)),
         "picker_time" => Some(("HH:mm", is_time)),

@@ -75,9 +75,72 @@
 //!
 //! # Playing the user
 //!
-//! [`Emulator::mint_callback_token`] gives the `c-…` token a card callback would carry for a
-//! message, and [`Emulator::apply_callback_card`] applies a card the way a callback answer
-//! does: the building blocks for emulating clicks and form submissions.
+//! [`Emulator::user`] gives a [`User`] whose clicks, choices, ticks, inputs and form
+//! submissions on sent cards become the `card.action.trigger` callback Feishu would send: the
+//! v2 body with a fresh `event_id`, the verification token, the user as `operator`, a `c-…`
+//! update token minted for the message (30 minutes, 2 delayed updates), `action` as the
+//! component sends it, and `context` with the message and chat. With an encrypt key the body
+//! is sent as `{"encrypt": …}` with the `X-Lark-Request-Timestamp`, `-Nonce` and `-Signature`
+//! headers; without one it is plain JSON.
+//!
+//! The callback goes to the bot's URL ([`EmulatorBuilder::callback_url`],
+//! [`Emulator::set_callback_url`]) or, without HTTP, straight to a
+//! [`CallbackHandler`](crate::callback::CallbackHandler) ([`Emulator::deliver_to_handler`]),
+//! with the same bytes and headers. The answer is applied as Feishu applies it: its toast is
+//! recorded ([`Emulator::toasts`]), its card (raw or template) replaces the message's card, and
+//! a non-200 status, an answer that is not valid, a refused card, or no answer within 3 seconds
+//! is a failed [`Interaction`] carrying the code Feishu shows the user. Delayed updates made
+//! with the interaction's token land in the card afterwards.
+//!
+//! What Feishu's client would not let a user do is refused with a [`UserError`] before
+//! anything is sent: an unknown message, no such component, a disabled one, an option not in
+//! the list, a required form field left empty, a component of a streaming card.
+//!
+//! ```
+//! use card_client::callback::{Answer, CallbackConfig, CardAction, Deferred, Toast};
+//! use card_client::emulator::Emulator;
+//! use card_client::SendMessage;
+//! use serde_json::json;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let feishu = Emulator::builder()
+//!     .verification_token("v-token")
+//!     .encrypt_key("e-key")
+//!     .start()
+//!     .await?;
+//! let client = feishu.client().build()?;
+//! let card = json!({"schema": "2.0", "config": {"update_multi": true}, "body": {"elements": [
+//!     {"tag": "button", "text": {"tag": "plain_text", "content": "Approve"},
+//!      "behaviors": [{"type": "callback", "value": {"do": "approve"}}]}
+//! ]}});
+//! let sent = client.messages().send(SendMessage::to_chat("oc_team", card)).await?;
+//!
+//! // The bot: its handler checks the signature and decrypts, as it would behind a URL.
+//! let handler = CallbackConfig::new("v-token").encrypt_key("e-key").build();
+//! feishu.deliver_to_handler(handler, |action: CardAction, _later: Deferred| async move {
+//!     let done = json!({"schema": "2.0", "config": {"update_multi": true}, "body": {"elements": [
+//!         {"tag": "markdown", "content": format!("Approved by {}", action.operator.open_id)}
+//!     ]}});
+//!     Answer::toast(Toast::success("Approved")).card(done)
+//! });
+//!
+//! let alice = feishu.user("ou_alice");
+//! // A button that is not there is refused, naming the ones that are.
+//! let err = alice.click(&sent.message_id, "Reject").await.unwrap_err();
+//! assert!(err.to_string().contains("button \"Approve\""));
+//!
+//! let click = alice.click(&sent.message_id, "Approve").await?;
+//! assert!(click.is_ok() && click.card_changed);
+//! assert_eq!(click.toast.and_then(|t| t.content).as_deref(), Some("Approved"));
+//! let card = feishu.message(&sent.message_id).unwrap().card;
+//! assert_eq!(card["body"]["elements"][0]["content"], "Approved by ou_alice");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Emulator::mint_callback_token`] and [`Emulator::apply_callback_card`] are the building
+//! blocks underneath, for tests that craft callbacks by hand.
 
 mod cardjson;
 mod components;
