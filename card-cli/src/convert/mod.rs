@@ -1,0 +1,130 @@
+//! `feishu-card convert`: a JSON card as the `card!` source that builds it.
+//!
+//! The output is one Rust expression of type `feishu_card::Card`:
+//!
+//! ```text
+//! feishu_card::card! {
+//!     <card>
+//!         <header template="orange">"确认操作"</header>
+//!         <button type="primary_filled" callback={serde_json::json!({"action": "confirm"})}>"确认"</button>
+//!     </card>
+//! }
+//! ```
+//!
+//! It names `feishu_card::card!` and `serde_json::json!` by their full paths, so it compiles
+//! in any crate that depends on `feishu-card` and `serde_json`, without `use` lines. Texts are
+//! string children, attributes come in the registry's order, objects and list entries are child
+//! tags, `behaviors` are `callback=`/`open_url=` where they can be, and free-form JSON
+//! (`chart_spec`, callback values, non-string table cells) is a `serde_json::json!` block.
+//!
+//! A card is first read into the typed model and validated: the source is written from what
+//! the model would send, so that it builds exactly that. Exit status: 0 when the source was
+//! printed (warnings go to standard error), 1 when the card has errors or a part the markup
+//! cannot write (each problem with its JSON pointer), 2 when the file cannot be read or is not
+//! JSON.
+
+mod build;
+mod tree;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use card_core::model::{Card, ParseError};
+use card_core::validate::validate_value;
+use serde_json::Value;
+
+use crate::input::{display_name, read};
+
+pub use build::Unsupported;
+
+/// Arguments of `feishu-card convert`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The card file (`-` for standard input).
+    pub file: PathBuf,
+}
+
+/// Why a card could not be converted.
+#[derive(Debug)]
+pub enum Failure {
+    /// The input is not JSON.
+    NotJson(serde_json::Error),
+    /// The card is not one the markup builds: each line says what and where.
+    Problems(Vec<String>),
+}
+
+/// The `card!` source of a JSON card, with the validator's warnings.
+pub fn convert(bytes: &[u8]) -> Result<(String, Vec<String>), Failure> {
+    let card = match Card::from_slice(bytes) {
+        Ok(card) => card,
+        Err(ParseError::Syntax(err)) => return Err(Failure::NotJson(err)),
+        Err(err @ ParseError::Version1 { .. }) => {
+            return Err(Failure::Problems(vec![format!(
+                "{err}; `feishu-card convert` takes Card JSON 2.0 cards"
+            )]))
+        }
+        Err(err) => {
+            return Err(Failure::Problems(
+                err.diagnostics().iter().map(ToString::to_string).collect(),
+            ))
+        }
+    };
+    // What the model sends is what the source must build: defaults the model writes are part
+    // of the card.
+    let value = card.to_value();
+    let diagnostics = validate_value(&value);
+    if diagnostics.has_errors() {
+        return Err(Failure::Problems(
+            diagnostics.errors().map(ToString::to_string).collect(),
+        ));
+    }
+    let warnings = diagnostics.iter().map(ToString::to_string).collect();
+    source(&value).map(|s| (s, warnings)).map_err(|problems| {
+        Failure::Problems(
+            problems
+                .into_iter()
+                .map(|p| format!("error: {} (at `{}`)", p.message, p.pointer))
+                .collect(),
+        )
+    })
+}
+
+/// The `card!` source of a Card JSON 2.0 value, without reading it into the model first.
+pub fn source(value: &Value) -> Result<String, Vec<Unsupported>> {
+    build::card(value).map(|root| tree::print_card(&root))
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let name = display_name(&args.file);
+    let bytes = match read(&args.file) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            eprintln!("error: cannot read {name}: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match convert(&bytes) {
+        Ok((source, warnings)) => {
+            for warning in warnings {
+                eprintln!("{warning}");
+            }
+            println!("{source}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::NotJson(err)) => {
+            eprintln!("error: {name} is not JSON: {err}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Problems(problems)) => {
+            eprintln!(
+                "error: {name} cannot be converted to `card!` ({} problem{}):",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            for p in problems {
+                eprintln!("{p}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
