@@ -363,6 +363,10 @@ async fn forms_refuse_what_feishus_client_would_not_send() {
         "{err:?}"
     );
 
+    // Clicking the submit button submits the initial values: the required reason is empty.
+    let err = user.click(&message_id, "Send").await.unwrap_err();
+    assert!(matches!(err, UserError::RequiredEmpty { .. }), "{err:?}");
+
     let err = user.click(&message_id, "Clear").await.unwrap_err();
     assert!(matches!(err, UserError::NoCallback { .. }), "{err:?}");
 
@@ -643,8 +647,10 @@ async fn failed_answers_are_recorded_as_feishu_shows_them() {
     let base = serve_router(app).await;
     let base = base.trim_end_matches("/feishu/card");
 
+    // A short wait for the bot that never answers; Feishu's 3 s for the others, which answer
+    // at once, so that a busy machine cannot turn their answers into timeouts.
     let feishu = Emulator::builder()
-        .callback_deadline(Duration::from_millis(300))
+        .callback_deadline(Duration::from_millis(200))
         .start()
         .await
         .expect("emulator");
@@ -663,6 +669,7 @@ async fn failed_answers_are_recorded_as_feishu_shows_them() {
         codes.push(done.failure.map(|f| f.code));
         if path == "/never" {
             assert_eq!(done.status, None, "no answer in time");
+            feishu.set_callback_deadline(callback::FEISHU_DEADLINE);
         }
     }
     assert_eq!(
@@ -724,4 +731,119 @@ async fn a_streaming_card_cannot_be_acted_on() {
         .await
         .unwrap_err();
     assert_eq!(err, UserError::Streaming { message_id });
+}
+
+/// What a bot route received: headers and raw body.
+type Received = std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, Vec<u8>)>>>;
+
+async fn recording_bot() -> (String, Received) {
+    let received = Received::default();
+    let log = received.clone();
+    let app = axum::Router::new().route(
+        "/feishu/card",
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+                let log = log.clone();
+                async move {
+                    log.lock().expect("log").push((headers, body.to_vec()));
+                    json_answer(json!({}))
+                }
+            },
+        ),
+    );
+    (serve_router(app).await, received)
+}
+
+#[tokio::test]
+async fn the_wire_format_is_feishus_with_and_without_a_key() {
+    for key in [None, Some(KEY)] {
+        let mut builder = Emulator::builder().verification_token(TOKEN);
+        if let Some(key) = key {
+            builder = builder.encrypt_key(key);
+        }
+        let feishu = builder.start().await.expect("emulator");
+        let client = feishu.client().build().expect("client");
+        let message_id = send(&client, approval()).await;
+        let (url, received) = recording_bot().await;
+        feishu.set_callback_url(url);
+
+        let done = feishu
+            .user("ou_kim")
+            .click(&message_id, "Approve")
+            .await
+            .expect("sent");
+        assert!(done.is_ok() && !done.card_changed, "{done:?}");
+        let (headers, body) = received.lock().expect("log").pop().expect("one POST");
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+        assert_eq!(header("content-type"), Some("application/json"));
+        let body_json: Value = serde_json::from_slice(&body).expect("JSON body");
+        match key {
+            None => {
+                assert_eq!(
+                    header(callback::SIGNATURE_HEADER),
+                    None,
+                    "Feishu signs only with a key"
+                );
+                assert_eq!(body_json, done.request);
+            }
+            Some(key) => {
+                let timestamp = header(callback::TIMESTAMP_HEADER).expect("timestamp");
+                let nonce = header(callback::NONCE_HEADER).expect("nonce");
+                assert_eq!(
+                    header(callback::SIGNATURE_HEADER),
+                    Some(callback::signature(timestamp, nonce, key, &body).as_str())
+                );
+                let sealed = body_json["encrypt"].as_str().expect("{\"encrypt\": …}");
+                let plain = callback::decrypt(key, sealed).expect("decrypts");
+                let plain: Value = serde_json::from_slice(&plain).expect("JSON inside");
+                assert_eq!(plain, done.request);
+            }
+        }
+        let event = &done.request["event"];
+        assert_eq!(
+            event["action"],
+            json!({"tag": "button", "value": {"do": "approve", "request": 7}})
+        );
+        assert_eq!(event["operator"]["open_id"], "ou_kim");
+        assert_eq!(
+            event["operator"].get("user_id"),
+            None,
+            "user_id only when known"
+        );
+    }
+}
+
+#[tokio::test]
+async fn containers_and_image_pickers_call_back_as_their_components_do() {
+    let feishu = Emulator::start().await.expect("emulator");
+    let client = feishu.client().build().expect("client");
+    let message_id = send(
+        &client,
+        card(vec![
+            json!({"tag": "interactive_container", "element_id": "row",
+                   "behaviors": [{"type": "callback", "value": {"row": 1}}],
+                   "elements": [{"tag": "markdown", "content": "Row 1"}]}),
+            json!({"tag": "select_img", "element_id": "pic", "options": [
+                {"img_key": "img_v2_a", "value": "a"},
+                {"img_key": "img_v2_b", "value": "b", "disabled": true}]}),
+        ]),
+    )
+    .await;
+    let (url, received) = recording_bot().await;
+    feishu.set_callback_url(url);
+    let user = feishu.user("ou_lee");
+
+    let done = user.click(&message_id, "row").await.expect("clicked");
+    assert_eq!(
+        done.request["event"]["action"],
+        json!({"tag": "interactive_container", "value": {"row": 1}})
+    );
+    let done = user.choose(&message_id, "pic", "a").await.expect("chosen");
+    assert_eq!(
+        done.request["event"]["action"],
+        json!({"tag": "select_img", "options": ["a"]})
+    );
+    let err = user.choose(&message_id, "pic", "b").await.unwrap_err();
+    assert!(matches!(err, UserError::Disabled { .. }), "{err:?}");
+    assert_eq!(received.lock().expect("log").len(), 2);
 }

@@ -505,6 +505,12 @@ impl Emulator {
         self.players.set_bot(user::in_process(handler, callback));
     }
 
+    /// Changes how long the emulator waits for the bot's answer; see
+    /// [`EmulatorBuilder::callback_deadline`].
+    pub fn set_callback_deadline(&self, deadline: Duration) {
+        self.players.settings().deadline = deadline;
+    }
+
     /// The verification token put in callbacks.
     pub fn verification_token(&self) -> String {
         self.players.settings().verification_token.clone()
