@@ -85,7 +85,7 @@
 //!
 //! The callback goes to the bot's URL ([`EmulatorBuilder::callback_url`],
 //! [`Emulator::set_callback_url`]) or, without HTTP, straight to a
-//! [`CallbackHandler`](crate::callback::CallbackHandler) ([`Emulator::deliver_to_handler`]),
+//! [`CallbackHandler`] ([`Emulator::deliver_to_handler`]),
 //! with the same bytes and headers. The answer is applied as Feishu applies it: its toast is
 //! recorded ([`Emulator::toasts`]), its card (raw or template) replaces the message's card, and
 //! a non-200 status, an answer that is not valid, a refused card, or no answer within 3 seconds
