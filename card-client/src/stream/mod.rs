@@ -13,22 +13,28 @@
 //! - **The 10-minute auto-close is handled.** Feishu closes streaming mode 10 minutes after
 //!   it was turned on; the stream turns it off and on again before that (after
 //!   [`StreamBuilder::renew_streaming_after`]), and should an update still find it closed
-//!   (300309, 200850, 200510) it turns it on and sends the update again. This never surfaces
-//!   as an error.
+//!   (300309, 200850, 200510) it turns it on and sends the update again (and, should it stay
+//!   closed, shows the text with a full update). This never surfaces as an error.
 //! - **Long answers roll over.** Before the text outgrows a card ([`StreamBuilder::max_card_bytes`],
 //!   under Feishu's 30 KB; [`StreamBuilder::max_chars`], under 100,000 characters), the
 //!   current card is closed with the text so far and the rest continues in a new card, sent
 //!   to the same chat (or as a reply to the same message). The cards' texts, in order, are
 //!   exactly the text pushed.
 //! - **Failures lose no text.** When an update fails after the client's own retries (server
-//!   errors, rate limits, network), the task tries again with the latest text a little later.
-//!   Errors that retrying cannot fix (the card is gone, the app lacks a permission) stop the
-//!   task; [`Stream::finish`] and [`Stream::abort`] return them.
+//!   errors, rate limits, network, a card locked by a user's click), the task tries again
+//!   with the latest text a little later, backing off up to 10 s. A continuation card whose
+//!   send failed without an answer is sent again with the same `uuid`, so it never shows up
+//!   twice. Errors that retrying cannot fix (the card is gone, the app lacks a permission)
+//!   stop the task: [`Stream::stopped`] says so at once, and [`Stream::finish`] and
+//!   [`Stream::abort`] return the error.
 //! - **It ends cleanly.** [`Stream::finish`] replaces the last card with your final card
 //!   (say, the answer plus feedback buttons) with streaming off; [`Stream::abort`] shows the
 //!   text so far and a grey note saying why it stopped. Both report the messages and cards
-//!   used and the number of calls made. A `Stream` dropped without either is finished with its
-//!   text in the background.
+//!   used and the number of calls made, and try again a few times when a failure may pass. A
+//!   final card that Card JSON 2.0 refuses is reported as [`Error::InvalidCard`] after the
+//!   card was closed with the stream's own card, so nothing stays in streaming mode. A
+//!   `Stream` dropped without either is finished with its text in the background.
+
 //!
 //! ```no_run
 //! use card_client::stream::FinalCard;
@@ -464,7 +470,16 @@ pub struct Stream {
 }
 
 impl Stream {
-    /// Appends `delta` to the text.
+    /// Appends `delta` to the text. Returns at once: the background task sends the text.
+    ///
+    /// ```no_run
+    /// # async fn demo(stream: card_client::stream::Stream) {
+    /// for token in ["The", " answer", " is", " 42."] {
+    ///     stream.push_delta(token);
+    /// }
+    /// assert_eq!(stream.text(), "The answer is 42.");
+    /// # }
+    /// ```
     pub fn push_delta(&self, delta: &str) {
         if delta.is_empty() {
             return;
