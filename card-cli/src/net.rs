@@ -133,12 +133,12 @@ impl Session {
                 })
             })
             .collect();
-        let mut ids: Vec<String> = emulator
-            .messages()
-            .into_iter()
-            .filter_map(|m| m.card_id)
-            .collect();
-        ids.dedup();
+        let mut ids: Vec<String> = Vec::new();
+        for id in emulator.messages().into_iter().filter_map(|m| m.card_id) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
         let cards: Vec<Value> = ids
             .iter()
             .filter_map(|id| emulator.card(id))

@@ -6,6 +6,7 @@
 //! turns streaming off at the end.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use card_client::stream::FinalCard;
 use tokio::io::AsyncReadExt;
@@ -121,8 +122,22 @@ async fn stream(args: Args) -> ExitCode {
     let mut decoder = Utf8Chunks::default();
     let mut line = String::new();
     let mut read_error = None;
+    let mut cards_seen = stream.cards().len();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
-        match stdin.read(&mut buf).await {
+        let read = tokio::select! {
+            read = stdin.read(&mut buf) => read,
+            _ = tick.tick() => {
+                // A long input continues in a new card once the current one is full: say where.
+                let cards = stream.cards();
+                for card in cards.iter().skip(cards_seen) {
+                    eprintln!("continuing in card {} (message {})", card.card_id, card.message_id);
+                }
+                cards_seen = cards_seen.max(cards.len());
+                continue;
+            }
+        };
+        match read {
             Ok(0) => break,
             Ok(n) => {
                 let text = decoder.push(&buf[..n]);
