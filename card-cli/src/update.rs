@@ -22,15 +22,6 @@ pub struct Args {
     /// The `token` of a card callback (`c-…`): valid 30 minutes, for two updates.
     #[arg(long)]
     pub token: Option<String>,
-    /// With `--token`, for JSON 1.0 cards that are not shared: the users whose view changes
-    /// (open ids, `ou_…`; repeat the flag or separate with commas).
-    #[arg(
-        long = "open-id",
-        value_name = "OPEN_ID",
-        value_delimiter = ',',
-        requires = "token"
-    )]
-    pub open_ids: Vec<String>,
     #[command(flatten)]
     pub net: Net,
     /// The new card (`-` for standard input).
@@ -84,10 +75,9 @@ async fn update(args: Args, card: Value) -> ExitCode {
                 }
                 None => token.clone(),
             };
-            let mut req = DelayedUpdate::new(card);
-            if !args.open_ids.is_empty() {
-                req = req.open_ids(args.open_ids.clone());
-            }
+            // `open_ids` only concern JSON 1.0 cards that are not shared; the cards sent here
+            // are 2.0 (checked above), which are always shared, so none are sent.
+            let req = DelayedUpdate::new(card);
             session
                 .client
                 .delayed()
