@@ -6,7 +6,7 @@
 //! cannot write is reported with its JSON pointer, and nothing is emitted for it.
 
 use card_core::registry::markup::{self, Place};
-use card_core::registry::{self, Attr, Component, Kind, CARD};
+use card_core::registry::{self, Attr, Component, Kind, NoCustomStyles, Scalar, CARD};
 use serde_json::{Map, Value};
 
 use super::tree::{rust_number, AttrValue, Node, Tag};
@@ -324,13 +324,37 @@ impl Builder {
                 }
             }
             (kind, v) if is_scalar_kind(kind) => match scalar(v) {
-                Some(value) => tag.attr(attr.name, value),
+                Some(value) => {
+                    let value = self.checked(tag, attr, v, value);
+                    tag.attr(attr.name, value)
+                }
                 None => self.problem(format!(
                     "`{}` takes a string, a number or a boolean",
                     attr.name
                 )),
             },
+            (Kind::Map(_) | Kind::Locales(_), Value::Object(_)) => tag.attr(
+                attr.name,
+                AttrValue::Typed("std::collections::BTreeMap<_, _>", v.clone()),
+            ),
             _ => self.cannot(attr),
+        }
+    }
+
+    /// A string literal `card!` would refuse (an undocumented value Feishu tolerates, such as
+    /// a colour `""`, or a custom style name defined in `config.style`, which `card!` cannot
+    /// see through the computed `style`): `card!` holds literals to the documented values and
+    /// leaves computed values to the runtime validator, so it is written as
+    /// `{String::from("…")}`.
+    fn checked(&self, tag: &Tag, attr: &'static Attr, v: &Value, value: AttrValue) -> AttrValue {
+        let Value::String(s) = v else {
+            return value;
+        };
+        match attr.check_with(&tag.name, Scalar::Str(s), &NoCustomStyles) {
+            Err(violation) if violation.is_error() || violation.rule == "value.enum" => {
+                AttrValue::Expr(format!("String::from({})", super::tree::rust_string(s)))
+            }
+            _ => value,
         }
     }
 
@@ -372,14 +396,18 @@ impl Builder {
         owner: Owner,
     ) {
         if items.is_empty() {
-            self.problem(format!(
-                "the markup cannot write an empty `{}` list: remove it from the JSON, or set it with `{}={{…}}`",
-                attr.name, attr.name
-            ));
+            tag.attr(attr.name, AttrValue::Expr("Vec::new()".to_owned()));
             return;
         }
         match inner {
-            Kind::Union { .. } if attr.name == "behaviors" => self.behaviors(tag, items, owner),
+            Kind::Union { .. } if attr.name == "behaviors" => {
+                if !self.behaviors(tag, items, owner) {
+                    tag.attr(
+                        attr.name,
+                        AttrValue::Typed("Vec<_>", Value::Array(items.to_vec())),
+                    );
+                }
+            }
             Kind::Tagged(_) | Kind::Text { .. } => {
                 for (i, item) in items.iter().enumerate() {
                     self.at(i, |b| b.attr_item(tag, attr, inner, item, owner));
@@ -410,6 +438,10 @@ impl Builder {
                     });
                 }
             }
+            _ if is_scalar_kind(inner) => tag.attr(
+                attr.name,
+                AttrValue::Typed("Vec<_>", Value::Array(items.to_vec())),
+            ),
             _ => self.cannot(attr),
         }
     }
@@ -474,12 +506,12 @@ impl Builder {
         Some(tag)
     }
 
-    /// `behaviors` as the `callback` and `open_url` sugar: at most one of each, since an
-    /// attribute is written once.
-    fn behaviors(&mut self, tag: &mut Tag, items: &[Value], owner: Owner) {
+    /// `behaviors` as the `callback` and `open_url` sugar, when it can be: at most one of
+    /// each (an attribute is written once), each in its plain shape. Whether it was written.
+    fn behaviors(&mut self, tag: &mut Tag, items: &[Value], owner: Owner) -> bool {
         let sugar_ok = |name| markup::sugar(owner.table, owner.component, name).is_some();
-        let mut attrs = Vec::new();
-        for (i, item) in items.iter().enumerate() {
+        let mut attrs: Vec<(&str, AttrValue)> = Vec::new();
+        for item in items {
             let kind = item.get("type").and_then(Value::as_str).unwrap_or_default();
             let keys: Vec<&str> = item
                 .as_object()
@@ -489,13 +521,11 @@ impl Builder {
             let written = match kind {
                 "callback" if only(&["type", "value"]) && sugar_ok("callback") => {
                     item.get("value").map(|value| {
-                        (
-                            "callback",
-                            match value {
-                                Value::String(s) => AttrValue::string(s),
-                                other => AttrValue::Json(other.clone()),
-                            },
-                        )
+                        let value = match value {
+                            Value::String(s) => AttrValue::string(s),
+                            other => AttrValue::Json(other.clone()),
+                        };
+                        ("callback", value)
                     })
                 }
                 "open_url" if only(&["type", "default_url"]) && sugar_ok("open_url") => item
@@ -505,22 +535,16 @@ impl Builder {
                 _ => None,
             };
             match written {
-                Some((name, _)) if attrs.iter().any(|(n, _)| *n == name) => self.at(i, |b| {
-                    b.problem(format!(
-                        "a second `{name}` behavior: the markup writes `{name}=` once per tag; set `behaviors={{…}}` by hand"
-                    ))
-                }),
-                Some(attr) => attrs.push(attr),
-                None => self.at(i, |b| {
-                    b.problem(
-                        "only `callback` with a `value`, and `open_url` with only a `default_url`, have markup (`callback={…}`, `open_url=\"…\"`); set `behaviors={…}` by hand",
-                    )
-                }),
+                Some((name, value)) if !attrs.iter().any(|(n, _)| *n == name) => {
+                    attrs.push((name, value))
+                }
+                _ => return false,
             }
         }
         for (name, value) in attrs {
             tag.attr(name, value);
         }
+        true
     }
 }
 

@@ -59,6 +59,13 @@ pub enum AttrValue {
     Literal(String),
     /// Free-form JSON, written as `{serde_json::json!(…)}`.
     Json(Value),
+    /// A typed value read from JSON by serde, for the lists and maps markup has no literal
+    /// for: `{serde_json::from_value::<Vec<_>>(serde_json::json!(…)).expect(…)}`. The
+    /// collection (`Vec<_>` or `std::collections::BTreeMap<_, _>`) lets inference find the
+    /// field's element type.
+    Typed(&'static str, Value),
+    /// Any Rust expression, written in braces.
+    Expr(String),
 }
 
 impl AttrValue {
@@ -132,11 +139,13 @@ fn attr_text(name: &str, value: &AttrValue, level: usize) -> String {
     match value {
         AttrValue::Flag => name.to_owned(),
         AttrValue::Literal(lit) => format!("{name}={lit}"),
-        AttrValue::Json(v) => {
-            let prefix = format!("{name}={{serde_json::json!(");
-            let json = json_text(v, level, prefix.len() + 2);
-            format!("{prefix}{json})}}")
+        AttrValue::Json(v) => format!("{name}={{{}}}", json_expr(v, level, name.len() + 2)),
+        AttrValue::Typed(collection, v) => {
+            let prefix = format!("{name}={{serde_json::from_value::<{collection}>(");
+            let json = json_expr(v, level, prefix.len());
+            format!("{prefix}{json}).expect(\"JSON written from the model reads back\")}}")
         }
+        AttrValue::Expr(e) => format!("{name}={{{e}}}"),
     }
 }
 
@@ -153,9 +162,14 @@ fn print_tag(out: &mut String, tag: &Tag, level: usize) {
         tag.name,
         attrs.iter().map(|a| format!(" {a}")).collect::<String>()
     );
-    let fits = |line: &str| level * 4 + line.len() <= WIDTH && !line.contains('\n');
+    let fits = |line: &str| level * 4 + line.chars().count() <= WIDTH && !line.contains('\n');
     pad(out, level);
     if fits(&one_line_open) {
+        // An empty list stays on one line: `<column></column>`.
+        if tag.children.is_empty() && tag.closed {
+            let _ = writeln!(out, "{one_line_open}</{}>", tag.name);
+            return;
+        }
         // A tag whose only child is its text stays on one line when it fits.
         if let [Node::Text(text)] = tag.children.as_slice() {
             let line = format!("{one_line_open}{}</{}>", rust_string(text), tag.name);
@@ -195,11 +209,65 @@ fn print_tag(out: &mut String, tag: &Tag, level: usize) {
     let _ = writeln!(out, "</{}>", tag.name);
 }
 
+/// How deep `serde_json::json!` recurses to read `v`, roughly: a few steps per entry of every
+/// object and array on the way down. Past the compiler's default `recursion_limit` (128) the
+/// macro does not compile.
+fn json_depth(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 2 * items.len() + items.iter().map(json_depth).max().unwrap_or(0),
+        Value::Object(map) => 5 * map.len() + map.values().map(json_depth).max().unwrap_or(0),
+        _ => 1,
+    }
+}
+
+/// The most `json_depth` one `serde_json::json!` is given, with room to spare under 128.
+const JSON_DEPTH: usize = 96;
+
+/// A Rust expression of type `serde_json::Value` holding `v`: one `serde_json::json!(…)` when
+/// the macro can read it within the default recursion limit, else the large arrays and objects
+/// built with `serde_json::Value::from_iter` around smaller `json!`s.
+pub fn json_expr(v: &Value, level: usize, column: usize) -> String {
+    if json_depth(v) <= JSON_DEPTH {
+        let prefix = "serde_json::json!(";
+        return format!(
+            "{prefix}{})",
+            json_text(v, level, column + prefix.len() + 1)
+        );
+    }
+    let mut out = String::from("serde_json::Value::from_iter([");
+    let entries: Vec<String> = match v {
+        Value::Array(items) => items
+            .iter()
+            .map(|item| json_expr(item, level + 1, 0))
+            .collect(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, item)| {
+                let key = rust_string(k);
+                let value = json_expr(item, level + 1, key.len() + 3);
+                format!("({key}, {value})")
+            })
+            .collect(),
+        // Scalars are one step deep.
+        other => return json_compact(other),
+    };
+    for entry in &entries {
+        out.push('\n');
+        pad(&mut out, level + 1);
+        out.push_str(entry);
+        out.push(',');
+    }
+    out.push('\n');
+    pad(&mut out, level);
+    out.push_str("])");
+    out
+}
+
 /// JSON as the inside of `serde_json::json!(…)`: on one line when it fits after `column`
 /// characters of a line indented `level` times, else spread over lines indented from `level`.
 pub fn json_text(v: &Value, level: usize, column: usize) -> String {
     let compact = json_compact(v);
-    if level * 4 + column + compact.len() <= WIDTH {
+    if level * 4 + column + compact.chars().count() <= WIDTH {
         return compact;
     }
     let mut out = String::new();

@@ -1,0 +1,172 @@
+//! `feishu-card convert` on small cards: the exact source it prints, and its exit codes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn convert(stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+        .args(["convert", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    pipe.write_all(stdin.as_bytes())
+        .expect("stdin takes the card");
+    drop(pipe);
+    child.wait_with_output().expect("the binary finishes")
+}
+
+/// The printed source of a card that converts.
+fn source(card: &str) -> String {
+    let out = convert(card);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 source")
+}
+
+#[test]
+fn texts_are_children_and_callbacks_are_sugar() {
+    let card = r#"{
+        "schema": "2.0",
+        "header": {"template": "orange", "title": {"tag": "plain_text", "content": "确认操作"}},
+        "body": {"elements": [
+            {"tag": "markdown", "content": "确定吗?"},
+            {"tag": "button", "type": "primary_filled",
+             "text": {"tag": "plain_text", "content": "确认"},
+             "behaviors": [{"type": "callback", "value": {"action": "confirm"}}]}
+        ]}
+    }"#;
+    assert_eq!(
+        source(card),
+        r#"feishu_card::card! {
+    <card>
+        <header template="orange">"确认操作"</header>
+        <markdown>"确定吗?"</markdown>
+        <button type="primary_filled" callback={serde_json::json!({"action": "confirm"})}>
+            "确认"
+        </button>
+    </card>
+}
+"#
+    );
+}
+
+#[test]
+fn body_attributes_open_a_body_tag_and_empty_lists_stay_empty() {
+    let card = r#"{
+        "schema": "2.0",
+        "body": {"direction": "vertical", "elements": [
+            {"tag": "column_set", "columns": [{"tag": "column", "width": "auto", "elements": []}]},
+            {"tag": "hr"}
+        ]}
+    }"#;
+    assert_eq!(
+        source(card),
+        r#"feishu_card::card! {
+    <card>
+        <body direction="vertical">
+            <column_set>
+                <column width="auto"></column>
+            </column_set>
+            <hr/>
+        </body>
+    </card>
+}
+"#
+    );
+}
+
+#[test]
+fn tables_take_column_and_row_tags_with_json_cells() {
+    let card = r#"{
+        "schema": "2.0",
+        "body": {"elements": [{
+            "tag": "table", "page_size": 5,
+            "columns": [{"name": "id", "display_name": "工单号", "data_type": "text"},
+                        {"name": "status", "data_type": "options"}],
+            "rows": [{"id": "T001", "status": [{"text": "处理中", "color": "orange"}]}]
+        }]}
+    }"#;
+    assert_eq!(
+        source(card),
+        r#"feishu_card::card! {
+    <card>
+        <table page_size=5>
+            <column name="id" display_name="工单号" data_type="text"/>
+            <column name="status" data_type="options"/>
+            <row id="T001" status={serde_json::json!([{"color": "orange", "text": "处理中"}])}/>
+        </table>
+    </card>
+}
+"#
+    );
+}
+
+#[test]
+fn translations_and_escapes() {
+    let card = r#"{
+        "schema": "2.0",
+        "body": {"elements": [
+            {"tag": "button", "text": {"tag": "plain_text", "content": "OK", "i18n_content": {"en_us": "OK", "ja_jp": "はい"}},
+             "disabled": true},
+            {"tag": "markdown", "content": "a \"quoted\"\nline\\"}
+        ]}
+    }"#;
+    assert_eq!(
+        source(card),
+        r#"feishu_card::card! {
+    <card>
+        <button text:en_us="OK" text:ja_jp="はい" disabled>"OK"</button>
+        <markdown>"a \"quoted\"\nline\\"</markdown>
+    </card>
+}
+"#
+    );
+}
+
+#[test]
+fn what_markup_cannot_write_is_named_by_its_pointer() {
+    let card = r#"{
+        "schema": "2.0",
+        "body": {"elements": [{"tag": "interactive_container", "hover_tips": {}, "elements": []}]}
+    }"#;
+    let out = convert(card);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/body/elements/0/hover_tips"),
+        "stderr: {stderr}"
+    );
+    assert!(out.stdout.is_empty(), "no source is printed");
+}
+
+#[test]
+fn invalid_cards_exit_1_with_diagnostics() {
+    let card = r#"{"schema": "2.0", "body": {"elements": [{"tag": "buton"}]}}"#;
+    let out = convert(card);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(!out.stderr.is_empty());
+}
+
+#[test]
+fn not_json_exits_2() {
+    let out = convert("{not json");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not JSON"));
+}
+
+#[test]
+fn a_missing_file_exits_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+        .args(["convert", "/nonexistent/card.json"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2));
+}
