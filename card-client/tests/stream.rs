@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use card_client::emulator::{Emulator, Fault, Streaming};
 use card_client::stream::{FinalCard, Stream, StreamSummary};
-use card_client::{Client, Error, RetryPolicy, SendMessage};
+use card_client::{Client, Error, ReceiveIdType, RetryPolicy, SendMessage};
 use card_core::model::{Button, Card, Markdown};
 use common::{client_with, setup};
 use serde_json::{json, Value};
@@ -627,4 +627,43 @@ async fn rewriting_text_across_cards_keeps_the_cards_exact() {
     let summary = stream.finish(FinalCard::Text).await.expect("finished");
     assert_eq!(summary.cards[0].card_id, first);
     assert_eq!(shown_texts(&feishu, &summary).concat(), revised);
+}
+
+#[tokio::test]
+async fn streams_reach_users_and_threads() {
+    let (feishu, client) = setup().await;
+    let stream = client
+        .stream()
+        .to(ReceiveIdType::OpenId, "ou_alice")
+        .start()
+        .await
+        .expect("starts");
+    stream.push_delta("hi Alice");
+    let summary = stream.finish(FinalCard::Text).await.expect("finished");
+    let to_alice = feishu.messages_to("ou_alice");
+    assert_eq!(to_alice.len(), 1);
+    assert_eq!(to_alice[0].message_id, summary.cards[0].message_id);
+
+    let question = client
+        .messages()
+        .send(SendMessage::to_chat("oc_threads", common::card("Question")))
+        .await
+        .expect("sent");
+    let stream = client
+        .stream()
+        .reply_to(&question.message_id)
+        .in_thread(true)
+        .start()
+        .await
+        .expect("starts");
+    stream.push_delta("in the thread");
+    let summary = stream.finish(FinalCard::Text).await.expect("finished");
+    let reply = feishu
+        .message(&summary.cards[0].message_id)
+        .expect("message");
+    assert!(reply.thread_id.is_some());
+    assert_eq!(
+        reply.parent_id.as_deref(),
+        Some(question.message_id.as_str())
+    );
 }
