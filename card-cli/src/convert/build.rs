@@ -344,15 +344,29 @@ impl Builder {
     /// A string literal `card!` would refuse (an undocumented value Feishu tolerates, such as
     /// a colour `""`, or a custom style name defined in `config.style`, which `card!` cannot
     /// see through the computed `style`): `card!` holds literals to the documented values and
-    /// leaves computed values to the runtime validator, so it is written as
-    /// `{String::from("…")}`.
-    fn checked(&self, tag: &Tag, attr: &'static Attr, v: &Value, value: AttrValue) -> AttrValue {
+    /// leaves computed values to the runtime validator, so a colour or a text size is written
+    /// as `{String::from("…")}`. Other kinds have no type that takes an undocumented string.
+    fn checked(
+        &mut self,
+        tag: &Tag,
+        attr: &'static Attr,
+        v: &Value,
+        value: AttrValue,
+    ) -> AttrValue {
         let Value::String(s) = v else {
             return value;
         };
         match attr.check_with(&tag.name, Scalar::Str(s), &NoCustomStyles) {
             Err(violation) if violation.is_error() || violation.rule == "value.enum" => {
-                AttrValue::Expr(format!("String::from({})", super::tree::rust_string(s)))
+                if takes_custom_names(&attr.kind) {
+                    AttrValue::Expr(format!("String::from({})", super::tree::rust_string(s)))
+                } else {
+                    self.problem(format!(
+                        "`card!` refuses this value: {} [{}]",
+                        violation.message, violation.rule
+                    ));
+                    value
+                }
             }
             _ => value,
         }
@@ -580,6 +594,15 @@ fn simple_text<'v>(attr: &Attr, v: &'v Value) -> Option<(&'v str, Vec<(&'v str, 
             Some((content, translations))
         }
         _ => None,
+    }
+}
+
+/// Kinds whose model type keeps names outside the documented set (colours, text sizes).
+fn takes_custom_names(kind: &Kind) -> bool {
+    match kind {
+        Kind::Color | Kind::TextSize => true,
+        Kind::AnyOf(kinds) => kinds.iter().any(takes_custom_names),
+        _ => false,
     }
 }
 

@@ -15,7 +15,17 @@
 //! in any crate that depends on `feishu-card` and `serde_json`, without `use` lines. Texts are
 //! string children, attributes come in the registry's order, objects and list entries are child
 //! tags, `behaviors` are `callback=`/`open_url=` where they can be, and free-form JSON
-//! (`chart_spec`, callback values, non-string table cells) is a `serde_json::json!` block.
+//! (`chart_spec`, callback values, non-string table cells) is a `serde_json::json!` block
+//! (a JSON value too large for `json!`'s default recursion limit is assembled with
+//! `serde_json::Value::from_iter` around smaller `json!`s).
+//!
+//! Where the markup has no literal form the output is an expression, still without `use`
+//! lines: maps and lists of plain values (`config.style.text_size`, `config.locales`, mixed
+//! `behaviors`) as `serde_json::from_value::<Vec<_>>(serde_json::json!(…)).expect(…)` (the
+//! JSON was written by the model, so it reads back), and a colour or text size outside the
+//! documented names (a custom style name, a tolerated `""`) as `{String::from("…")}`, because
+//! `card!` holds literals to the documented names and leaves computed values to the runtime
+//! validator.
 //!
 //! A card is first read into the typed model and validated: the source is written from what
 //! the model would send, so that it builds exactly that. Exit status: 0 when the source was
@@ -94,6 +104,7 @@ pub fn source(value: &Value) -> Result<String, Vec<Unsupported>> {
     build::card(value).map(|root| tree::print_card(&root))
 }
 
+/// Prints the source of the card in `args.file`, or its problems; the exit status as above.
 pub fn run(args: Args) -> ExitCode {
     let name = display_name(&args.file);
     let bytes = match read(&args.file) {
