@@ -799,11 +799,14 @@ const TABLE_COLUMN: Kind = Kind::Object(&[
     a(
         "data_type",
         Kind::Enum(&[
-            "text", "lark_md", "options", "number", "persons", "date", "markdown",
+            "text", "lark_md", "options", "number", "persons", "date", "markdown", "person_list",
         ]),
     )
     .lenient()
-    .note("documented as required with default `text`: optional; working cards use `person_list`"),
+    .note(
+        "documented as required with default `text`: optional; `person_list` is not on the \
+         table page, but working cards use it",
+    ),
     a(
         "format",
         Kind::Object(&[
