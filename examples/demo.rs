@@ -30,7 +30,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-type Failure = Box<dyn std::error::Error + Send + Sync>;
+pub type Failure = Box<dyn std::error::Error + Send + Sync>;
 
 /// The manager's verdict: the select's options and the decoded choice, from one enum.
 #[derive(Debug, Clone, Copy, PartialEq, SelectOptions)]
@@ -126,7 +126,11 @@ const ANSWER: &str = "Mei's leave is approved and recorded. While she is away:\n
     The team calendar and the HR system are updated.";
 
 /// The bot's callback: a submitted form or a feedback click.
-async fn on_card(action: CardAction, _later: Deferred, events: mpsc::UnboundedSender<Event>) -> Answer {
+async fn on_card(
+    action: CardAction,
+    _later: Deferred,
+    events: mpsc::UnboundedSender<Event>,
+) -> Answer {
     if action.action.form_value.is_some() {
         return match action.form::<Decision>() {
             Ok(decision) => {
@@ -171,7 +175,7 @@ async fn main() {
     }
 }
 
-async fn run() -> Result<(), Failure> {
+pub async fn run() -> Result<(), Failure> {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/demo");
     std::fs::create_dir_all(&out)?;
 
@@ -208,7 +212,13 @@ async fn run() -> Result<(), Failure> {
         .await?;
     step(1, &format!("the bot sends an approval card to {chat}"));
     println!("  message {}", sent.message_id);
-    show(&feishu, &sent.message_id, &approval.to_value(), &out, "1-approval")?;
+    show(
+        &feishu,
+        &sent.message_id,
+        &approval.to_value(),
+        &out,
+        "1-approval",
+    )?;
 
     // 2. The manager submits the form.
     step(2, "the manager approves, with a note, and submits the form");
@@ -233,7 +243,13 @@ async fn run() -> Result<(), Failure> {
     if let Event::Decided(decision) = &decision {
         println!("  the bot decoded: {decision:?}");
     }
-    show(&feishu, &sent.message_id, &decided_value(&decision), &out, "2-decided")?;
+    show(
+        &feishu,
+        &sent.message_id,
+        &decided_value(&decision),
+        &out,
+        "2-decided",
+    )?;
 
     // 3. The bot streams an answer into a new card and finishes it with feedback buttons.
     step(3, "the bot streams its answer into a new card");
@@ -322,7 +338,10 @@ async fn emulated() -> Result<(Feishu, Client, callback::CallbackHandler, String
         .user(UserIdentity::new(MANAGER).name("Ahmed (manager)"))
         .start()
         .await?;
-    println!("A local Feishu (the emulator) runs at {}", emulator.base_url());
+    println!(
+        "A local Feishu (the emulator) runs at {}",
+        emulator.base_url()
+    );
     let client = emulator.client().build()?;
     let handler = CallbackConfig::new(verification)
         .encrypt_key(encrypt)
@@ -363,7 +382,11 @@ fn step(n: u32, what: &str) {
 
 /// Prints what the user's client showed after an interaction.
 fn interaction(done: &Interaction) {
-    println!("  callback answered HTTP {} in {:?}", done.status.unwrap_or(0), done.elapsed);
+    println!(
+        "  callback answered HTTP {} in {:?}",
+        done.status.unwrap_or(0),
+        done.elapsed
+    );
     if let Some(toast) = &done.toast {
         println!(
             "  the user sees a {} toast: {}",
@@ -377,7 +400,13 @@ fn interaction(done: &Interaction) {
 }
 
 /// The card the user sees now: from the emulator's state, or the card the bot last sent.
-fn show(feishu: &Feishu, message_id: &str, sent: &Value, out: &Path, name: &str) -> Result<(), Failure> {
+fn show(
+    feishu: &Feishu,
+    message_id: &str,
+    sent: &Value,
+    out: &Path,
+    name: &str,
+) -> Result<(), Failure> {
     let shown = match feishu {
         Feishu::Emulated(emulator) => emulator
             .message(message_id)
@@ -404,8 +433,14 @@ fn decided_value(event: &Event) -> Value {
 /// A text outline of a card: its header and each component with the text it shows.
 fn outline(card: &Value, depth: usize) {
     let pad = "  ".repeat(depth);
-    if let Some(title) = card.pointer("/header/title/content").and_then(Value::as_str) {
-        let colour = card.pointer("/header/template").and_then(Value::as_str).unwrap_or("default");
+    if let Some(title) = card
+        .pointer("/header/title/content")
+        .and_then(Value::as_str)
+    {
+        let colour = card
+            .pointer("/header/template")
+            .and_then(Value::as_str)
+            .unwrap_or("default");
         println!("{pad}┌ {title}  ({colour} header)");
     }
     let elements = card
@@ -444,7 +479,10 @@ fn element_outline(element: &Value, depth: usize) {
 }
 
 /// Waits for the bot's callback to report what happened.
-async fn next_event(events: &mut mpsc::UnboundedReceiver<Event>, wait: Duration) -> Result<Event, Failure> {
+async fn next_event(
+    events: &mut mpsc::UnboundedReceiver<Event>,
+    wait: Duration,
+) -> Result<Event, Failure> {
     match tokio::time::timeout(wait, events.recv()).await {
         Ok(Some(event)) => Ok(event),
         Ok(None) => Err("the callback server stopped".into()),
