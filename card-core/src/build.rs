@@ -158,6 +158,52 @@ pub fn callback_value<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Va
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
+/// Free-form JSON computed in markup (`callback={…}`, a table cell), without converting a
+/// `serde_json::Value` into a new one: the macro writes
+/// `{ use callback_value::{Json as _, Convert as _}; callback_value::Arg(expr).json() }`, and
+/// method resolution picks [`Json`](callback_value::Json) when `expr` is a `Value` (taken as
+/// it is) or a `&Value` (cloned), and [`Convert`](callback_value::Convert) for any other
+/// `Serialize` value.
+///
+/// The module shares the function's name so that the facade's re-export of `callback_value`
+/// brings both.
+pub mod callback_value {
+    use serde_json::Value;
+
+    /// A computed value on its way into the card.
+    pub struct Arg<T>(pub T);
+
+    /// A value that already is JSON.
+    pub trait Json {
+        /// The JSON value.
+        fn json(self) -> Value;
+    }
+
+    impl Json for Arg<Value> {
+        fn json(self) -> Value {
+            self.0
+        }
+    }
+
+    impl Json for Arg<&Value> {
+        fn json(self) -> Value {
+            self.0.clone()
+        }
+    }
+
+    /// Any other `Serialize` value, converted.
+    pub trait Convert {
+        /// The JSON value.
+        fn json(self) -> Value;
+    }
+
+    impl<T: serde::Serialize> Convert for &Arg<T> {
+        fn json(self) -> Value {
+            super::callback_value(&self.0)
+        }
+    }
+}
+
 /// Children computed in markup (`{expr}`): one component, an `Option`, or anything iterable.
 ///
 /// What may go where is decided by type: a [`Table`] or a [`Form`] converts into a
@@ -212,13 +258,114 @@ splice_one!(TextTag: TextTag);
 pub trait Children<T> {
     /// Appends computed children.
     fn splice<S: Splice<T>>(&mut self, children: S);
+
+    /// Appends an empty component and returns it, to be filled where it stands: components are
+    /// large, and one built aside would be moved into the list whole.
+    fn emplace<C: Emplace<T>>(&mut self) -> &mut C;
 }
 
 impl<T> Children<T> for Vec<T> {
     fn splice<S: Splice<T>>(&mut self, children: S) {
         children.splice_into(self);
     }
+
+    fn emplace<C: Emplace<T>>(&mut self) -> &mut C {
+        C::emplace(self)
+    }
 }
+
+/// A component that can be appended empty to a list of `T` and filled in place.
+pub trait Emplace<T>: Sized {
+    /// Appends an empty `Self` to `list` and returns it.
+    fn emplace(list: &mut Vec<T>) -> &mut Self;
+}
+
+macro_rules! emplace {
+    ($($variant:ident),* $(,)?) => {$(
+        impl Emplace<Element> for $variant {
+            fn emplace(list: &mut Vec<Element>) -> &mut Self {
+                list.push(Element::$variant(Default::default()));
+                match list.last_mut() {
+                    Some(Element::$variant(component)) => component,
+                    // The element was pushed just above.
+                    _ => unreachable!(),
+                }
+            }
+        }
+
+        impl Emplace<BodyElement> for $variant {
+            fn emplace(list: &mut Vec<BodyElement>) -> &mut Self {
+                list.push(BodyElement::Element(Element::$variant(Default::default())));
+                match list.last_mut() {
+                    Some(BodyElement::Element(Element::$variant(component))) => component,
+                    // The element was pushed just above.
+                    _ => unreachable!(),
+                }
+            }
+        }
+    )*};
+}
+
+emplace!(
+    ColumnSet,
+    InteractiveContainer,
+    CollapsiblePanel,
+    Div,
+    Markdown,
+    Img,
+    ImgCombination,
+    Person,
+    PersonList,
+    Chart,
+    Hr,
+    Audio,
+    Input,
+    Button,
+    Overflow,
+    SelectStatic,
+    MultiSelectStatic,
+    SelectPerson,
+    MultiSelectPerson,
+    DatePicker,
+    PickerTime,
+    PickerDatetime,
+    SelectImg,
+    Checker,
+);
+
+macro_rules! emplace_at_root {
+    ($($variant:ident),*) => {$(
+        impl Emplace<BodyElement> for $variant {
+            fn emplace(list: &mut Vec<BodyElement>) -> &mut Self {
+                list.push(BodyElement::$variant(Default::default()));
+                match list.last_mut() {
+                    Some(BodyElement::$variant(component)) => component,
+                    // The element was pushed just above.
+                    _ => unreachable!(),
+                }
+            }
+        }
+    )*};
+}
+
+emplace_at_root!(Form, Table);
+
+macro_rules! emplace_self {
+    ($($t:ty),*) => {$(
+        impl Emplace<$t> for $t {
+            fn emplace(list: &mut Vec<$t>) -> &mut Self {
+                list.push(Default::default());
+                match list.last_mut() {
+                    Some(item) => item,
+                    // The item was pushed just above.
+                    None => unreachable!(),
+                }
+            }
+        }
+    )*};
+}
+
+emplace_self!(Column, TextTag);
 
 /// An entry of a select's or an overflow's options, made from a `SelectOptions` variant.
 pub trait OptionItem {

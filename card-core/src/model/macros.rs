@@ -289,7 +289,13 @@ macro_rules! text_value {
     ($name:ident, $what:literal) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.collect_str(self)
+                // Written once into a stack buffer and handed over whole: `collect_str` would
+                // send each formatted piece through the serializer's escaping on its own.
+                let mut text = $crate::model::values::ShortText::new();
+                match std::fmt::Write::write_fmt(&mut text, format_args!("{self}")) {
+                    Ok(()) => serializer.serialize_str(text.as_str()),
+                    Err(_) => serializer.collect_str(self),
+                }
             }
         }
 

@@ -66,6 +66,37 @@ impl fmt::Display for ParseEnumError {
 
 impl std::error::Error for ParseEnumError {}
 
+/// Room on the stack for a measure as written (`8px`, `4px 12px 4px 12px`), so that it reaches
+/// the serializer as one string; longer text makes `write_str` fail and the caller falls back.
+pub(crate) struct ShortText {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl ShortText {
+    pub(crate) fn new() -> Self {
+        ShortText {
+            bytes: [0; 64],
+            len: 0,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only whole `&str`s are ever copied in, so the bytes are UTF-8.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for ShortText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let room = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        room.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 /// Deserializes a string through `FromStr`, with `expecting` in type errors.
 pub(crate) struct FromStrVisitor<T> {
     expecting: &'static str,

@@ -89,10 +89,12 @@ impl Expander<'_> {
         if !implicit.is_empty() {
             let body = local("__body");
             let items = self.items(&implicit);
+            let reserve = self.reserve(&implicit);
             let list = local("__list");
             stmts.extend(quote! {{
                 let #body = #p::slot(&mut #card.body);
                 let #list = #p::slot(&mut #body.elements);
+                #reserve
                 #items
             }});
         }
@@ -223,10 +225,10 @@ impl Expander<'_> {
     ) -> TokenStream {
         let p = private();
         let f = field(attr.name, t.span);
-        let value = self.component_expr(t, sub);
         if matches!(attr.kind, Kind::List(_)) {
-            quote! { #p::slot(&mut #var.#f).push(::core::convert::Into::into(#value)); }
+            self.component_into(quote!(#p::slot(&mut #var.#f)), t, sub)
         } else {
+            let value = self.component_expr(t, sub);
             quote! { #p::put(&mut #var.#f, ::core::convert::Into::into(#value)); }
         }
     }
@@ -287,7 +289,7 @@ impl Expander<'_> {
                 let lit = proc_macro2::Literal::f64_unsuffixed(*x);
                 quote!(#p::serde_json::Value::from(#lit))
             }
-            Value::Expr(e) => quote_spanned!(e.span()=> #p::callback_value(&(#e))),
+            Value::Expr(e) => computed_json(e),
             Value::Invalid(ts) => quote!(#ts),
         }
     }
@@ -350,11 +352,27 @@ impl Expander<'_> {
         }
         let p = private();
         let l = local("__list");
+        let reserve = self.reserve(children);
         let body = self.items(children);
         quote! {{
             let #l = #p::slot(&mut #var.elements);
+            #reserve
             #body
         }}
+    }
+
+    /// Room in `__list` for the components written in `children`, made at once: elements are
+    /// large, and a list grown one push at a time would move them on every growth.
+    fn reserve(&self, children: &[&Child]) -> TokenStream {
+        let l = local("__list");
+        let written = children
+            .iter()
+            .filter(|c| matches!(c, Child::Tag(t) if !self.rejected.tag(t)))
+            .count();
+        if written < 2 {
+            return TokenStream::new();
+        }
+        quote! { #l.reserve(#written); }
     }
 
     /// Statements pushing children into the list `__list` in scope.
@@ -369,10 +387,7 @@ impl Expander<'_> {
                     let component =
                         registry::component(&t.name).or_else(|| registry::sub_element(&t.name));
                     if let Some(c) = component {
-                        let value = self.component_expr(t, c);
-                        out.extend(quote_spanned! {t.span=>
-                            #l.push(::core::convert::Into::into(#value));
-                        });
+                        out.extend(self.component_into(quote!(#l), t, c));
                     }
                 }
                 Child::Splice(e) => {
@@ -431,6 +446,19 @@ impl Expander<'_> {
         }}
     }
 
+    /// Statements appending one component or sub-element to `list` (a `&mut Vec`) and filling
+    /// it where it stands.
+    fn component_into(&self, list: TokenStream, t: &Tag, c: &'static Component) -> TokenStream {
+        let p = private();
+        let ty = type_name(c.tag, t.span);
+        let var = local("__c");
+        let body = self.object_body(&var, t, c.attrs, Some(c));
+        quote_spanned! {t.span=> {
+            let #var: &mut #p::model::#ty = #p::Children::emplace(#list);
+            #body
+        }}
+    }
+
     fn sugar_attr(
         &self,
         var: &Ident,
@@ -442,11 +470,14 @@ impl Expander<'_> {
         let p = private();
         let span = a.value.span(a.span);
         match (sugar, &a.value) {
-            (Sugar::Callback, Value::Expr(e)) => quote_spanned! {span=>
-                #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#p::callback_value(&(#e))));
-            },
+            (Sugar::Callback, Value::Expr(e)) => {
+                let value = computed_json(e);
+                quote_spanned! {span=>
+                    #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#value));
+                }
+            }
             (Sugar::Callback, Value::Str(lit, _)) => quote_spanned! {span=>
-                #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#p::callback_value(#lit)));
+                #p::slot(&mut #var.behaviors).push(#p::model::Behavior::callback(#p::serde_json::Value::from(#lit)));
             },
             (Sugar::OpenUrl, Value::Str(lit, _)) => quote_spanned! {span=>
                 #p::slot(&mut #var.behaviors).push(#p::model::Behavior::open_url(#lit));
@@ -495,6 +526,39 @@ impl Expander<'_> {
             kind,
             Kind::Str | Kind::StrMax(_) | Kind::ElementId | Kind::Text { .. } | Kind::Json
         ) || matches!(kind, Kind::Format(_))
+    }
+}
+
+/// Free-form JSON computed by `e`. A `serde_json::Value` (such as a `json!` call) is moved in as
+/// it is, or cloned when `e` names a place that the caller keeps; anything else that is
+/// `Serialize` is converted.
+fn computed_json(e: &syn::Expr) -> TokenStream {
+    let p = private();
+    let arg = if is_place(e) {
+        quote_spanned!(e.span()=> &(#e))
+    } else {
+        quote_spanned!(e.span()=> #e)
+    };
+    // Only one of the two traits is used, whichever the value's type selects.
+    let traits = quote! {
+        #[allow(unused_imports)]
+        use #p::callback_value::{Convert as _, Json as _};
+    };
+    quote_spanned! {e.span()=> {
+        #traits
+        #p::callback_value::Arg(#arg).json()
+    }}
+}
+
+/// Whether `e` names a place (`x`, `self.x`, `v[0]`, `*r`) rather than making a value: a place
+/// is only borrowed, so that the caller can still use it after the card is built.
+fn is_place(e: &syn::Expr) -> bool {
+    match e {
+        syn::Expr::Path(_) | syn::Expr::Field(_) | syn::Expr::Index(_) => true,
+        syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
+        syn::Expr::Paren(inner) => is_place(&inner.expr),
+        syn::Expr::Group(inner) => is_place(&inner.expr),
+        _ => false,
     }
 }
 
