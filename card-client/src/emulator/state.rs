@@ -4,6 +4,7 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
+use sha2::Digest as _;
 
 use super::cardjson::{self, Place, MAX_CARD_BYTES, MAX_ELEMENTS};
 use super::fault::Fault;
@@ -220,7 +221,12 @@ pub(crate) struct State {
     message_index: HashMap<String, usize>,
     im_uuids: HashMap<String, (String, Duration)>,
     cards: HashMap<String, CardData>,
-    card_uuids: HashMap<(String, String), (String, Duration)>,
+    /// Each CardKit `uuid` seen within the window: the SHA-256 of its operation, not the
+    /// operation itself, which carries the card's whole text and would make the emulator's
+    /// memory grow with every streamed update.
+    card_uuids: HashMap<(String, String), ([u8; 32], Duration)>,
+    /// How many `card_uuids` the last sweep kept.
+    card_uuids_swept_at: usize,
     callback_tokens: HashMap<String, CallbackData>,
     templates: HashMap<String, Vec<(String, Value)>>,
     card_ops: HashMap<String, VecDeque<Duration>>,
@@ -278,6 +284,7 @@ impl State {
             im_uuids: HashMap::new(),
             cards: HashMap::new(),
             card_uuids: HashMap::new(),
+            card_uuids_swept_at: 0,
             callback_tokens: HashMap::new(),
             templates: HashMap::new(),
             card_ops: HashMap::new(),
@@ -957,6 +964,7 @@ impl State {
                 ))
             }
         };
+        let fingerprint: [u8; 32] = sha2::Sha256::digest(fingerprint.as_bytes()).into();
         let uuid = str_field(body, "uuid");
         if uuid.is_some_and(|u| u.is_empty() || u.chars().count() > 64) {
             return Err(Rejection::new(10002, "`uuid` must be 1 to 64 characters"));
@@ -1034,6 +1042,13 @@ impl State {
         card.json = json;
         let shown_in = card.sent_in.clone();
         if let Some(uuid) = uuid {
+            // Forget the uuids whose window has passed, now and then (when the map has doubled
+            // since the last sweep), so that a long run keeps at most an hour of them.
+            if self.card_uuids.len() >= self.card_uuids_swept_at.max(1024) * 2 {
+                self.card_uuids
+                    .retain(|_, (_, at)| now.saturating_sub(*at) < UUID_WINDOW);
+                self.card_uuids_swept_at = self.card_uuids.len();
+            }
             self.card_uuids
                 .insert((card_id.to_owned(), uuid.to_owned()), (fingerprint, now));
         }
