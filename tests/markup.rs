@@ -158,3 +158,57 @@ fn translations_and_top_level_objects() {
         feishu_card::validate(&card)
     );
 }
+
+#[test]
+fn sub_elements_and_values_that_stand_in_corpus_cards() {
+    let card = card! {
+        <card>
+            <config streaming_mode>
+                <streaming_config print_strategy="fast">
+                    <print_frequency_ms default=50 pc=30/>
+                    <print_step default=1.5/>
+                </streaming_config>
+            </config>
+            <collapsible_panel expanded>
+                <header>
+                    <markdown text_color="grey" i18n_content:en_us="**Details**">"**详情**"</markdown>
+                </header>
+                <markdown>"inside"</markdown>
+            </collapsible_panel>
+            <checker name="task" callback={json!({"k": 1})}>
+                "todo"
+                <button_area pc_display_rule="on_hover">
+                    <button type="text" callback={json!({"k": 2})}>"a"</button>
+                    <button type="text" callback={json!({"k": 3})}>"b"</button>
+                </button_area>
+            </checker>
+            <img img_key="img_v2_x" custom_width="300px"/>
+            <img img_key="img_v2_y" custom_width=300/>
+        </card>
+    };
+    let v = card.to_value();
+    assert_eq!(
+        v["config"]["streaming_config"],
+        json!({
+            "print_strategy": "fast",
+            "print_frequency_ms": {"default": 50, "pc": 30},
+            "print_step": {"default": 1.5}
+        })
+    );
+    assert_eq!(
+        v["body"]["elements"][0]["header"],
+        json!({"title": {"tag": "markdown", "content": "**详情**", "text_color": "grey",
+            "i18n_content": {"en_us": "**Details**"}}})
+    );
+    assert_eq!(
+        v["body"]["elements"][1]["button_area"],
+        json!({"pc_display_rule": "on_hover", "buttons": [
+            {"tag": "button", "type": "text", "text": {"tag": "plain_text", "content": "a"},
+                "behaviors": [{"type": "callback", "value": {"k": 2}}]},
+            {"tag": "button", "type": "text", "text": {"tag": "plain_text", "content": "b"},
+                "behaviors": [{"type": "callback", "value": {"k": 3}}]}
+        ]})
+    );
+    assert_eq!(v["body"]["elements"][2]["custom_width"], json!("300px"));
+    assert_eq!(v["body"]["elements"][3]["custom_width"], json!(300));
+}

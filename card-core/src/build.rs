@@ -59,6 +59,7 @@ required_fields!(
     Text,
     CollapsiblePanelHeader,
     TextSizeStyle,
+    crate::model::Number,
 );
 
 impl<T> Field for Vec<T> {
@@ -139,6 +140,18 @@ impl Number for crate::model::Number {
     }
     fn from_float(f: f64) -> Self {
         crate::model::Number::Float(f)
+    }
+}
+
+/// `img custom_width=300`: pixels. A value beyond `u32` (which the checker already reports as out
+/// of range) saturates rather than wrapping.
+impl Number for CustomWidth {
+    fn from_int(i: i128) -> Self {
+        CustomWidth::Pixels(u32::try_from(i.max(0)).unwrap_or(u32::MAX))
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn from_float(f: f64) -> Self {
+        CustomWidth::Pixels(f as u32)
     }
 }
 
@@ -365,7 +378,9 @@ macro_rules! emplace_self {
     )*};
 }
 
-emplace_self!(Column, TextTag);
+// The tagged lists of sub-elements: a column set's `columns`, a checker's `button_area.buttons`,
+// `text_tag_list`.
+emplace_self!(Column, Button, TextTag);
 
 /// An entry of a select's or an overflow's options, made from a `SelectOptions` variant.
 pub trait OptionItem {

@@ -1603,6 +1603,22 @@ pub enum CustomWidth {
     Text(Cow<'static, str>),
 }
 
+/// A width written as a string is kept as that string, even when it holds only digits: the
+/// card serializes back to the same JSON.
+///
+/// ```
+/// use card_core::model::CustomWidth;
+///
+/// let w: CustomWidth = "300px".parse().unwrap();
+/// assert_eq!(w, CustomWidth::Text("300px".into()));
+/// ```
+impl FromStr for CustomWidth {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(CustomWidth::Text(Cow::Owned(s.to_owned())))
+    }
+}
+
 impl From<u32> for CustomWidth {
     fn from(px: u32) -> Self {
         CustomWidth::Pixels(px)

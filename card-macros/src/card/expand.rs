@@ -43,6 +43,19 @@ fn type_name(tag: &str, span: Span) -> Ident {
     Ident::new(&out, span)
 }
 
+/// The model type of a component or sub-element: its tag's type, except for the collapsible
+/// panel's `markdown` title, which is a text object ([`MarkdownText`]) and not the `markdown`
+/// component.
+///
+/// [`MarkdownText`]: card_core::model::MarkdownText
+fn model_type(c: &'static Component, span: Span) -> Ident {
+    if std::ptr::eq(c, &registry::COLLAPSIBLE_TITLE_MARKDOWN) {
+        Ident::new("MarkdownText", span)
+    } else {
+        type_name(c.tag, span)
+    }
+}
+
 /// The expression building the whole card.
 pub fn card(root: &Tag, rejected: &Rejected) -> TokenStream {
     let x = Expander { rejected };
@@ -436,7 +449,7 @@ impl Expander<'_> {
     /// The expression building one component or sub-element.
     fn component_expr(&self, t: &Tag, c: &'static Component) -> TokenStream {
         let p = private();
-        let ty = type_name(c.tag, t.span);
+        let ty = model_type(c, t.span);
         let var = local("__c");
         let body = self.object_body(&var, t, c.attrs, Some(c));
         quote! {{
@@ -450,7 +463,7 @@ impl Expander<'_> {
     /// it where it stands.
     fn component_into(&self, list: TokenStream, t: &Tag, c: &'static Component) -> TokenStream {
         let p = private();
-        let ty = type_name(c.tag, t.span);
+        let ty = model_type(c, t.span);
         let var = local("__c");
         let body = self.object_body(&var, t, c.attrs, Some(c));
         quote_spanned! {t.span=> {
