@@ -269,6 +269,14 @@ impl Builder {
                         .and_then(|t| forms.iter().find(|f| f.tag == t));
                     match form {
                         Some(form) => self.item(tag, attr, form, v, owner),
+                        None if !text.contains_key("tag") => match untagged_text(forms, text) {
+                            Some(value) => tag.attr(attr.name, value),
+                            None => self.problem(format!(
+                                "`{}` has no `tag` and no model type to hold it: add `\"tag\": \"{}\"`",
+                                attr.name,
+                                forms.first().map_or("plain_text", |f| f.tag)
+                            )),
+                        },
                         None => self.problem(format!(
                             "`{}` must be a text object tagged {}",
                             attr.name,
@@ -333,6 +341,9 @@ impl Builder {
                     attr.name
                 )),
             },
+            (Kind::AnyOf(_), Value::Object(_)) if attr.name == "fallback" => {
+                tag.attr(attr.name, fallback(v))
+            }
             (Kind::Map(_) | Kind::Locales(_), Value::Object(_)) => tag.attr(
                 attr.name,
                 AttrValue::Typed("std::collections::BTreeMap<_, _>", v.clone()),
@@ -594,6 +605,60 @@ fn simple_text<'v>(attr: &Attr, v: &'v Value) -> Option<(&'v str, Vec<(&'v str, 
             Some((content, translations))
         }
         _ => None,
+    }
+}
+
+/// The model type of a text form and of its `tag` marker, for texts written as expressions.
+fn text_type(form: &Component) -> Option<(&'static str, &'static str)> {
+    match form.tag {
+        "plain_text" => Some((
+            "feishu_card::model::PlainText",
+            "feishu_card::model::PlainTextTag",
+        )),
+        "lark_md" => Some((
+            "feishu_card::model::LarkMd",
+            "feishu_card::model::LarkMdTag",
+        )),
+        "markdown" => Some((
+            "feishu_card::model::MarkdownText",
+            "feishu_card::model::MarkdownTag",
+        )),
+        _ => None,
+    }
+}
+
+/// A text object written without its `tag` (an official example's `"hover_tips": {}`), which
+/// the model reads as the attribute's first form and writes back without the tag. The markup
+/// always writes the tag, so the text is an expression of the model type: a struct literal
+/// with the tag marked omitted when the object is empty, else the object read by serde.
+fn untagged_text(forms: &[&'static Component], text: &Map<String, Value>) -> Option<AttrValue> {
+    let (ty, marker) = text_type(forms.first()?)?;
+    Some(if text.is_empty() {
+        AttrValue::Expr(format!(
+            "{ty} {{ tag: {marker}::OMITTED, ..Default::default() }}"
+        ))
+    } else {
+        AttrValue::Typed(ty, Value::Object(text.clone()))
+    })
+}
+
+/// An `audio.fallback` object, which the markup has no tag for: `Fallback::text("…")` for a
+/// plain text, else the object read by serde.
+fn fallback(v: &Value) -> AttrValue {
+    let text = v.get("text").and_then(Value::as_object);
+    let only_text = v
+        .as_object()
+        .is_some_and(|o| o.keys().all(|k| k == "tag" || k == "text"));
+    let plain = text.filter(|t| {
+        t.get("tag").and_then(Value::as_str) == Some("plain_text")
+            && t.keys().all(|k| k == "tag" || k == "content")
+    });
+    match (only_text, plain.and_then(|t| t.get("content")?.as_str())) {
+        (true, Some(content)) => AttrValue::Expr(format!(
+            "feishu_card::model::Fallback::text({})",
+            super::tree::rust_string(content)
+        )),
+        _ => AttrValue::Typed("feishu_card::model::Fallback", v.clone()),
     }
 }
 

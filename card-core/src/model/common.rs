@@ -739,6 +739,52 @@ pub enum Fallback {
     Text(FallbackText),
 }
 
+impl Fallback {
+    /// The text an old client shows instead of the component.
+    ///
+    /// ```
+    /// use card_core::model::Fallback;
+    /// use serde_json::json;
+    ///
+    /// assert_eq!(
+    ///     serde_json::to_value(Fallback::text("Update Feishu to play this")).unwrap(),
+    ///     json!({"tag": "fallback_text", "text": {"tag": "plain_text", "content": "Update Feishu to play this"}})
+    /// );
+    /// ```
+    pub fn text(text: impl Into<PlainText>) -> Self {
+        Fallback::Text(FallbackText {
+            text: text.into(),
+            ..Default::default()
+        })
+    }
+}
+
+impl From<FallbackText> for Fallback {
+    fn from(text: FallbackText) -> Self {
+        Fallback::Text(text)
+    }
+}
+
+/// `"drop"`, the only fallback written as a string (`fallback="drop"` in `card!`).
+///
+/// ```
+/// use card_core::model::Fallback;
+///
+/// assert_eq!("drop".parse::<Fallback>(), Ok(Fallback::Drop));
+/// assert!("hide".parse::<Fallback>().is_err());
+/// ```
+impl std::str::FromStr for Fallback {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "drop" => Ok(Fallback::Drop),
+            other => Err(format!(
+                "unknown fallback `{other}`: write `drop`, or a text with `Fallback::text`"
+            )),
+        }
+    }
+}
+
 impl Serialize for Fallback {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
