@@ -132,18 +132,54 @@ fn translations_and_escapes() {
 
 #[test]
 fn what_markup_cannot_write_is_named_by_its_pointer() {
+    // A row key that is no Rust identifier cannot be an attribute of `<row>`.
     let card = r#"{
         "schema": "2.0",
-        "body": {"elements": [{"tag": "interactive_container", "hover_tips": {}, "elements": []}]}
+        "body": {"elements": [{"tag": "table",
+            "columns": [{"name": "a-b", "data_type": "text"}], "rows": [{"a-b": "x"}]}]}
     }"#;
     let out = convert(card);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("/body/elements/0/hover_tips"),
+        stderr.contains("(at `/body/elements/0/rows/0/a-b`)"),
         "stderr: {stderr}"
     );
     assert!(out.stdout.is_empty(), "no source is printed");
+}
+
+#[test]
+fn untagged_texts_and_fallback_objects_are_model_expressions() {
+    let card = r#"{
+        "schema": "2.0",
+        "config": {"enable_forward": false},
+        "body": {"elements": [
+            {"tag": "button", "text": {"tag": "plain_text", "content": "b"},
+             "hover_tips": {}, "disabled_tips": {"content": "no tag"}},
+            {"tag": "audio", "file_key": "f",
+             "fallback": {"tag": "fallback_text", "text": {"tag": "plain_text", "content": "旧版"}}},
+            {"tag": "audio", "file_key": "g", "fallback": "drop"}
+        ]}
+    }"#;
+    assert_eq!(
+        source(card),
+        r#"feishu_card::card! {
+    <card>
+        <config enable_forward=false/>
+        <button
+            hover_tips={feishu_card::model::PlainText { tag: feishu_card::model::PlainTextTag::OMITTED, ..Default::default() }}
+            disabled_tips={serde_json::from_value::<feishu_card::model::PlainText>(serde_json::json!({
+                "content": "no tag"
+            })).expect("JSON written from the model reads back")}
+        >
+            "b"
+        </button>
+        <audio file_key="f" fallback={feishu_card::model::Fallback::text("旧版")}/>
+        <audio file_key="g" fallback="drop"/>
+    </card>
+}
+"#
+    );
 }
 
 #[test]

@@ -331,7 +331,7 @@ impl Builder {
                     }
                 }
             }
-            (kind, v) if is_scalar_kind(kind) => match scalar(v) {
+            (kind, v) if is_scalar_kind(kind) || scalar_alternative(kind, v) => match scalar(v) {
                 Some(value) => {
                     let value = self.checked(tag, attr, v, value);
                     tag.attr(attr.name, value)
@@ -692,6 +692,13 @@ fn is_scalar_kind(kind: &Kind) -> bool {
         Kind::AnyOf(kinds) => kinds.iter().all(is_scalar_kind),
         _ => false,
     }
+}
+
+/// Whether `v` is a scalar and `kind` offers scalars among objects (`audio.fallback`:
+/// `"drop"` or a `fallback_text` object).
+fn scalar_alternative(kind: &Kind, v: &Value) -> bool {
+    matches!(kind, Kind::AnyOf(kinds) if kinds.iter().any(is_scalar_kind))
+        && !matches!(v, Value::Object(_) | Value::Array(_) | Value::Null)
 }
 
 /// A scalar as a markup literal: `true` as a bare attribute.

@@ -25,7 +25,11 @@
 //! JSON was written by the model, so it reads back), and a colour or text size outside the
 //! documented names (a custom style name, a tolerated `""`) as `{String::from("…")}`, because
 //! `card!` holds literals to the documented names and leaves computed values to the runtime
-//! validator.
+//! validator. Objects the markup has no tag for are values of the model: a text object
+//! written without its `tag` (`"hover_tips": {}`, which the model writes back as it was) as
+//! `{feishu_card::model::PlainText { tag: feishu_card::model::PlainTextTag::OMITTED, .. }}` or,
+//! when it has content, read by `serde_json::from_value`; an `audio` `fallback` text as
+//! `{feishu_card::model::Fallback::text("…")}`.
 //!
 //! A card is first read into the typed model and validated: the source is written from what
 //! the model would send, so that it builds exactly that. Exit status: 0 when the source was
