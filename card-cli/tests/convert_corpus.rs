@@ -120,6 +120,42 @@ fn seed_cards(dir: &Path) -> Vec<Case> {
         .collect()
 }
 
+/// Cards beside the corpus for the forms the converter writes as model expressions (an
+/// untagged text, `audio` fallbacks): each must compile and round-trip like a corpus card.
+const EXTRA_CARDS: &[(&str, &str)] = &[(
+    "untagged-texts-and-fallbacks",
+    r#"{
+        "schema": "2.0",
+        "config": {"enable_forward": false},
+        "body": {"elements": [
+            {"tag": "button", "text": {"tag": "plain_text", "content": "b"},
+             "hover_tips": {}, "disabled_tips": {"content": "no tag"}},
+            {"tag": "interactive_container", "hover_tips": {}, "elements": []},
+            {"tag": "audio", "file_key": "f",
+             "fallback": {"tag": "fallback_text", "text": {"tag": "plain_text", "content": "旧版"}}},
+            {"tag": "audio", "file_key": "g", "fallback": {"tag": "fallback_text",
+             "text": {"tag": "plain_text", "content": "x", "i18n_content": {"en_us": "y"}}}},
+            {"tag": "audio", "file_key": "h", "fallback": "drop"}
+        ]}
+    }"#,
+)];
+
+/// The extra cards, written to `dir`.
+fn extra_cards(dir: &Path) -> Vec<Case> {
+    EXTRA_CARDS
+        .iter()
+        .map(|(name, json)| {
+            let file = dir.join(format!("extra-{name}.json"));
+            std::fs::write(&file, json).expect("write an extra card");
+            Case {
+                name: format!("extra/{name}"),
+                ident: ident(&format!("extra/{name}")),
+                file,
+            }
+        })
+        .collect()
+}
+
 fn convert(file: &Path) -> Result<String, String> {
     let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
         .arg("convert")
@@ -235,7 +271,10 @@ fn every_accepted_card_converts_compiles_and_round_trips() {
 
     let mut cases = accepted_v2_cards();
     assert!(cases.len() >= 80, "the corpus lists the accepted cards");
+    let v2 = cases.len();
     cases.extend(seed_cards(&wrapped));
+    let seeds = cases.len() - v2;
+    cases.extend(extra_cards(&wrapped));
     let total = cases.len();
 
     let mut converted = Vec::new();
@@ -254,7 +293,10 @@ fn every_accepted_card_converts_compiles_and_round_trips() {
         .and_then(|l| l.split('/').next())
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(0);
-    println!("{round_trips}/{total} convert, compile and round-trip");
+    println!(
+        "{round_trips}/{total} cards ({v2} v2, {seeds} seeds, {} extra) convert, compile and round-trip",
+        total - v2 - seeds
+    );
     assert!(
         failures.is_empty(),
         "{} of {total} cards did not convert:\n{}",
