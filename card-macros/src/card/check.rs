@@ -392,6 +392,16 @@ impl<'a> Checker<'a> {
                 format!("`{}` was removed in Card JSON 2.0: {instead}", t.name),
             );
             self.violation(t.span, v);
+        } else if shape::card_child(&t.name).is_some() {
+            let v = Violation::new(
+                "structure.sub-element-as-component",
+                format!(
+                    "`{}` is part of the card, not an element: write it directly under `<card>`, \
+                     outside `@if`, `@for` and `@match`, and compute its attributes with `{{…}}`",
+                    t.name
+                ),
+            );
+            self.violation(t.span, v);
         } else if registry::sub_element(&t.name).is_some() {
             let home = registry::SUB_ELEMENT_HOMES
                 .iter()
