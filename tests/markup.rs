@@ -1,6 +1,6 @@
 //! The dynamic parts of the markup: expressions, computed text, control flow and splices.
 
-use feishu_card::model::{Element, Hr, Locale, Markdown, TextSize};
+use feishu_card::model::{Element, Fallback, Hr, Locale, Markdown, TextSize};
 use feishu_card::{card, Card};
 use serde_json::{json, Value};
 
@@ -163,7 +163,7 @@ fn translations_and_top_level_objects() {
 fn sub_elements_and_values_that_stand_in_corpus_cards() {
     let card = card! {
         <card>
-            <config streaming_mode>
+            <config streaming_mode enable_forward=false>
                 <streaming_config print_strategy="fast">
                     <print_frequency_ms default=50 pc=30/>
                     <print_step default=1.5/>
@@ -184,6 +184,8 @@ fn sub_elements_and_values_that_stand_in_corpus_cards() {
             </checker>
             <img img_key="img_v2_x" custom_width="300px"/>
             <img img_key="img_v2_y" custom_width=300/>
+            <audio file_key="f" fallback="drop"/>
+            <audio file_key="g" fallback={Fallback::text("旧版")}/>
         </card>
     };
     let v = card.to_value();
@@ -211,4 +213,9 @@ fn sub_elements_and_values_that_stand_in_corpus_cards() {
     );
     assert_eq!(v["body"]["elements"][2]["custom_width"], json!("300px"));
     assert_eq!(v["body"]["elements"][3]["custom_width"], json!(300));
+    assert_eq!(v["body"]["elements"][4]["fallback"], json!("drop"));
+    assert_eq!(
+        v["body"]["elements"][5]["fallback"],
+        json!({"tag": "fallback_text", "text": {"tag": "plain_text", "content": "旧版"}})
+    );
 }
