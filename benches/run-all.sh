@@ -9,7 +9,8 @@
 # other. Criterion's results go to `$OUT/criterion` (default: a new temporary directory, kept
 # and printed at the end), each bench's own output to `$OUT/<bench>.log`. `CARGO_TARGET_DIR`
 # is honoured for the benches built from this workspace; the compile-time bench keeps its own
-# target directory (see `benches/compile_time.sh`).
+# target directory (see `benches/compile_time.sh`). `COMPILE_RUNS` (default 3) and
+# `COMPILE_PROFILES` (default `debug release`) shorten the compile-time bench of a full run.
 set -euo pipefail
 
 quick=0
@@ -17,7 +18,7 @@ for arg in "$@"; do
     case "$arg" in
     --quick) quick=1 ;;
     -h | --help)
-        sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -41,7 +42,7 @@ if ((quick)); then
     compile_env=(CARDS=20 RUNS=1 PROFILES=debug)
 else
     criterion_args=(--noplot)
-    compile_env=(RUNS=3 PROFILES="debug release")
+    compile_env=(RUNS="${COMPILE_RUNS:-3}" PROFILES="${COMPILE_PROFILES:-debug release}")
 fi
 
 step() { echo "== $*" >&2; }
