@@ -126,7 +126,19 @@
 //! # Cards from JSON
 //!
 //! [`Card::from_json`] reads a card and reports every problem with Feishu's path notation;
-//! [`validate_value`] gives Feishu's verdict on any JSON card.
+//! [`validate_value`] gives Feishu's verdict on any JSON card. [`core::migrate`] turns a JSON
+//! 1.0 card into 2.0 with a note per change, and [`preview::render`] draws any card as an HTML
+//! page. The `feishu-card` command (crate `card-cli`) wraps them: `validate`, `fmt`, `convert`
+//! (a JSON card as the `card!` source that builds it), `migrate` and `preview`.
+//!
+//! # Sending, streaming, callbacks (feature `client`)
+//!
+//! [`client`] sends and updates cards through every Feishu API that handles them, validating
+//! each card first; `client.stream()` ([`client::stream`]) shows a generated answer with the
+//! typewriter effect within Feishu's rate and size limits; [`client::callback`] verifies,
+//! decrypts and decodes card callbacks and answers within Feishu's 3 seconds. With the
+//! `emulator` feature, [`client::emulator`] is a local Feishu whose emulated users click and
+//! submit cards: `cargo run --example demo` plays a whole conversation against it.
 
 pub use card_core as core;
 pub use card_core::form::{
