@@ -24,6 +24,46 @@ pub struct Parsed {
     pub syntax: TokenStream,
 }
 
+impl Parsed {
+    fn failed(error: syn::Error) -> Parsed {
+        Parsed {
+            roots: Vec::new(),
+            errors: vec![error],
+            syntax: TokenStream::new(),
+        }
+    }
+}
+
+/// The first `name(…)` inside a tag (after a `<`, before its `>`), anywhere in `input`: the
+/// span of the parentheses and the name.
+fn call_like_attr(input: TokenStream) -> Option<(Span, Option<String>)> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut in_tag = false;
+    let mut last_ident: Option<String> = None;
+    for tree in input {
+        match &tree {
+            TokenTree::Punct(p) if p.as_char() == '<' => in_tag = true,
+            TokenTree::Punct(p) if p.as_char() == '>' => in_tag = false,
+            TokenTree::Group(g) if in_tag && g.delimiter() == Delimiter::Parenthesis => {
+                if let Some(name) = last_ident.take() {
+                    return Some((g.span(), Some(name)));
+                }
+            }
+            TokenTree::Group(g) => {
+                if let Some(found) = call_like_attr(g.stream()) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+        last_ident = match tree {
+            TokenTree::Ident(i) => Some(i.to_string()),
+            _ => None,
+        };
+    }
+    None
+}
+
 /// Parses the tokens of a `card!` invocation.
 pub fn parse(input: TokenStream) -> Parsed {
     let config = ParserConfig::new()
@@ -33,14 +73,23 @@ pub fn parse(input: TokenStream) -> Parsed {
     // `Parser::parse_recoverable` panics when the parse stops before the end of the input;
     // driving the stream parser ourselves turns that case into an error.
     let parse = |stream: ParseStream| Ok(parser.parse_syn_stream(stream));
-    let (nodes, diagnostics) = match parse.parse2(input) {
-        Ok(result) => result.split_vec(),
-        Err(err) => {
-            return Parsed {
-                roots: Vec::new(),
-                errors: vec![err],
-                syntax: TokenStream::new(),
-            }
+    // rstml also panics ("No errors allowed") on an attribute written like a call,
+    // `callback({…})`, whose parenthesized tokens it cannot read as patterns: that becomes an
+    // error too, pointed at the first such attribute.
+    let parsed =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse.parse2(input.clone())));
+    let (nodes, diagnostics) = match parsed {
+        Ok(Ok(result)) => result.split_vec(),
+        Ok(Err(err)) => return Parsed::failed(err),
+        Err(_) => {
+            let (span, name) = call_like_attr(input).unwrap_or((Span::call_site(), None));
+            let message = match name {
+                Some(name) => format!(
+                    "`{name}(…)` is not markup: write an attribute as `{name}=\"text\"`, `{name}=5` or `{name}={{expression}}`"
+                ),
+                None => "this markup cannot be parsed: write tags as `<tag name=value>…</tag>`".to_owned(),
+            };
+            return Parsed::failed(syn::Error::new(span, message));
         }
     };
     let syntax = diagnostics
@@ -308,5 +357,34 @@ fn lit_value(lit: Lit, negative: bool) -> Value {
             attrs: Vec::new(),
             lit: other,
         })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use proc_macro2::TokenStream;
+
+    /// Found by fuzzing: rstml panics on an attribute written like a call.
+    #[test]
+    fn an_attribute_written_like_a_call_is_an_error_not_a_panic() {
+        for source in [
+            r#"<card><button callback({ json!({"a": 1}) })>"x"</button></card>"#,
+            "<card><markdown text_align({})/></card>",
+            "<a b((1))>",
+        ] {
+            let parsed = super::parse(TokenStream::from_str(source).expect("tokens"));
+            assert!(parsed.roots.is_empty(), "{source}");
+            let message = parsed
+                .errors
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            assert!(
+                message.contains("is not markup: write an attribute as"),
+                "{source}: {message}"
+            );
+        }
     }
 }
