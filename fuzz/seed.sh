@@ -61,4 +61,10 @@ for f in "$root"/tests/*.rs "$root"/tests/ui/*/*.rs; do
         }' "$f"
 done
 
+# Inputs of past findings, kept as seeds so every run replays them first.
+for dir in "$fuzz"/regressions/*/; do
+    target=$(basename "$dir")
+    cp "$dir"* "$fuzz/corpus/$target/"
+done
+
 echo "seeds: $(ls "$fuzz/corpus/card_json" | wc -l) card_json, $(ls "$fuzz/corpus/callback" | wc -l) callback, $(ls "$fuzz/corpus/markup" | wc -l) markup"
