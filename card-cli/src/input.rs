@@ -22,3 +22,16 @@ pub fn display_name(path: &Path) -> String {
         path.display().to_string()
     }
 }
+
+/// Reads a file (or `-`) as JSON; on failure says why on standard error and gives exit status 2.
+pub fn read_json(path: &Path) -> Result<serde_json::Value, std::process::ExitCode> {
+    let name = display_name(path);
+    let bytes = read(path).map_err(|err| {
+        eprintln!("error: cannot read {name}: {err}");
+        std::process::ExitCode::from(2)
+    })?;
+    serde_json::from_slice(&bytes).map_err(|err| {
+        eprintln!("error: {name} is not JSON: {err}");
+        std::process::ExitCode::from(2)
+    })
+}

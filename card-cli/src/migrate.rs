@@ -12,9 +12,8 @@ use std::process::ExitCode;
 use card_core::migrate::migrate;
 use card_core::validate::validate_value;
 use card_core::Severity;
-use serde_json::Value;
 
-use crate::input::{display_name, read};
+use crate::input::{display_name, read_json};
 use crate::net::{EXIT_CARD, EXIT_USAGE};
 
 /// Arguments of `feishu-card migrate`.
@@ -33,19 +32,9 @@ pub struct Args {
 /// Runs `feishu-card migrate`.
 pub fn run(args: Args) -> ExitCode {
     let name = display_name(&args.file);
-    let bytes = match read(&args.file) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            eprintln!("error: cannot read {name}: {err}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let card: Value = match serde_json::from_slice(&bytes) {
+    let card = match read_json(&args.file) {
         Ok(card) => card,
-        Err(err) => {
-            eprintln!("error: {name} is not JSON: {err}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(code) => return code,
     };
     let migration = match migrate(&card) {
         Ok(migration) => migration,

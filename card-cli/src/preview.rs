@@ -11,9 +11,8 @@ use std::process::ExitCode;
 use card_core::model::{Card, Locale, ParseError, WidthMode};
 use card_core::preview::{render_with, Options};
 use card_core::validate::validate_value;
-use serde_json::Value;
 
-use crate::input::{display_name, read};
+use crate::input::{display_name, read_json};
 use crate::net::{print_out, EXIT_CARD, EXIT_USAGE};
 
 /// Arguments of `feishu-card preview`.
@@ -49,19 +48,9 @@ fn parse_width(s: &str) -> Result<WidthMode, String> {
 /// Runs `feishu-card preview`.
 pub fn run(args: Args) -> ExitCode {
     let name = display_name(&args.file);
-    let bytes = match read(&args.file) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            eprintln!("error: cannot read {name}: {err}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let value: Value = match serde_json::from_slice(&bytes) {
+    let value = match read_json(&args.file) {
         Ok(value) => value,
-        Err(err) => {
-            eprintln!("error: {name} is not JSON: {err}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(code) => return code,
     };
     let card = match Card::from_value(&value) {
         Ok(card) => card,
