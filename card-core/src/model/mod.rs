@@ -56,6 +56,7 @@ mod containers;
 mod display;
 mod element;
 mod interactive;
+mod json;
 mod parse;
 mod tagged;
 pub(crate) mod values;

@@ -75,6 +75,9 @@ impl ParseError {
     }
 }
 
+/// Room reserved for a card's JSON before writing: most cards fit, so the text is rarely moved.
+const INITIAL_CAPACITY: usize = 1024;
+
 impl Card {
     /// Reads a card from JSON text.
     ///
@@ -145,11 +148,47 @@ impl Card {
         })
     }
 
-    /// The card as compact JSON.
+    /// The card as compact JSON, the body to send.
+    ///
+    /// The output is byte for byte what `serde_json::to_string(&card)` gives, written faster:
+    /// text without characters to escape is copied whole instead of byte by byte.
+    ///
+    /// ```
+    /// use card_core::model::*;
+    ///
+    /// let card = Card::new().element(Markdown::new("**你好**\n世界"));
+    /// assert_eq!(card.to_json(), serde_json::to_string(&card).unwrap());
+    /// ```
     pub fn to_json(&self) -> String {
-        // A card holds only strings, numbers, booleans and maps with string keys: it always
-        // serializes.
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::with_capacity(INITIAL_CAPACITY);
+        self.write_json(&mut out);
+        out
+    }
+
+    /// The card as compact JSON bytes, the same as [`Card::to_json`].
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.to_json().into_bytes()
+    }
+
+    /// Appends the card as compact JSON to `out`, the same text as [`Card::to_json`]; reusing
+    /// one `String` for many cards saves its allocation.
+    ///
+    /// ```
+    /// use card_core::model::*;
+    ///
+    /// let mut out = String::from("{\"card\":");
+    /// Card::new().element(Markdown::new("hi")).write_json(&mut out);
+    /// out.push('}');
+    /// assert!(out.starts_with("{\"card\":{"));
+    /// ```
+    pub fn write_json(&self, out: &mut String) {
+        let start = out.len();
+        if super::json::write(out, self).is_err() {
+            // A card holds only strings, numbers, booleans and maps with string keys, so this
+            // does not happen; if a value inside ever made it, serde_json decides, as before.
+            out.truncate(start);
+            out.push_str(&serde_json::to_string(self).unwrap_or_default());
+        }
     }
 
     /// The card as indented JSON.
