@@ -146,10 +146,10 @@ pub use card_core::form::{
     SelectOptions, UserId, ValueError,
 };
 pub use card_core::model::{self, Card};
-pub use card_core::validate::{validate_slice, validate_value};
 /// An HTML preview of a card that looks like the Feishu client: `preview::render(&card)` gives
 /// one self-contained page (inline CSS, no script), every text of the card escaped.
 pub use card_core::preview;
+pub use card_core::validate::{validate_slice, validate_value};
 pub use card_core::{Diagnostic, Diagnostics, Severity};
 pub use card_macros::{card, FormValue, SelectOptions};
 

@@ -799,7 +799,14 @@ const TABLE_COLUMN: Kind = Kind::Object(&[
     a(
         "data_type",
         Kind::Enum(&[
-            "text", "lark_md", "options", "number", "persons", "date", "markdown", "person_list",
+            "text",
+            "lark_md",
+            "options",
+            "number",
+            "persons",
+            "date",
+            "markdown",
+            "person_list",
         ]),
     )
     .lenient()
