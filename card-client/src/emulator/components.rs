@@ -1,40 +1,25 @@
 //! Finding the component a user acts on in a card's JSON, and checking what they put in it the
 //! way Feishu's client would (options, required fields, formats).
 
+use card_core::registry::{self, Container, FormRole};
 use serde_json::{Map, Value};
 
 use super::user::{Target, UserError};
 
-/// Tags whose value a form submits, by `name`.
-const FIELD_TAGS: &[&str] = &[
-    "input",
-    "select_static",
-    "multi_select_static",
-    "select_person",
-    "multi_select_person",
-    "date_picker",
-    "picker_time",
-    "picker_datetime",
-    "select_img",
-    "checker",
-];
+/// Whether a form submits this tag's value, by `name` (the registry's form role).
+fn is_form_field(tag: &str) -> bool {
+    registry::component(tag).is_some_and(|c| matches!(c.form, FormRole::Field(_)))
+}
 
-/// Tags a user can act on.
-const INTERACTIVE_TAGS: &[&str] = &[
-    "button",
-    "interactive_container",
-    "overflow",
-    "input",
-    "select_static",
-    "multi_select_static",
-    "select_person",
-    "multi_select_person",
-    "date_picker",
-    "picker_time",
-    "picker_datetime",
-    "select_img",
-    "checker",
-];
+/// Whether a user can act on this tag: the components that take `behaviors`.
+fn is_interactive(tag: &str) -> bool {
+    registry::component(tag).is_some_and(|c| c.attr("behaviors").is_some())
+}
+
+/// Which container, if any, this tag opens.
+fn opens(tag: Option<&str>) -> Option<Container> {
+    tag.and_then(registry::component).and_then(|c| c.opens)
+}
 
 /// One component of a card, with what surrounds it.
 #[derive(Debug, Clone)]
@@ -171,11 +156,11 @@ pub(crate) fn all(card: &Value) -> Vec<Found<'_>> {
                         disabled_by: disabled_by.map(str::to_owned),
                     });
                 }
-                let form = match tag {
-                    Some("form") => map.get("name").and_then(Value::as_str).or(Some("")),
+                let form = match opens(tag) {
+                    Some(Container::Form) => map.get("name").and_then(Value::as_str).or(Some("")),
                     _ => form,
                 };
-                let container_disabled = tag == Some("interactive_container")
+                let container_disabled = opens(tag) == Some(Container::InteractiveContainer)
                     && map.get("disabled").and_then(Value::as_bool) == Some(true);
                 let described;
                 let disabled_by = if container_disabled && disabled_by.is_none() {
@@ -252,7 +237,7 @@ pub(crate) fn find<'a>(
         target: target.to_string(),
         available: components
             .iter()
-            .filter(|f| INTERACTIVE_TAGS.contains(&f.tag()))
+            .filter(|f| is_interactive(f.tag()))
             .map(Found::describe)
             .collect(),
     })
@@ -429,7 +414,7 @@ pub(crate) fn fill_form(
 ) -> Result<Map<String, Value>, UserError> {
     let fields: Vec<Found<'_>> = all(card)
         .into_iter()
-        .filter(|f| f.form.as_deref() == Some(form) && FIELD_TAGS.contains(&f.tag()))
+        .filter(|f| f.form.as_deref() == Some(form) && is_form_field(f.tag()))
         .filter(|f| f.str("name").is_some())
         .collect();
     let field_name = |f: &Found<'_>| f.str("name").unwrap_or("").to_owned();
