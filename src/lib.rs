@@ -145,7 +145,7 @@ pub use card_core::form::{
     decode_value, FormError, FormValue, FromFormField, PickedDate, PickedDateTime, PickedTime,
     SelectOptions, UserId, ValueError,
 };
-pub use card_core::model::{self, Card};
+pub use card_core::model::{self, Card, StaticCard};
 /// An HTML preview of a card that looks like the Feishu client: `preview::render(&card)` gives
 /// one self-contained page (inline CSS, no script), every text of the card escaped.
 pub use card_core::preview;

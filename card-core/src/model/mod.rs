@@ -58,6 +58,7 @@ mod element;
 mod interactive;
 mod json;
 mod parse;
+mod static_card;
 mod tagged;
 pub(crate) mod values;
 
@@ -68,6 +69,7 @@ pub use display::*;
 pub use element::{BodyElement, Element, Tagged};
 pub use interactive::*;
 pub use parse::ParseError;
+pub use static_card::StaticCard;
 pub use values::*;
 
 #[cfg(test)]
