@@ -96,6 +96,23 @@ impl From<&card_core::model::Card> for CardContent {
     }
 }
 
+/// A static card's JSON, built and serialized once; it can be sent wherever a `Card` can.
+///
+/// ```
+/// use card_client::CardContent;
+/// use card_core::model::{Card, Markdown, StaticCard};
+///
+/// static HELP: StaticCard = StaticCard::new(|| Card::new().element(Markdown::new("**help**")));
+///
+/// let content = CardContent::from(&HELP);
+/// assert_eq!(content.as_json(), Some(&HELP.to_value()));
+/// ```
+impl From<&card_core::model::StaticCard> for CardContent {
+    fn from(card: &card_core::model::StaticCard) -> Self {
+        CardContent::Json(card.to_value())
+    }
+}
+
 impl From<Template> for CardContent {
     fn from(template: Template) -> Self {
         CardContent::Template(template)
@@ -177,5 +194,32 @@ impl Template {
     pub fn variables(mut self, variables: Value) -> Self {
         self.template_variable = Some(variables);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use card_core::model::{Button, Card, Header, Markdown, StaticCard};
+    use serde_json::json;
+
+    static CONFIRM: StaticCard = StaticCard::new(|| {
+        Card::new()
+            .header(Header::new("确认操作"))
+            .element(Markdown::new("确定吗?"))
+            .element(Button::new("确认").callback(json!({"action": "confirm"})))
+    });
+
+    #[test]
+    fn a_static_card_is_sent_like_its_card() {
+        let content = CardContent::from(&CONFIRM);
+        assert_eq!(content, CardContent::from(CONFIRM.card()));
+        let sent = serde_json::to_value(&content).expect("card content serializes");
+        let expected: Value = serde_json::from_str(CONFIRM.json()).expect("the card is JSON");
+        assert_eq!(sent, expected);
+        assert_eq!(
+            sent["body"]["elements"][1]["behaviors"][0]["value"]["action"],
+            "confirm"
+        );
     }
 }
