@@ -123,6 +123,35 @@
 //! assert!(!feishu_card::validate(&card).has_errors());
 //! ```
 //!
+//! # Cards that never change
+//!
+//! A confirmation, a menu, a help card: markup with no Rust expression, written once and sent
+//! many times. A [`StaticCard`] builds it on first use and serializes it once; after that,
+//! [`json`](StaticCard::json) borrows the text and [`to_json`](StaticCard::to_json) is a copy
+//! of its bytes, where a [`Card`] is built and walked again for every send:
+//!
+//! ```
+//! use feishu_card::{card, StaticCard};
+//! use serde_json::json;
+//!
+//! static CONFIRM: StaticCard = StaticCard::new(|| card! {
+//!     <card>
+//!         <header template="orange">"确认操作"</header>
+//!         <markdown>"确定要执行此操作吗?"</markdown>
+//!         <button type="primary_filled" callback={json!({"action": "confirm"})}>"确认"</button>
+//!     </card>
+//! });
+//!
+//! let body: String = CONFIRM.to_json(); // built and serialized on this first use
+//! assert_eq!(body, CONFIRM.card().to_json());
+//! assert!(!feishu_card::validate(CONFIRM.card()).has_errors());
+//! let mut changed = CONFIRM.card().clone(); // an ordinary `Card`, to change
+//! changed.header = None;
+//! ```
+//!
+//! The function runs once, so anything it computes is computed once: a card whose content
+//! depends on values known at run time is an ordinary `Card`, built for each send.
+//!
 //! # Cards from JSON
 //!
 //! [`Card::from_json`] reads a card and reports every problem with Feishu's path notation;
