@@ -1,5 +1,6 @@
 //! Generated valid cards (every component of the registry reachable, see `prop_gen`) pass the
-//! validator without an error, read into the typed model, and write back to the same JSON.
+//! validator without an error, read into the typed model, and write back to the same JSON;
+//! `Card::to_json` writes exactly the bytes of the card's `Serialize` impl.
 
 mod prop_gen;
 
@@ -27,6 +28,8 @@ proptest! {
         prop_assert_eq!(card.to_value(), value.clone(), "the card changed through the model");
 
         let json = card.to_json();
+        let serde = serde_json::to_string(&card).unwrap_or_default();
+        prop_assert_eq!(&json, &serde, "`to_json` and `Serialize` write different bytes");
         let again = Card::from_json(&json).map_err(|e| TestCaseError::fail(format!("{e}\n{json}")))?;
         prop_assert_eq!(&again, &card);
         prop_assert_eq!(again.to_json(), json.clone(), "serialization is not stable");

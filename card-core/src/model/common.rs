@@ -69,6 +69,14 @@ macro_rules! tag_marker {
             }
         }
 
+        impl crate::model::json::WriteJson for $name {
+            #[inline]
+            fn write_json(&self, out: &mut String) -> Result<(), crate::model::json::Error> {
+                out.push_str(concat!("\"", $tag, "\""));
+                Ok(())
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct V;

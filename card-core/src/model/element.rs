@@ -72,6 +72,18 @@ macro_rules! elements {
             }
         }
 
+        impl crate::model::json::WriteJson for Element {
+            fn write_json(&self, out: &mut String) -> Result<(), crate::model::json::Error> {
+                match self {
+                    $(Element::$variant(c) => crate::model::json::write_tagged(
+                        out,
+                        concat!("{\"tag\":\"", $tag, "\""),
+                        c,
+                    ),)*
+                }
+            }
+        }
+
         $(
             impl Tagged for $variant {
                 const TAG: &'static str = $tag;
@@ -217,6 +229,17 @@ impl Serialize for BodyElement {
             BodyElement::Form(form) => TaggedRef::Form(form).serialize(serializer),
             BodyElement::Table(table) => TaggedRef::Table(table).serialize(serializer),
             BodyElement::Element(element) => element.serialize(serializer),
+        }
+    }
+}
+
+impl crate::model::json::WriteJson for BodyElement {
+    fn write_json(&self, out: &mut String) -> Result<(), crate::model::json::Error> {
+        use crate::model::json::write_tagged;
+        match self {
+            BodyElement::Form(form) => write_tagged(out, "{\"tag\":\"form\"", form),
+            BodyElement::Table(table) => write_tagged(out, "{\"tag\":\"table\"", table),
+            BodyElement::Element(element) => element.write_json(out),
         }
     }
 }

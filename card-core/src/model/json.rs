@@ -6,6 +6,11 @@
 //! and control characters) eight bytes at a time, with word arithmetic, and copies a string
 //! that has none (nearly all of them) in one piece.
 //!
+//! Model values write themselves through [`WriteJson`]: a struct writes each key it has as one
+//! prepared piece (`,"content":`) and calls its fields' writers directly, instead of going
+//! through serde's calls for every key and value. Types without a writer of their own, and
+//! anything serialized through serde, use the `serde::Serializer` of this module.
+//!
 //! Everything else follows serde_json's compact format exactly: integers through `itoa`,
 //! finite floats through serde_json's own formatter (non-finite ones as `null`), the same
 //! escapes (`\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, `\u00XX` with lowercase hex for the
@@ -35,11 +40,6 @@ impl ser::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         Error(msg.to_string())
     }
-}
-
-/// Appends `value` as compact JSON to `out`. On error, `out` may hold part of the value.
-pub(crate) fn write<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), Error> {
-    value.serialize(&mut Writer { out })
 }
 
 /// Whether JSON needs a byte escaped inside a string: control characters, `"` and `\`.
@@ -783,7 +783,7 @@ mod tests {
 
     fn ours<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
         let mut out = String::new();
-        write(&mut out, value).map(|()| out)
+        write_serde(&mut out, value).map(|()| out)
     }
 
     #[test]
@@ -884,5 +884,264 @@ mod tests {
         let map = BTreeMap::from([((1, 2), "v")]);
         assert!(serde_json::to_string(&map).is_err());
         assert_eq!(ours(&map).unwrap_err().to_string(), "key must be a string");
+    }
+}
+
+/// A model value that writes itself as compact JSON, straight into the output.
+///
+/// The bytes are exactly those of the value's `Serialize` impl through serde_json; the
+/// difference is the path: a struct writes each key it has with its quotes, colon and comma as
+/// one prepared piece (`"content":`) and calls its fields' writers directly, where serde would
+/// call the serializer once for the key, once for the value, and escape-check the key each
+/// time. `Card::to_json` and its siblings use it; `Serialize` stays for everything else.
+pub(crate) trait WriteJson {
+    /// Appends the value to `out`.
+    fn write_json(&self, out: &mut String) -> Result<(), Error>;
+}
+
+/// A model struct written as JSON object members, so that a tagged enum can put its tag first.
+pub(crate) trait WriteFields {
+    /// Appends the members, each `"key":value`, preceded by a comma unless `first`.
+    fn write_fields(&self, out: &mut String, first: bool) -> Result<(), Error>;
+}
+
+/// Starts a member: the comma (unless it is the first) and `"key":`, prepared by the caller.
+#[inline(always)]
+pub(crate) fn member(out: &mut String, first: &mut bool, key: &'static str) {
+    if *first {
+        *first = false;
+    } else {
+        out.push(',');
+    }
+    out.push_str(key);
+}
+
+/// A struct as an object.
+#[inline]
+pub(crate) fn write_object<T: WriteFields + ?Sized>(
+    out: &mut String,
+    value: &T,
+) -> Result<(), Error> {
+    out.push('{');
+    value.write_fields(out, true)?;
+    out.push('}');
+    Ok(())
+}
+
+/// A struct as an object led by its tag: `open` is the prepared `{"tag":"markdown"`.
+#[inline]
+pub(crate) fn write_tagged<T: WriteFields + ?Sized>(
+    out: &mut String,
+    open: &'static str,
+    value: &T,
+) -> Result<(), Error> {
+    out.push_str(open);
+    value.write_fields(out, false)?;
+    out.push('}');
+    Ok(())
+}
+
+/// Appends `s` as a quoted, escaped JSON string.
+#[inline]
+pub(crate) fn write_string(out: &mut String, s: &str) {
+    write_str(out, s);
+}
+
+/// Appends a value through its `Serialize` impl, for the few types without a writer of their own.
+pub(crate) fn write_serde<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), Error> {
+    value.serialize(&mut Writer { out })
+}
+
+impl<T: WriteJson + ?Sized> WriteJson for &T {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        (**self).write_json(out)
+    }
+}
+
+impl<T: WriteJson + ?Sized> WriteJson for Box<T> {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        (**self).write_json(out)
+    }
+}
+
+impl<T: WriteJson> WriteJson for Option<T> {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        match self {
+            Some(value) => value.write_json(out),
+            None => {
+                out.push_str("null");
+                Ok(())
+            }
+        }
+    }
+}
+
+impl<T: WriteJson> WriteJson for [T] {
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        out.push('[');
+        let mut items = self.iter();
+        if let Some(item) = items.next() {
+            item.write_json(out)?;
+            for item in items {
+                out.push(',');
+                item.write_json(out)?;
+            }
+        }
+        out.push(']');
+        Ok(())
+    }
+}
+
+impl<T: WriteJson> WriteJson for Vec<T> {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        self.as_slice().write_json(out)
+    }
+}
+
+impl WriteJson for str {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        write_str(out, self);
+        Ok(())
+    }
+}
+
+impl WriteJson for String {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        write_str(out, self);
+        Ok(())
+    }
+}
+
+impl WriteJson for std::borrow::Cow<'_, str> {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        write_str(out, self);
+        Ok(())
+    }
+}
+
+impl WriteJson for bool {
+    #[inline]
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        out.push_str(if *self { "true" } else { "false" });
+        Ok(())
+    }
+}
+
+macro_rules! write_ints {
+    ($($t:ty),*) => {$(
+        impl WriteJson for $t {
+            #[inline]
+            fn write_json(&self, out: &mut String) -> Result<(), Error> {
+                write_int(out, *self);
+                Ok(())
+            }
+        }
+    )*};
+}
+
+write_ints!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl WriteJson for f64 {
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        write_f64(out, *self, false)
+    }
+}
+
+impl WriteJson for f32 {
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        write_f32(out, *self, false)
+    }
+}
+
+/// A map key: written as a JSON string.
+pub(crate) trait JsonKey {
+    /// The key's text.
+    fn key_str(&self) -> &str;
+}
+
+impl JsonKey for String {
+    fn key_str(&self) -> &str {
+        self
+    }
+}
+
+impl JsonKey for std::borrow::Cow<'_, str> {
+    fn key_str(&self) -> &str {
+        self
+    }
+}
+
+impl<K: JsonKey, V: WriteJson> WriteJson for std::collections::BTreeMap<K, V> {
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        out.push('{');
+        let mut first = true;
+        for (key, value) in self {
+            if first {
+                first = false;
+            } else {
+                out.push(',');
+            }
+            write_str(out, key.key_str());
+            out.push(':');
+            value.write_json(out)?;
+        }
+        out.push('}');
+        Ok(())
+    }
+}
+
+impl WriteJson for serde_json::Number {
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        if let Some(u) = self.as_u64() {
+            write_int(out, u);
+            Ok(())
+        } else if let Some(i) = self.as_i64() {
+            write_int(out, i);
+            Ok(())
+        } else {
+            // Neither integer: serde_json keeps it as a finite float.
+            write_serde(out, self)
+        }
+    }
+}
+
+impl WriteJson for serde_json::Value {
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        use serde_json::Value;
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => return b.write_json(out),
+            Value::Number(n) => return n.write_json(out),
+            Value::String(s) => write_str(out, s),
+            Value::Array(items) => return items.write_json(out),
+            Value::Object(map) => return map.write_json(out),
+        }
+        Ok(())
+    }
+}
+
+impl WriteJson for serde_json::Map<String, serde_json::Value> {
+    fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        out.push('{');
+        let mut first = true;
+        for (key, value) in self {
+            if first {
+                first = false;
+            } else {
+                out.push(',');
+            }
+            write_str(out, key);
+            out.push(':');
+            value.write_json(out)?;
+        }
+        out.push('}');
+        Ok(())
     }
 }

@@ -18,17 +18,18 @@ macro_rules! model_struct {
     ) => {
         model_struct!(@munch
             meta [$(#[$meta])*] name [$name]
-            fields [] setters [] names []
+            ctx [self out first] fields [] setters [] names [] writes [] serde_only []
             rest [$($body)*]
         );
     };
 
     // The tag marker: serialized, checked on input, never set by hand.
-    (@munch meta $meta:tt name $name:tt
+    (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters $setters:tt names [$($names:tt)*]
+        writes [$($writes:tt)*] serde_only $serde_only:tt
         rest [ $(#[doc = $doc:literal])* tag : $t:ty, $($rest:tt)* ]
     ) => {
-        model_struct!(@munch meta $meta name $name
+        model_struct!(@munch meta $meta name $name ctx [$s $out $first]
             fields [$($fields)*
                 $(#[doc = $doc])*
                 #[serde(
@@ -39,17 +40,25 @@ macro_rules! model_struct {
             ]
             setters $setters
             names [$($names)* tag]
+            writes [$($writes)*
+                if !crate::model::common::tag_is_omitted(&$s.tag) {
+                    crate::model::json::member($out, &mut $first, "\"tag\":");
+                    crate::model::json::WriteJson::write_json(&$s.tag, $out)?;
+                }
+            ]
+            serde_only $serde_only
             rest [$($rest)*]
         );
     };
 
     // An optional count: the setter takes `u32` itself, so that a bare literal (`.rows(3)`)
     // infers instead of defaulting to `i32`.
-    (@munch meta $meta:tt name $name:tt
+    (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
+        writes [$($writes:tt)*] serde_only $serde_only:tt
         rest [ $(#[doc = $doc:literal])* $f:ident : Option<u32>, $($rest:tt)* ]
     ) => {
-        model_struct!(@munch meta $meta name $name
+        model_struct!(@munch meta $meta name $name ctx [$s $out $first]
             fields [$($fields)*
                 $(#[doc = $doc])*
                 #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,16 +73,24 @@ macro_rules! model_struct {
                 }
             ]
             names [$($names)* $f]
+            writes [$($writes)*
+                if let Some(value) = &$s.$f {
+                    crate::model::json::member($out, &mut $first, json_key!($f));
+                    crate::model::json::WriteJson::write_json(value, $out)?;
+                }
+            ]
+            serde_only $serde_only
             rest [$($rest)*]
         );
     };
 
     // An optional property.
-    (@munch meta $meta:tt name $name:tt
+    (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
+        writes [$($writes:tt)*] serde_only [$($so:tt)*]
         rest [ $(#[doc = $doc:literal])* $(@serde($($sa:tt)*))? $f:ident : Option<$t:ty>, $($rest:tt)* ]
     ) => {
-        model_struct!(@munch meta $meta name $name
+        model_struct!(@munch meta $meta name $name ctx [$s $out $first]
             fields [$($fields)*
                 $(#[doc = $doc])*
                 #[serde(skip_serializing_if = "Option::is_none" $(, $($sa)*)?)]
@@ -88,16 +105,24 @@ macro_rules! model_struct {
                 }
             ]
             names [$($names)* $f]
+            writes [$($writes)*
+                if let Some(value) = &$s.$f {
+                    crate::model::json::member($out, &mut $first, json_key!($f));
+                    crate::model::json::WriteJson::write_json(value, $out)?;
+                }
+            ]
+            serde_only [$($so)* $($($sa)*)?]
             rest [$($rest)*]
         );
     };
 
     // A required property.
-    (@munch meta $meta:tt name $name:tt
+    (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
+        writes [$($writes:tt)*] serde_only [$($so:tt)*]
         rest [ $(#[doc = $doc:literal])* $(@serde($($sa:tt)*))? $f:ident : $t:ty, $($rest:tt)* ]
     ) => {
-        model_struct!(@munch meta $meta name $name
+        model_struct!(@munch meta $meta name $name ctx [$s $out $first]
             fields [$($fields)*
                 $(#[doc = $doc])*
                 $(#[serde($($sa)*)])?
@@ -112,14 +137,22 @@ macro_rules! model_struct {
                 }
             ]
             names [$($names)* $f]
+            writes [$($writes)*
+                crate::model::json::member($out, &mut $first, json_key!($f));
+                crate::model::json::WriteJson::write_json(&$s.$f, $out)?;
+            ]
+            serde_only [$($so)* $($($sa)*)?]
             rest [$($rest)*]
         );
     };
 
-    (@munch meta [$($meta:tt)*] name [$name:ident]
+    (@munch meta [$($meta:tt)*] name [$name:ident] ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:ident)*]
+        writes [$($writes:tt)*] serde_only [$($so:tt)*]
         rest []
     ) => {
+        model_struct!(@writer $name [$s $out $first] [$($so)*] [$($writes)*]);
+
         $($meta)*
         #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -134,6 +167,47 @@ macro_rules! model_struct {
 
             $($setters)*
         }
+    };
+
+    // Written by its own members.
+    (@writer $name:ident [$s:tt $out:ident $first:ident] [] [$($writes:tt)*]) => {
+        impl crate::model::json::WriteFields for $name {
+            #[allow(unused_mut, unused_variables)]
+            fn write_fields(
+                &$s,
+                $out: &mut String,
+                mut $first: bool,
+            ) -> Result<(), crate::model::json::Error> {
+                $($writes)*
+                Ok(())
+            }
+        }
+
+        impl crate::model::json::WriteJson for $name {
+            #[inline]
+            fn write_json(&self, out: &mut String) -> Result<(), crate::model::json::Error> {
+                crate::model::json::write_object(out, self)
+            }
+        }
+    };
+
+    // A field with serde attributes of its own (`with = …`): the struct is written by serde.
+    (@writer $name:ident $ctx:tt [$($so:tt)+] [$($writes:tt)*]) => {
+        impl crate::model::json::WriteJson for $name {
+            fn write_json(&self, out: &mut String) -> Result<(), crate::model::json::Error> {
+                crate::model::json::write_serde(out, self)
+            }
+        }
+    };
+}
+
+/// The prepared `"key":` of a field.
+macro_rules! json_key {
+    (r#type) => {
+        "\"type\":"
+    };
+    ($f:ident) => {
+        concat!("\"", stringify!($f), "\":")
     };
 }
 
@@ -186,6 +260,17 @@ macro_rules! string_enum {
                     $($json => Ok(Self::$variant),)*
                     _ => Err($crate::model::ParseEnumError::new($what, s, Self::NAMES)),
                 }
+            }
+        }
+
+        impl $crate::model::json::WriteJson for $name {
+            #[inline]
+            fn write_json(&self, out: &mut String) -> Result<(), $crate::model::json::Error> {
+                // The spellings are plain ASCII words: written with their quotes, unescaped.
+                out.push_str(match self {
+                    $(Self::$variant => concat!("\"", $json, "\""),)*
+                });
+                Ok(())
             }
         }
 
@@ -257,10 +342,24 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::model::json::WriteJson for $name {
+            #[inline]
+            fn write_json(&self, out: &mut String) -> Result<(), $crate::model::json::Error> {
+                $crate::model::json::write_string(out, self.as_str());
+                Ok(())
+            }
+        }
+
         string_enum!(@common $name $what);
     };
 
     (@common $name:ident $what:literal) => {
+        impl $crate::model::json::JsonKey for $name {
+            fn key_str(&self) -> &str {
+                self.as_str()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -287,6 +386,19 @@ macro_rules! string_enum {
 /// failure (`FromStr<Err = Infallible>` + `Display`), such as widths and spacings.
 macro_rules! text_value {
     ($name:ident, $what:literal) => {
+        impl $crate::model::json::WriteJson for $name {
+            fn write_json(&self, out: &mut String) -> Result<(), $crate::model::json::Error> {
+                let mut text = $crate::model::values::ShortText::new();
+                match std::fmt::Write::write_fmt(&mut text, format_args!("{self}")) {
+                    Ok(()) => {
+                        $crate::model::json::write_string(out, text.as_str());
+                        Ok(())
+                    }
+                    Err(_) => $crate::model::json::write_serde(out, self),
+                }
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 // Written once into a stack buffer and handed over whole: `collect_str` would

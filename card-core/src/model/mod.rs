@@ -61,6 +61,7 @@ mod parse;
 mod static_card;
 mod tagged;
 pub(crate) mod values;
+mod write;
 
 pub use card::*;
 pub use common::*;

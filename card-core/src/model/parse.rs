@@ -183,7 +183,7 @@ impl Card {
     /// ```
     pub fn write_json(&self, out: &mut String) {
         let start = out.len();
-        if super::json::write(out, self).is_err() {
+        if super::json::WriteJson::write_json(self, out).is_err() {
             // A card holds only strings, numbers, booleans and maps with string keys, so this
             // does not happen; if a value inside ever made it, serde_json decides, as before.
             out.truncate(start);
