@@ -203,7 +203,7 @@ pub fn validate(card: &Card) -> Diagnostics {
 #[doc(hidden)]
 pub mod __private {
     pub use card_core::build::{
-        callback_value, float, int, lit, put, select_options, slot, translate, Children,
+        callback_value, float, int, lit, put, select_options, slot, translate, Children, MapEntry,
     };
     pub use card_core::form::link;
     pub use card_core::form::link::{

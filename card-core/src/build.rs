@@ -75,6 +75,24 @@ impl<T> Slot for Vec<T> {
     }
 }
 
+/// A free map written as a tag (a table's `<row>`), each attribute an entry.
+pub trait MapEntry: Sized {
+    /// An empty map with room for `n` entries.
+    fn with_entries(n: usize) -> Self;
+    /// Sets the entry `key`.
+    fn entry(&mut self, key: &'static str, value: serde_json::Value);
+}
+
+impl MapEntry for TableRow {
+    fn with_entries(n: usize) -> Self {
+        TableRow::with_capacity(n)
+    }
+
+    fn entry(&mut self, key: &'static str, value: serde_json::Value) {
+        self.insert(key, value);
+    }
+}
+
 /// Sets a field.
 pub fn put<F: Field>(field: &mut F, value: F::Inner) {
     field.put(value);
@@ -92,14 +110,28 @@ pub trait Literal: Sized {
     fn literal(s: &'static str) -> Self;
 }
 
-impl<T: std::str::FromStr> Literal for T {
-    fn literal(s: &'static str) -> Self {
-        match s.parse() {
-            Ok(v) => v,
-            // `card!` accepts only values the registry allows, and the registry-model agreement
-            // test proves the model parses every one of them.
-            Err(_) => panic!("card!: the model does not accept {s:?}, which the registry allows"),
+/// A literal read with `FromStr`, for types whose parsing keeps nothing of the text.
+macro_rules! literal_by_parse {
+    ($($t:ty),* $(,)?) => {$(
+        impl Literal for $t {
+            fn literal(s: &'static str) -> Self {
+                match s.parse() {
+                    Ok(v) => v,
+                    // `card!` accepts only values the registry allows, and the registry-model
+                    // agreement test proves the model parses every one of them.
+                    Err(_) => panic!("card!: the model does not accept {s:?}, which the registry allows"),
+                }
+            }
         }
+    )*};
+}
+
+literal_by_parse!(Fallback);
+
+/// `img custom_width="300px"`: kept as written.
+impl Literal for CustomWidth {
+    fn literal(s: &'static str) -> Self {
+        CustomWidth::Text(std::borrow::Cow::Borrowed(s))
     }
 }
 

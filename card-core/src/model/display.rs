@@ -314,8 +314,224 @@ impl Chart {
 }
 
 /// One row of a [`Table`]: column `name` → cell value (text, number, options, persons or date,
-/// per the column's `data_type`).
-pub type TableRow = serde_json::Map<String, Value>;
+/// per the column's `data_type`), kept in the order written.
+///
+/// A map with few entries: column names are usually written in the code (`Cow::Borrowed`, no
+/// allocation), and a lookup walks the row. Two rows are equal when they have the same cells,
+/// in any order, as JSON objects are.
+///
+/// ```
+/// use card_core::model::TableRow;
+/// use serde_json::json;
+///
+/// let row = TableRow::new()
+///     .cell("id", "T001")
+///     .cell("status", json!([{"text": "处理中", "color": "orange"}]));
+/// assert_eq!(row.get("id"), Some(&json!("T001")));
+/// assert_eq!(
+///     serde_json::to_value(&row).unwrap(),
+///     json!({"id": "T001", "status": [{"text": "处理中", "color": "orange"}]})
+/// );
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct TableRow {
+    cells: Vec<(Cow<'static, str>, Value)>,
+}
+
+impl TableRow {
+    /// An empty row.
+    pub fn new() -> Self {
+        TableRow::default()
+    }
+
+    /// An empty row with room for `cells` cells.
+    pub fn with_capacity(cells: usize) -> Self {
+        TableRow {
+            cells: Vec::with_capacity(cells),
+        }
+    }
+
+    /// The row with the cell of column `name` set to `value`.
+    #[must_use]
+    pub fn cell(mut self, name: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> Self {
+        self.insert(name, value);
+        self
+    }
+
+    /// Sets the cell of column `name`, returning the value it replaces.
+    pub fn insert(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        value: impl Into<Value>,
+    ) -> Option<Value> {
+        let name = name.into();
+        let value = value.into();
+        match self.cells.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, old)) => Some(std::mem::replace(old, value)),
+            None => {
+                self.cells.push((name, value));
+                None
+            }
+        }
+    }
+
+    /// The cell of column `name`.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.cells.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// The cell of column `name`, to change it.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Value> {
+        self.cells
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Takes the cell of column `name` out of the row.
+    pub fn remove(&mut self, name: &str) -> Option<Value> {
+        let index = self.cells.iter().position(|(n, _)| n == name)?;
+        Some(self.cells.remove(index).1)
+    }
+
+    /// Whether the row has a cell for column `name`.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// Whether the row has no cell.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+
+    /// The cells, in the order written.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &Value)> + '_ {
+        self.cells.iter().map(|(n, v)| (n.as_ref(), v))
+    }
+
+    /// The column names, in the order written.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.cells.iter().map(|(n, _)| n.as_ref())
+    }
+}
+
+impl PartialEq for TableRow {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(n, v)| other.get(n) == Some(v))
+    }
+}
+
+impl<K: Into<Cow<'static, str>>, V: Into<Value>> FromIterator<(K, V)> for TableRow {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut row = TableRow::with_capacity(iter.size_hint().0);
+        for (name, value) in iter {
+            row.insert(name, value);
+        }
+        row
+    }
+}
+
+impl<K: Into<Cow<'static, str>>, V: Into<Value>> Extend<(K, V)> for TableRow {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (name, value) in iter {
+            self.insert(name, value);
+        }
+    }
+}
+
+impl From<serde_json::Map<String, Value>> for TableRow {
+    fn from(map: serde_json::Map<String, Value>) -> Self {
+        TableRow {
+            cells: map.into_iter().map(|(n, v)| (Cow::Owned(n), v)).collect(),
+        }
+    }
+}
+
+impl From<TableRow> for serde_json::Map<String, Value> {
+    fn from(row: TableRow) -> Self {
+        row.cells
+            .into_iter()
+            .map(|(n, v)| (n.into_owned(), v))
+            .collect()
+    }
+}
+
+impl From<TableRow> for Value {
+    fn from(row: TableRow) -> Self {
+        Value::Object(row.into())
+    }
+}
+
+impl<'a> IntoIterator for &'a TableRow {
+    type Item = (&'a str, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (Cow<'static, str>, Value)>,
+        fn(&'a (Cow<'static, str>, Value)) -> (&'a str, &'a Value),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.cells.iter().map(|(n, v)| (n.as_ref(), v))
+    }
+}
+
+impl serde::Serialize for TableRow {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TableRow {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RowVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for RowVisitor {
+            type Value = TableRow;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a table row: an object of column name to cell value")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TableRow, A::Error> {
+                let mut row = TableRow::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    // A repeated column keeps its last value, as in a JSON object read by serde_json.
+                    row.insert(name, value);
+                }
+                Ok(row)
+            }
+        }
+
+        deserializer.deserialize_map(RowVisitor)
+    }
+}
+
+impl super::json::WriteJson for TableRow {
+    fn write_json(&self, out: &mut String) -> Result<(), super::json::Error> {
+        out.push('{');
+        let mut first = true;
+        for (name, value) in &self.cells {
+            if first {
+                first = false;
+            } else {
+                out.push(',');
+            }
+            super::json::write_string(out, name);
+            out.push(':');
+            value.write_json(out)?;
+        }
+        out.push('}');
+        Ok(())
+    }
+}
 
 model_struct! {
     /// A table (`table`). Only at the root of the body.
@@ -356,8 +572,8 @@ impl Table {
 
     /// Adds a row.
     #[must_use]
-    pub fn row(mut self, row: TableRow) -> Self {
-        self.rows.push(row);
+    pub fn row(mut self, row: impl Into<TableRow>) -> Self {
+        self.rows.push(row.into());
         self
     }
 }

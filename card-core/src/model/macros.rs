@@ -274,6 +274,17 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::build::Literal for $name {
+            fn literal(s: &'static str) -> Self {
+                match s {
+                    $($json => Self::$variant,)*
+                    // `card!` accepts only values the registry allows, and the registry-model
+                    // agreement test proves the model has every one of them.
+                    _ => panic!("card!: the model does not accept {s:?}, which the registry allows"),
+                }
+            }
+        }
+
         string_enum!(@common $name $what);
     };
 
@@ -350,6 +361,12 @@ macro_rules! string_enum {
             }
         }
 
+        impl $crate::build::Literal for $name {
+            fn literal(s: &'static str) -> Self {
+                Self::custom(s)
+            }
+        }
+
         string_enum!(@common $name $what);
     };
 
@@ -386,6 +403,12 @@ macro_rules! string_enum {
 /// failure (`FromStr<Err = Infallible>` + `Display`), such as widths and spacings.
 macro_rules! text_value {
     ($name:ident, $what:literal) => {
+        impl $crate::build::Literal for $name {
+            fn literal(s: &'static str) -> Self {
+                Self::parse(std::borrow::Cow::Borrowed(s))
+            }
+        }
+
         impl $crate::model::json::WriteJson for $name {
             fn write_json(&self, out: &mut String) -> Result<(), $crate::model::json::Error> {
                 let mut text = $crate::model::values::ShortText::new();

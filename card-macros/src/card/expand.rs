@@ -275,13 +275,14 @@ impl Expander<'_> {
                     let key = &a.name;
                     let value = Self::json_value(&a.value);
                     quote_spanned! {a.span=>
-                        #map.insert(::std::string::String::from(#key), #value);
+                        #p::MapEntry::entry(&mut #map, #key, #value);
                     }
                 });
+                let n = t.attrs.len();
                 quote! {{
-                    let mut #map = #p::serde_json::Map::new();
+                    let mut #map = #p::MapEntry::with_entries(#n);
                     #(#entries)*
-                    #p::slot(&mut #var.#f).push(::core::convert::Into::into(#map));
+                    #p::slot(&mut #var.#f).push(#map);
                 }}
             }
         }
