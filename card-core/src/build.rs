@@ -329,7 +329,7 @@ macro_rules! emplace {
     ($($variant:ident),* $(,)?) => {$(
         impl Emplace<Element> for $variant {
             fn emplace(list: &mut Vec<Element>) -> &mut Self {
-                list.push(Element::$variant(Default::default()));
+                list.push(Element::$variant(Box::default()));
                 match list.last_mut() {
                     Some(Element::$variant(component)) => component,
                     // The element was pushed just above.
@@ -340,7 +340,7 @@ macro_rules! emplace {
 
         impl Emplace<BodyElement> for $variant {
             fn emplace(list: &mut Vec<BodyElement>) -> &mut Self {
-                list.push(BodyElement::Element(Element::$variant(Default::default())));
+                list.push(BodyElement::Element(Element::$variant(Box::default())));
                 match list.last_mut() {
                     Some(BodyElement::Element(Element::$variant(component))) => component,
                     // The element was pushed just above.
@@ -382,7 +382,7 @@ macro_rules! emplace_at_root {
     ($($variant:ident),*) => {$(
         impl Emplace<BodyElement> for $variant {
             fn emplace(list: &mut Vec<BodyElement>) -> &mut Self {
-                list.push(BodyElement::$variant(Default::default()));
+                list.push(BodyElement::$variant(Box::default()));
                 match list.last_mut() {
                     Some(BodyElement::$variant(component)) => component,
                     // The element was pushed just above.

@@ -210,7 +210,7 @@ model_struct! {
         /// Tip shown when disabled.
         disabled_tips: Option<PlainText>,
         /// Dialog shown before the click is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
     }
 }
 

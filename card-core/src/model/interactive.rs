@@ -77,7 +77,7 @@ model_struct! {
         /// What submitting does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before submitting.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// The history callback value.
         value: Option<Value>,
     }
@@ -132,7 +132,7 @@ model_struct! {
         /// Tip shown when disabled.
         disabled_tips: Option<PlainText>,
         /// Dialog shown before the click is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// What a click does.
         behaviors: Option<Vec<Behavior>>,
         /// The button's name in a form (required there, unique in the card).
@@ -182,7 +182,7 @@ model_struct! {
         /// What a choice does besides sending the option's value.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// The history callback value.
         value: Option<Value>,
     }
@@ -285,7 +285,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// The history callback value.
         value: Option<Value>,
     }
@@ -334,7 +334,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
     }
 }
 
@@ -398,7 +398,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// The history callback value.
         value: Option<Value>,
     }
@@ -440,7 +440,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
     }
 }
 
@@ -476,7 +476,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// The history callback value.
         value: Option<Value>,
     }
@@ -514,7 +514,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// The history callback value.
         value: Option<Value>,
     }
@@ -552,7 +552,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// The history callback value.
         value: Option<Value>,
     }
@@ -598,7 +598,7 @@ model_struct! {
         /// What a choice does.
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the choice is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
     }
 }
 
@@ -671,7 +671,7 @@ model_struct! {
         /// What a tick does (without it the tick stays local).
         behaviors: Option<Vec<Behavior>>,
         /// Dialog shown before the tick is sent.
-        confirm: Option<Confirm>,
+        confirm: Option<Box<Confirm>>,
         /// Tip shown on hover (PC).
         hover_tips: Option<PlainText>,
         /// Whether ticking is disabled.
