@@ -1002,29 +1002,19 @@ impl<T: WriteJson> WriteJson for Vec<T> {
     }
 }
 
-impl WriteJson for str {
-    #[inline]
-    fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        write_str(out, self);
-        Ok(())
-    }
+macro_rules! write_strings {
+    ($($t:ty),*) => {$(
+        impl WriteJson for $t {
+            #[inline]
+            fn write_json(&self, out: &mut String) -> Result<(), Error> {
+                write_str(out, self);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl WriteJson for String {
-    #[inline]
-    fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        write_str(out, self);
-        Ok(())
-    }
-}
-
-impl WriteJson for std::borrow::Cow<'_, str> {
-    #[inline]
-    fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        write_str(out, self);
-        Ok(())
-    }
-}
+write_strings!(str, String, std::borrow::Cow<'_, str>);
 
 impl WriteJson for bool {
     #[inline]
