@@ -327,22 +327,22 @@ pub trait Emplace<T>: Sized {
 
 macro_rules! emplace {
     ($($variant:ident),* $(,)?) => {$(
-        impl Emplace<Element> for $variant {
-            fn emplace(list: &mut Vec<Element>) -> &mut Self {
-                list.push(Element::$variant(Box::default()));
+        impl $crate::build::Emplace<$crate::model::Element> for $variant {
+            fn emplace(list: &mut Vec<$crate::model::Element>) -> &mut Self {
+                list.push($crate::model::Element::$variant(Box::default()));
                 match list.last_mut() {
-                    Some(Element::$variant(component)) => component,
+                    Some($crate::model::Element::$variant(component)) => component,
                     // The element was pushed just above.
                     _ => unreachable!(),
                 }
             }
         }
 
-        impl Emplace<BodyElement> for $variant {
-            fn emplace(list: &mut Vec<BodyElement>) -> &mut Self {
-                list.push(BodyElement::Element(Element::$variant(Box::default())));
+        impl $crate::build::Emplace<$crate::model::BodyElement> for $variant {
+            fn emplace(list: &mut Vec<$crate::model::BodyElement>) -> &mut Self {
+                list.push($crate::model::BodyElement::Element($crate::model::Element::$variant(Box::default())));
                 match list.last_mut() {
-                    Some(BodyElement::Element(Element::$variant(component))) => component,
+                    Some($crate::model::BodyElement::Element($crate::model::Element::$variant(component))) => component,
                     // The element was pushed just above.
                     _ => unreachable!(),
                 }
@@ -351,32 +351,8 @@ macro_rules! emplace {
     )*};
 }
 
-emplace!(
-    ColumnSet,
-    InteractiveContainer,
-    CollapsiblePanel,
-    Div,
-    Markdown,
-    Img,
-    ImgCombination,
-    Person,
-    PersonList,
-    Chart,
-    Hr,
-    Audio,
-    Input,
-    Button,
-    Overflow,
-    SelectStatic,
-    MultiSelectStatic,
-    SelectPerson,
-    MultiSelectPerson,
-    DatePicker,
-    PickerTime,
-    PickerDatetime,
-    SelectImg,
-    Checker,
-);
+// Every `Element` variant, from the list that defines the enum (`model/element.rs`).
+pub(crate) use emplace;
 
 macro_rules! emplace_at_root {
     ($($variant:ident),*) => {$(

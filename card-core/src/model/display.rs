@@ -516,20 +516,7 @@ impl<'de> serde::Deserialize<'de> for TableRow {
 
 impl super::json::WriteJson for TableRow {
     fn write_json(&self, out: &mut String) -> Result<(), super::json::Error> {
-        out.push('{');
-        let mut first = true;
-        for (name, value) in &self.cells {
-            if first {
-                first = false;
-            } else {
-                out.push(',');
-            }
-            super::json::write_string(out, name);
-            out.push(':');
-            value.write_json(out)?;
-        }
-        out.push('}');
-        Ok(())
+        super::json::write_members(out, self.iter())
     }
 }
 

@@ -86,6 +86,8 @@ macro_rules! elements {
             }
         }
 
+        crate::build::emplace!($($variant),*);
+
         $(
             impl Tagged for $variant {
                 const TAG: &'static str = $tag;

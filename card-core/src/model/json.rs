@@ -139,7 +139,7 @@ fn needs_escape(bytes: &[u8]) -> bool {
 
 /// Appends `s` as a quoted JSON string.
 #[inline]
-fn write_str(out: &mut String, s: &str) {
+pub(crate) fn write_str(out: &mut String, s: &str) {
     if needs_escape(s.as_bytes()) {
         write_escaped(out, s);
     } else {
@@ -226,6 +226,31 @@ fn write_int<I: itoa::Integer>(out: &mut String, value: I) {
     out.push_str(itoa::Buffer::new().format(value));
 }
 
+/// Appends `text` in quotes, as it is.
+fn quoted(out: &mut String, text: &str) -> Result<(), Error> {
+    out.push('"');
+    out.push_str(text);
+    out.push('"');
+    Ok(())
+}
+
+/// The ten `serialize_{integer}` methods of a serializer with an `out: &mut String` field:
+/// `integers!(|out, v| …)` writes each one's body.
+macro_rules! integers {
+    (|$out:ident, $v:ident| $write:expr) => {
+        integers!(@methods [$out $v $write]
+            serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+            serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+            serialize_u64: u64, serialize_u128: u128);
+    };
+    (@methods [$out:ident $v:ident $write:expr] $($method:ident: $t:ty),*) => {$(
+        fn $method(self, $v: $t) -> Result<(), Error> {
+            let $out = &mut *self.out;
+            $write
+        }
+    )*};
+}
+
 /// The serializer: a `serde::Serializer` appending to a `String`.
 struct Writer<'a> {
     out: &'a mut String,
@@ -269,55 +294,10 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         Ok(())
     }
 
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        write_int(self.out, v);
+    integers!(|out, v| {
+        write_int(out, v);
         Ok(())
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        write_int(self.out, v);
-        Ok(())
-    }
+    });
 
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         write_f32(self.out, v, false)
@@ -598,10 +578,7 @@ fn key_must_be_a_string() -> Error {
 
 impl KeyWriter<'_> {
     fn quoted(self, text: &str) -> Result<(), Error> {
-        self.out.push('"');
-        self.out.push_str(text);
-        self.out.push('"');
-        Ok(())
+        quoted(self.out, text)
     }
 }
 
@@ -630,45 +607,7 @@ impl ser::Serializer for KeyWriter<'_> {
         self.quoted(if v { "true" } else { "false" })
     }
 
-    fn serialize_i8(self, v: i8) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i16(self, v: i16) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i32(self, v: i32) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u8(self, v: u8) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u16(self, v: u16) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u32(self, v: u32) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        self.quoted(itoa::Buffer::new().format(v))
-    }
+    integers!(|out, v| quoted(out, itoa::Buffer::new().format(v)));
 
     fn serialize_f32(self, v: f32) -> Result<(), Error> {
         write_f32(self.out, v, true)
@@ -941,12 +880,6 @@ pub(crate) fn write_tagged<T: WriteFields + ?Sized>(
     Ok(())
 }
 
-/// Appends `s` as a quoted, escaped JSON string.
-#[inline]
-pub(crate) fn write_string(out: &mut String, s: &str) {
-    write_str(out, s);
-}
-
 /// Appends a value through its `Serialize` impl, for the few types without a writer of their own.
 pub(crate) fn write_serde<T: Serialize + ?Sized>(out: &mut String, value: &T) -> Result<(), Error> {
     value.serialize(&mut Writer { out })
@@ -1068,22 +1001,30 @@ impl JsonKey for std::borrow::Cow<'_, str> {
     }
 }
 
+/// Appends a JSON object of these members, in this order.
+pub(crate) fn write_members<'a, V: WriteJson + 'a>(
+    out: &mut String,
+    members: impl IntoIterator<Item = (&'a str, &'a V)>,
+) -> Result<(), Error> {
+    out.push('{');
+    let mut first = true;
+    for (key, value) in members {
+        if first {
+            first = false;
+        } else {
+            out.push(',');
+        }
+        write_str(out, key);
+        out.push(':');
+        value.write_json(out)?;
+    }
+    out.push('}');
+    Ok(())
+}
+
 impl<K: JsonKey, V: WriteJson> WriteJson for std::collections::BTreeMap<K, V> {
     fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        out.push('{');
-        let mut first = true;
-        for (key, value) in self {
-            if first {
-                first = false;
-            } else {
-                out.push(',');
-            }
-            write_str(out, key.key_str());
-            out.push(':');
-            value.write_json(out)?;
-        }
-        out.push('}');
-        Ok(())
+        write_members(out, self.iter().map(|(k, v)| (k.key_str(), v)))
     }
 }
 
@@ -1119,19 +1060,6 @@ impl WriteJson for serde_json::Value {
 
 impl WriteJson for serde_json::Map<String, serde_json::Value> {
     fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        out.push('{');
-        let mut first = true;
-        for (key, value) in self {
-            if first {
-                first = false;
-            } else {
-                out.push(',');
-            }
-            write_str(out, key);
-            out.push(':');
-            value.write_json(out)?;
-        }
-        out.push('}');
-        Ok(())
+        write_members(out, self.iter().map(|(k, v)| (k.as_str(), v)))
     }
 }

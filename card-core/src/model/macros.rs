@@ -356,7 +356,7 @@ macro_rules! string_enum {
         impl $crate::model::json::WriteJson for $name {
             #[inline]
             fn write_json(&self, out: &mut String) -> Result<(), $crate::model::json::Error> {
-                $crate::model::json::write_string(out, self.as_str());
+                $crate::model::json::write_str(out, self.as_str());
                 Ok(())
             }
         }
@@ -409,16 +409,10 @@ macro_rules! text_value {
             }
         }
 
+        // Through `Serialize`, which formats the value once into a stack buffer.
         impl $crate::model::json::WriteJson for $name {
             fn write_json(&self, out: &mut String) -> Result<(), $crate::model::json::Error> {
-                let mut text = $crate::model::values::ShortText::new();
-                match std::fmt::Write::write_fmt(&mut text, format_args!("{self}")) {
-                    Ok(()) => {
-                        $crate::model::json::write_string(out, text.as_str());
-                        Ok(())
-                    }
-                    Err(_) => $crate::model::json::write_serde(out, self),
-                }
+                $crate::model::json::write_serde(out, self)
             }
         }
 

@@ -1,9 +1,10 @@
 //! [`WriteJson`] for the model types whose JSON is not a plain struct: texts and icons (one of
-//! several tagged objects), behaviours (tagged by `type`), and values written as a number or a
-//! string. Their bytes are their `Serialize` impls' bytes; `tests/writer.rs` checks both agree.
+//! several tagged objects) and behaviours (tagged by `type`); values written as a number or a
+//! string go through their `Serialize` impls. The bytes are the `Serialize` impls' bytes;
+//! `tests/writer.rs` and `tests/prop_roundtrip.rs` check that both agree.
 
 use super::common::{Behavior, Fallback, Icon, PanelTitle, Text};
-use super::json::{write_string, write_tagged, Error, WriteJson};
+use super::json::{write_serde, write_tagged, Error, WriteJson};
 use super::values::{CustomWidth, Number};
 
 impl WriteJson for Text {
@@ -44,35 +45,15 @@ impl WriteJson for Behavior {
     }
 }
 
-impl WriteJson for Fallback {
-    fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        match self {
-            Fallback::Drop => {
-                out.push_str("\"drop\"");
-                Ok(())
-            }
-            Fallback::Text(t) => t.write_json(out),
-        }
-    }
-}
-
-impl WriteJson for CustomWidth {
-    fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        match self {
-            CustomWidth::Pixels(n) => n.write_json(out),
-            CustomWidth::Text(s) => {
-                write_string(out, s);
-                Ok(())
+// Values written as a number or a string, and the rare `fallback`: through `Serialize`.
+macro_rules! through_serde {
+    ($($t:ty),*) => {$(
+        impl WriteJson for $t {
+            fn write_json(&self, out: &mut String) -> Result<(), Error> {
+                write_serde(out, self)
             }
         }
-    }
+    )*};
 }
 
-impl WriteJson for Number {
-    fn write_json(&self, out: &mut String) -> Result<(), Error> {
-        match self {
-            Number::Int(n) => n.write_json(out),
-            Number::Float(n) => n.write_json(out),
-        }
-    }
-}
+through_serde!(Fallback, CustomWidth, Number);
