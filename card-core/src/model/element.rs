@@ -87,6 +87,8 @@ macro_rules! elements {
         }
 
         crate::build::emplace!($($variant),*);
+        crate::build::splice_one!(Element: $($variant),*);
+        crate::build::splice_one!(BodyElement: $($variant),*);
 
         $(
             impl Tagged for $variant {
