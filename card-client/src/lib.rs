@@ -92,6 +92,8 @@ mod token;
 
 #[cfg(feature = "emulator")]
 pub mod emulator;
+#[cfg(feature = "ws")]
+pub mod ws;
 
 pub use api::cards::{
     BatchAction, BatchUpdate, CardSettings, Cards, CreateCard, UpdateCard, UpdateSettings,
