@@ -44,8 +44,9 @@ enum Times {
 /// takes effect.
 ///
 /// By default a fault hits the next matching request once, before it takes effect, and
-/// matches every endpoint except the token endpoint (name that path with
-/// [`Fault::on_path`] to hit it).
+/// matches every endpoint except the token endpoint and the long connection's
+/// `/callback/ws/endpoint` (name that path with [`Fault::on_path`] to hit it). Faults of the
+/// WebSocket itself are [`LongConnectionFault`](super::LongConnectionFault)s.
 ///
 /// ```
 /// use std::time::Duration;

@@ -57,6 +57,9 @@
 //! | element not found / add target not found or not a container / `tag` changed by a patch | 300313 / 300315 / 300312 |
 //! | callback token malformed or unknown / older than 30 min / used twice | 300020 / 300030 / 300040 |
 //! | delayed update turning a 2.0 card into 1.0 / 1.0 non-shared card without `open_ids` | 200830 / 300090 |
+//! | long connection: wrong `AppID` / `AppSecret` on `/callback/ws/endpoint` | `code` 514 (HTTP 200) |
+//! | long connection: a URL the endpoint did not hand out / the 51st connection of the app | handshake refused with `handshake-status: 514` / `514` and `handshake-autherrcode: 1000040350` |
+//! | long connection: no acknowledgement within the callback deadline | the user sees 200341; the event is delivered again |
 //!
 //! Not emulated: the app-wide tiers (1000/min, 50/s), the 5 messages per second per user or
 //! group, message types other than `interactive`, recalls, and who may see a chat.
@@ -86,7 +89,7 @@
 //! The callback goes to the bot's URL ([`EmulatorBuilder::callback_url`],
 //! [`Emulator::set_callback_url`]) or, without HTTP, straight to a
 //! [`CallbackHandler`] ([`Emulator::deliver_to_handler`]),
-//! with the same bytes and headers. The answer is applied as Feishu applies it: its toast is
+//! with the same bytes and headers, or over the long connection (see below). The answer is applied as Feishu applies it: its toast is
 //! recorded ([`Emulator::toasts`]), its card (raw or template) replaces the message's card, and
 //! a non-200 status, an answer that is not valid, a refused card, or no answer within 3 seconds
 //! is a failed [`Interaction`] carrying the code Feishu shows the user. Delayed updates made
@@ -141,6 +144,101 @@
 //!
 //! [`Emulator::mint_callback_token`] and [`Emulator::apply_callback_card`] are the building
 //! blocks underneath, for tests that craft callbacks by hand.
+//!
+//! # The long connection
+//!
+//! A bot may take its events and card actions over Feishu's long connection instead of a
+//! callback URL (the wire format is [`crate::ws::frame`]). `POST /callback/ws/endpoint` with
+//! `{"AppID": …, "AppSecret": …}` answers `{"code": 0, "msg": "ok", "data": {"URL":
+//! "ws://127.0.0.1:…/ws?device_id=…&service_id=…&ticket=…", "ClientConfig": {…}}}`; the
+//! WebSocket has a loopback port of its own, and only URLs handed out by the endpoint are let
+//! in, at most [`MAX_LONG_CONNECTIONS`] at once. Every `ping` control frame gets a `pong`
+//! carrying the current `ClientConfig` (Feishu's by default; [`EmulatorBuilder::client_config`]
+//! and [`Emulator::set_client_config`] change it, and tests want small values).
+//! [`Emulator::long_connections`] lists the open connections and
+//! [`Emulator::wait_for_long_connections`] waits for the bot to connect.
+//!
+//! Where emulated users' card actions go:
+//!
+//! | configured | card actions go to |
+//! |---|---|
+//! | a callback URL or an in-process handler | there; the long connection only carries [`Emulator::send_event`]'s events |
+//! | [`EmulatorBuilder::long_connection`] or [`Emulator::use_long_connection`] | the long connection, waiting up to the callback deadline for a client to connect (none: 200340) |
+//! | neither | the long connection while a client is connected, otherwise [`UserError::NoCallbackUrl`] |
+//!
+//! Each event goes to **one** open connection chosen at random (repeatably, from
+//! [`EmulatorBuilder::seed`]) as a data frame (headers `type: event`, `message_id`, `sum`,
+//! `seq`, `trace_id`) whose payload is the v2 JSON the HTTP route would get, unencrypted even
+//! with an encrypt key. The client's acknowledgement is the answer: code 200 with `data` is
+//! applied as an HTTP answer body is (toast, raw or template card, the same failure codes),
+//! code 200 without `data` is the empty answer `{}`, code 500 fails the interaction (200671),
+//! and an acknowledgement that cannot be read fails it with 200672. Without an acknowledgement
+//! within the callback deadline the user sees 200341 and the event is delivered again, perhaps
+//! to another client, with the same `event_id` in new frames, up to
+//! [`EmulatorBuilder::long_connection_redeliveries`] more times (3 by default); an answer to a
+//! re-delivery is recorded but no longer reaches the user. [`Emulator::send_event`] pushes any
+//! other event (`im.message.receive_v1`, …) in Feishu's v2 envelope the same way, and
+//! [`Emulator::long_connection_deliveries`] records every attempt: the connection, the parts,
+//! when, and the acknowledgement.
+//!
+//! Faults ([`LongConnectionFault`], given to [`Emulator::inject_long_connection`]): the socket
+//! closed before or after the next event is sent ([`Emulator::drop_long_connections`] closes
+//! them all now), the next event split into several frames (in order or shuffled), pongs late
+//! or missing, a one-off `ClientConfig` in the next pong, handshakes refused with each of
+//! Feishu's codes (514, 403, 514 with `handshake-autherrcode: 1000040350`), and endpoint
+//! answers with any code (1 busy and 1000040343 internal error are the ones to retry). Frames
+//! that are not protobuf, text messages and acknowledgements of unknown messages are logged
+//! and ignored.
+//!
+//! ```
+//! use std::time::Duration;
+//! use card_client::emulator::{DeliveryOutcome, Emulator};
+//! use card_client::ws::frame::{Acknowledgement, ClientConfig, Frame, ENDPOINT_PATH};
+//! use futures_util::{SinkExt, StreamExt};
+//! use serde_json::{json, Value};
+//! use tokio_tungstenite::tungstenite::Message;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let feishu = Emulator::builder()
+//!     .client_config(ClientConfig { ping_interval: 5, ..ClientConfig::default() })
+//!     .start()
+//!     .await?;
+//!
+//! // A bot asks for a URL and connects.
+//! let body = json!({"AppID": feishu.app_id(), "AppSecret": feishu.app_secret()});
+//! let answer: Value = serde_json::from_slice(
+//!     &reqwest::Client::new()
+//!         .post(format!("{}{ENDPOINT_PATH}", feishu.base_url()))
+//!         .body(body.to_string())
+//!         .send()
+//!         .await?
+//!         .bytes()
+//!         .await?,
+//! )?;
+//! assert_eq!(answer["data"]["ClientConfig"]["PingInterval"], 5);
+//! let url = answer["data"]["URL"].as_str().unwrap_or_default();
+//! let (mut socket, _) = tokio_tungstenite::connect_async(url).await?;
+//! assert!(feishu.wait_for_long_connections(1, Duration::from_secs(5)).await);
+//!
+//! // The bot acknowledges the first frame it gets.
+//! let bot = async move {
+//!     while let Some(Ok(Message::Binary(bytes))) = socket.next().await {
+//!         let frame = Frame::decode_bytes(&bytes)?;
+//!         let ack = frame.acknowledgement(Duration::from_millis(1), &Acknowledgement::ok(None));
+//!         socket.send(Message::Binary(ack.encode_bytes().into())).await?;
+//!         return Ok::<_, Box<dyn std::error::Error>>(frame);
+//!     }
+//!     Err("closed".into())
+//! };
+//! let event = json!({"message": {"message_id": "om_1", "content": "{\"text\":\"hi\"}"}});
+//! let (delivery, frame) = tokio::join!(feishu.send_event("im.message.receive_v1", event), bot);
+//! let payload: Value = serde_json::from_slice(&frame?.payload.unwrap_or_default())?;
+//! assert_eq!(payload["header"]["event_type"], "im.message.receive_v1");
+//! assert!(matches!(delivery.outcome, DeliveryOutcome::Acked { code: 200, .. }));
+//! # Ok(())
+//! # }
+//! ```
 
 mod cardjson;
 mod components;
@@ -148,6 +246,7 @@ mod fault;
 mod server;
 mod state;
 mod user;
+mod ws;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -160,6 +259,10 @@ pub use state::{EmulatedCard, EmulatedMessage, Rejection, RequestRecord, Streami
 pub use user::{
     Interaction, InteractionFailure, ShownToast, Target, User, UserError, UserIdentity, TENANT_KEY,
     VERIFICATION_TOKEN,
+};
+pub use ws::{
+    DeliveryOutcome, LongConnectionDelivery, LongConnectionFault, LongConnectionFaultKind,
+    LongConnectionInfo, DEFAULT_REDELIVERIES, MAX_LONG_CONNECTIONS,
 };
 
 use crate::callback::{Answer, CallbackHandler, CardAction, Deferred};
@@ -193,6 +296,7 @@ pub struct EmulatorBuilder {
     speed: f64,
     seed: u64,
     callbacks: CallbackSettings,
+    long_connection: ws::Settings,
 }
 
 impl Default for EmulatorBuilder {
@@ -203,6 +307,7 @@ impl Default for EmulatorBuilder {
             speed: 1.0,
             seed: 0x5eed,
             callbacks: CallbackSettings::default(),
+            long_connection: ws::Settings::default(),
         }
     }
 }
@@ -303,7 +408,14 @@ impl EmulatorBuilder {
                 self.seed,
             )),
             clock: Clock::new(self.speed),
+            ws: ws::Hub::new(
+                self.app_id.clone(),
+                self.app_secret.clone(),
+                self.seed,
+                self.long_connection,
+            ),
         });
+        ws::serve(shared.clone()).await?;
         let (addr, task) = server::serve(shared.clone()).await?;
         Ok(Emulator {
             players: Arc::new(Players::new(self.callbacks)),
@@ -341,6 +453,7 @@ impl std::fmt::Debug for Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.task.abort();
+        self.shared.ws.shutdown();
     }
 }
 

@@ -293,8 +293,9 @@ pub enum UserError {
         /// The message.
         message_id: String,
     },
-    /// Neither a callback URL nor an in-process handler is set.
-    #[error("the emulator does not know where the bot's callbacks go (Feishu would show 200340): set `EmulatorBuilder::callback_url`, `Emulator::set_callback_url` or `Emulator::deliver_to_handler`")]
+    /// Neither a callback URL nor an in-process handler is set, and no long connection is
+    /// open.
+    #[error("the emulator does not know where the bot's callbacks go (Feishu would show 200340): set `EmulatorBuilder::callback_url`, `Emulator::set_callback_url` or `Emulator::deliver_to_handler`, or connect the bot over the long connection (`EmulatorBuilder::long_connection` waits for it)")]
     NoCallbackUrl,
 }
 
@@ -396,6 +397,8 @@ type InProcess = Arc<dyn Fn(Vec<(String, String)>, Vec<u8>) -> Delivery + Send +
 pub(crate) enum Bot {
     Url(String),
     InProcess(InProcess),
+    /// Over the long connection, to one connected client.
+    LongConnection,
 }
 
 impl fmt::Debug for Bot {
@@ -403,6 +406,7 @@ impl fmt::Debug for Bot {
         match self {
             Bot::Url(url) => f.debug_tuple("Url").field(url).finish(),
             Bot::InProcess(_) => f.write_str("InProcess"),
+            Bot::LongConnection => f.write_str("LongConnection"),
         }
     }
 }
@@ -830,8 +834,10 @@ impl<'a> User<'a> {
     async fn deliver(&self, message_id: &str, action: Value) -> Result<Interaction, UserError> {
         let emulator = self.emulator;
         let settings = emulator.players.settings().clone();
-        let Some(bot) = settings.bot.clone() else {
-            return Err(UserError::NoCallbackUrl);
+        let bot = match settings.bot.clone() {
+            Some(bot) => bot,
+            None if !emulator.long_connections().is_empty() => Bot::LongConnection,
+            None => return Err(UserError::NoCallbackUrl),
         };
         let Some(message) = emulator.message(message_id) else {
             return Err(UserError::UnknownMessage {
@@ -926,6 +932,12 @@ impl<'a> User<'a> {
                     Ok(answer) => Ok(answer),
                     Err(_) => Err(timed_out(settings.deadline)),
                 }
+            }
+            // The long connection carries the plain JSON: no encryption, no signature.
+            Bot::LongConnection => {
+                let plain = request.to_string().into_bytes();
+                super::ws::deliver_callback(&emulator.shared, &event_id, plain, settings.deadline)
+                    .await
             }
         };
         let elapsed = started.elapsed();
