@@ -8,7 +8,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
-use card_client::emulator::{DeliveryOutcome, Emulator, LongConnectionFault, MAX_LONG_CONNECTIONS};
+use card_client::emulator::{
+    DeliveryOutcome, Emulator, Fault, LongConnectionFault, MAX_LONG_CONNECTIONS,
+};
 use card_client::ws::frame::{
     codes, Acknowledgement, ClientConfig, Frame, FrameType, ENDPOINT_PATH, HANDSHAKE_AUTH_ERR_CODE,
     HANDSHAKE_MSG, HANDSHAKE_STATUS, HEADER_MESSAGE_ID, HEADER_SEQ, HEADER_SUM, HEADER_TRACE_ID,
@@ -247,6 +249,20 @@ async fn the_endpoint_hands_out_urls_and_refuses_wrong_credentials() {
     );
     assert_eq!(endpoint(&feishu, "cli_ws", "s3cret").await["code"], 0);
 
+    // HTTP faults hit the endpoint only when they name it.
+    feishu.inject(Fault::server_error(503));
+    assert_eq!(endpoint(&feishu, "cli_ws", "s3cret").await["code"], 0);
+    feishu.clear_faults();
+    feishu.inject(Fault::server_error(503).on_path(ENDPOINT_PATH));
+    let status = reqwest::Client::new()
+        .post(format!("{}{ENDPOINT_PATH}", feishu.base_url()))
+        .body(json!({"AppID": "cli_ws", "AppSecret": "s3cret"}).to_string())
+        .send()
+        .await
+        .expect("endpoint request")
+        .status();
+    assert_eq!(status.as_u16(), 503);
+
     // The configuration is settable, and the requests are in the log.
     feishu.set_client_config(small_config());
     let answer = endpoint(&feishu, "cli_ws", "s3cret").await;
@@ -259,7 +275,18 @@ async fn the_endpoint_hands_out_urls_and_refuses_wrong_credentials() {
         .collect();
     assert_eq!(
         logged,
-        [0, 0, 514, 514, 1, 1_000_040_343, 0, 0].map(Some).to_vec()
+        [
+            Some(0),
+            Some(0),
+            Some(514),
+            Some(514),
+            Some(1),
+            Some(1_000_040_343),
+            Some(0),
+            Some(0),
+            None,
+            Some(0)
+        ]
     );
 }
 
@@ -897,4 +924,43 @@ async fn dropped_sockets_and_redelivery_after_reconnecting() {
         }
     }
     eventually("none open", || feishu.long_connections().is_empty()).await;
+}
+
+#[tokio::test]
+async fn one_connection_can_be_dropped_by_id() {
+    let feishu = Emulator::start().await.expect("emulator");
+    let mut a = Peer::connect(&feishu).await;
+    assert!(feishu.wait_for_long_connections(1, PATIENCE).await);
+    let mut b = Peer::connect(&feishu).await;
+    assert!(feishu.wait_for_long_connections(2, PATIENCE).await);
+    let ids: Vec<u64> = feishu.long_connections().iter().map(|c| c.id).collect();
+    let devices: Vec<String> = feishu
+        .long_connections()
+        .iter()
+        .map(|c| c.device_id.clone())
+        .collect();
+    assert_eq!(devices, [a.device_id.clone(), b.device_id.clone()]);
+
+    assert!(feishu.drop_long_connection(ids[0]));
+    assert!(a.next().await.is_none(), "a's socket was closed");
+    eventually("only b is left", || {
+        feishu
+            .long_connections()
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+            == [ids[1]]
+    })
+    .await;
+    assert!(!feishu.drop_long_connection(ids[0]));
+    b.ping().await;
+    assert_eq!(b.pong().await, ClientConfig::default());
+
+    // Every event now goes to b.
+    let bot = async {
+        let (frames, _) = b.event().await;
+        b.ack(&frames[0], &Acknowledgement::ok(None)).await;
+    };
+    let (delivery, ()) = tokio::join!(feishu.send_event("im.message.receive_v1", json!({})), bot);
+    assert_eq!(delivery.connection, Some(ids[1]));
 }
