@@ -485,6 +485,19 @@ async fn empty_failed_and_invalid_acknowledgements() {
     let (click, ()) = tokio::join!(alice.click(&message_id, "Approve"), bot);
     assert_eq!(click.expect("click").failure.expect("failure").code, 200672);
 
+    // Sent as `type: card`: the same body, and the acknowledgement is applied the same way.
+    feishu.inject_long_connection(LongConnectionFault::card_frame());
+    let bot = async {
+        let (frames, event) = peer.event().await;
+        assert_eq!(frames[0].header(HEADER_TYPE), Some("card"));
+        assert_eq!(event["header"]["event_type"], "card.action.trigger");
+        let answer = json!({"toast": {"type": "info", "content": "seen"}});
+        peer.ack_answer(&frames[0], &answer).await;
+    };
+    let (click, ()) = tokio::join!(alice.click(&message_id, "Approve"), bot);
+    let click = click.expect("click");
+    assert_eq!(click.toast.and_then(|t| t.content).as_deref(), Some("seen"));
+
     // An acknowledgement whose payload is not one.
     let bot = async {
         let (frames, _) = peer.event().await;
@@ -499,7 +512,7 @@ async fn empty_failed_and_invalid_acknowledgements() {
         .iter()
         .map(|d| matches!(d.outcome, DeliveryOutcome::Unreadable { .. }))
         .collect();
-    assert_eq!(outcomes, [false, false, false, true]);
+    assert_eq!(outcomes, [false, false, false, false, true]);
     assert_eq!(
         feishu.message(&message_id).expect("message").card,
         approval()

@@ -367,7 +367,8 @@ pub struct Interaction {
     pub callback_token: String,
     /// The callback body before encryption.
     pub request: Value,
-    /// The HTTP status the bot answered, if it answered in time.
+    /// The HTTP status the bot answered, if it answered in time (over the long connection:
+    /// 200 when it acknowledged with code 200).
     pub status: Option<u16>,
     /// From sending the callback to reading the answer (or giving up), on tokio's clock.
     pub elapsed: Duration,

@@ -151,6 +151,9 @@ pub enum LongConnectionFaultKind {
         /// Whether the frames go out in a shuffled order (never the original one).
         out_of_order: bool,
     },
+    /// The next event's frames say `type: card` instead of `type: event`, as some apps
+    /// receive card actions (the official SDKs drop such frames).
+    CardFrame,
     /// Pongs come this much (real) time after their ping.
     SlowPong(Duration),
     /// Pings get no pong.
@@ -189,7 +192,8 @@ impl LongConnectionFaultKind {
         match self {
             LongConnectionFaultKind::DropBeforeEvent
             | LongConnectionFaultKind::DropAfterEvent
-            | LongConnectionFaultKind::Split { .. } => Site::Event,
+            | LongConnectionFaultKind::Split { .. }
+            | LongConnectionFaultKind::CardFrame => Site::Event,
             LongConnectionFaultKind::SlowPong(_)
             | LongConnectionFaultKind::NoPong
             | LongConnectionFaultKind::PongConfig(_) => Site::Ping,
@@ -268,6 +272,11 @@ impl LongConnectionFault {
         self
     }
 
+    /// The next event's frames carry `type: card` instead of `type: event`.
+    pub fn card_frame() -> Self {
+        Self::new(LongConnectionFaultKind::CardFrame)
+    }
+
     /// The next pong comes `delay` (real time) after its ping.
     pub fn slow_pong(delay: Duration) -> Self {
         Self::new(LongConnectionFaultKind::SlowPong(delay))
@@ -285,7 +294,8 @@ impl LongConnectionFault {
     }
 
     /// The next handshake is refused with `handshake-status: status`,
-    /// `handshake-autherrcode` when given, and `handshake-msg: msg` (visible ASCII).
+    /// `handshake-autherrcode` when given, and `handshake-msg: msg` (visible ASCII), in an
+    /// HTTP 403 answer for status 403 and HTTP 401 otherwise.
     pub fn refuse_handshake(
         status: i64,
         auth_err_code: Option<i64>,
@@ -879,6 +889,10 @@ async fn attempt(
             }) => (parts, out_of_order),
             _ => (1, false),
         };
+        let kind = match fault {
+            Some(LongConnectionFaultKind::CardFrame) => FrameType::Card,
+            _ => FrameType::Event,
+        };
         let trace_id = state.random_hex(32);
         let pieces = pieces(&event.payload, parts);
         let sum = pieces.len();
@@ -888,7 +902,7 @@ async fn attempt(
             state.next_seq += 1;
             let log_id = state.rng.u64(1..);
             let headers = [
-                (HEADER_TYPE, FrameType::Event.as_str().to_owned()),
+                (HEADER_TYPE, kind.as_str().to_owned()),
                 (HEADER_MESSAGE_ID, message_id.clone()),
                 (HEADER_SUM, sum.to_string()),
                 (HEADER_SEQ, seq.to_string()),
