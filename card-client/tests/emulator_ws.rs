@@ -922,7 +922,16 @@ async fn dropped_sockets_and_redelivery_after_reconnecting() {
     feishu.inject_long_connection(LongConnectionFault::drop_before_event());
     let (click, closed) = tokio::join!(alice.click(&message_id, "Approve"), peer.next());
     assert!(closed.is_none(), "{closed:?}");
-    assert_eq!(click.expect("click").failure.expect("failure").code, 200341);
+    let click = click.expect("click");
+    assert_eq!(click.failure.expect("failure").code, 200341);
+    let first = feishu
+        .long_connection_deliveries()
+        .into_iter()
+        .find(|d| d.event_id == click.event_id && d.attempt == 1)
+        .expect("the first attempt is recorded");
+    assert_eq!(first.parts, 0, "nothing was sent");
+    assert!(first.connection.is_some());
+    assert_eq!(first.outcome, DeliveryOutcome::NoAck);
 
     // Dropping every connection now.
     let mut a = Peer::connect(&feishu).await;

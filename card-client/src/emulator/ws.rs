@@ -126,7 +126,7 @@ pub struct LongConnectionDelivery {
     pub message_id: String,
     /// The connection it went to ([`LongConnectionInfo::id`]); `None` when none was open.
     pub connection: Option<u64>,
-    /// How many frames the payload was split into.
+    /// How many frames the payload was sent in (0 when the socket was dropped instead).
     pub parts: usize,
     /// When it was sent, on the emulator's clock.
     pub sent_at: Duration,
@@ -419,6 +419,60 @@ impl HubState {
         (0..len)
             .map(|_| char::from_digit(self.rng.u32(0..16), 16).unwrap_or('0'))
             .collect()
+    }
+
+    /// The data frames of one delivery: the payload in `parts` pieces (headers `sum`, `seq`),
+    /// shuffled when `out_of_order`.
+    fn event_frames(
+        &mut self,
+        payload: &[u8],
+        message_id: &str,
+        kind: FrameType,
+        parts: usize,
+        out_of_order: bool,
+    ) -> Vec<Vec<u8>> {
+        let trace_id = self.random_hex(32);
+        let pieces = pieces(payload, parts);
+        let sum = pieces.len();
+        let mut frames: Vec<Vec<u8>> = Vec::with_capacity(sum);
+        for (seq, piece) in pieces.into_iter().enumerate() {
+            let seq_id = self.next_seq;
+            self.next_seq += 1;
+            let log_id = self.rng.u64(1..);
+            let headers = [
+                (HEADER_TYPE, kind.as_str().to_owned()),
+                (HEADER_MESSAGE_ID, message_id.to_owned()),
+                (HEADER_SUM, sum.to_string()),
+                (HEADER_SEQ, seq.to_string()),
+                (HEADER_TRACE_ID, trace_id.clone()),
+            ];
+            let frame = Frame {
+                seq_id,
+                log_id,
+                service: self.service_id,
+                method: METHOD_DATA,
+                headers: headers
+                    .into_iter()
+                    .map(|(key, value)| Header {
+                        key: key.to_owned(),
+                        value,
+                    })
+                    .collect(),
+                payload_encoding: None,
+                payload_type: None,
+                payload: Some(piece.to_vec()),
+                log_id_new: Some(log_id.to_string()),
+            };
+            frames.push(frame.encode_bytes());
+        }
+        if out_of_order && frames.len() > 1 {
+            let original = frames.clone();
+            self.rng.shuffle(&mut frames);
+            if frames == original {
+                frames.rotate_left(1);
+            }
+        }
+        frames
     }
 
     fn open_count(&self) -> usize {
@@ -893,51 +947,14 @@ async fn attempt(
             Some(LongConnectionFaultKind::CardFrame) => FrameType::Card,
             _ => FrameType::Event,
         };
-        let trace_id = state.random_hex(32);
-        let pieces = pieces(&event.payload, parts);
-        let sum = pieces.len();
-        let mut frames: Vec<Vec<u8>> = Vec::with_capacity(sum);
-        for (seq, piece) in pieces.into_iter().enumerate() {
-            let seq_id = state.next_seq;
-            state.next_seq += 1;
-            let log_id = state.rng.u64(1..);
-            let headers = [
-                (HEADER_TYPE, kind.as_str().to_owned()),
-                (HEADER_MESSAGE_ID, message_id.clone()),
-                (HEADER_SUM, sum.to_string()),
-                (HEADER_SEQ, seq.to_string()),
-                (HEADER_TRACE_ID, trace_id.clone()),
-            ];
-            let frame = Frame {
-                seq_id,
-                log_id,
-                service: state.service_id,
-                method: METHOD_DATA,
-                headers: headers
-                    .into_iter()
-                    .map(|(key, value)| Header {
-                        key: key.to_owned(),
-                        value,
-                    })
-                    .collect(),
-                payload_encoding: None,
-                payload_type: None,
-                payload: Some(piece.to_vec()),
-                log_id_new: Some(log_id.to_string()),
-            };
-            frames.push(frame.encode_bytes());
-        }
-        if out_of_order && frames.len() > 1 {
-            let original = frames.clone();
-            state.rng.shuffle(&mut frames);
-            if frames == original {
-                frames.rotate_left(1);
-            }
-        }
+        let frames = state.event_frames(&event.payload, &message_id, kind, parts, out_of_order);
         let (notify, waiter) = oneshot::channel();
         state.pending.insert(message_id, notify);
         record.connection = Some(id);
-        record.parts = sum;
+        record.parts = match fault {
+            Some(LongConnectionFaultKind::DropBeforeEvent) => 0,
+            _ => frames.len(),
+        };
         record.outcome = DeliveryOutcome::Pending;
         state.deliveries.push(record);
         (state.deliveries.len() - 1, tx, frames, fault, waiter)
