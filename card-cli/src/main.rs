@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod convert;
+mod emulator;
 mod fmt;
 mod input;
 mod migrate;
@@ -51,6 +52,8 @@ enum Command {
     Stream(stream::Args),
     /// Draw a card as a self-contained HTML page.
     Preview(preview::Args),
+    /// Run the local Feishu as a server, for bots in any language (stops on Ctrl-C).
+    Emulator(emulator::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,5 +68,6 @@ fn main() -> ExitCode {
         Command::Update(args) => update::run(args),
         Command::Stream(args) => stream::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Emulator(args) => emulator::run(args),
     }
 }

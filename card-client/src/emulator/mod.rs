@@ -144,13 +144,14 @@
 
 mod cardjson;
 mod components;
+mod control;
 mod fault;
 mod server;
 mod state;
 mod user;
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -193,6 +194,7 @@ pub struct EmulatorBuilder {
     speed: f64,
     seed: u64,
     callbacks: CallbackSettings,
+    bind: SocketAddr,
 }
 
 impl Default for EmulatorBuilder {
@@ -203,6 +205,7 @@ impl Default for EmulatorBuilder {
             speed: 1.0,
             seed: 0x5eed,
             callbacks: CallbackSettings::default(),
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
 }
@@ -285,11 +288,26 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and starts serving on the current tokio runtime.
+    /// Serves on this loopback port (`127.0.0.1:PORT`); 0, the default, takes any free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.bind = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        self
+    }
+
+    /// Serves on this address instead of `127.0.0.1:0`. The emulator checks no credentials on
+    /// its control API (`/_emulator/`), so an address other than loopback lets anyone who can
+    /// reach it play the users.
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Binds `127.0.0.1:0` (or the address given to [`EmulatorBuilder::port`] or
+    /// [`EmulatorBuilder::bind`]) and starts serving on the current tokio runtime.
     ///
     /// # Errors
     ///
-    /// When no loopback port can be bound.
+    /// When the address cannot be bound (a port in use, say).
     pub async fn start(self) -> std::io::Result<Emulator> {
         let start_unix_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -303,17 +321,20 @@ impl EmulatorBuilder {
                 self.seed,
             )),
             clock: Clock::new(self.speed),
+            control: OnceLock::new(),
         });
-        let (addr, task) = server::serve(shared.clone()).await?;
-        Ok(Emulator {
+        let (addr, task) = server::serve(shared.clone(), self.bind).await?;
+        let emulator = Emulator {
             players: Arc::new(Players::new(self.callbacks)),
             shared,
             addr,
-            task,
+            task: Some(task),
             speed: self.speed,
             app_id: self.app_id,
             app_secret: self.app_secret,
-        })
+        };
+        let _ = emulator.shared.control.set(control::Owner::of(&emulator));
+        Ok(emulator)
     }
 }
 
@@ -322,7 +343,8 @@ pub struct Emulator {
     shared: Arc<Shared>,
     players: Arc<Players>,
     addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
+    /// The server; `None` in the handle the control API acts through, which does not own it.
+    task: Option<tokio::task::JoinHandle<()>>,
     speed: f64,
     app_id: String,
     app_secret: String,
@@ -340,7 +362,9 @@ impl std::fmt::Debug for Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(task) = &self.task {
+            task.abort();
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
@@ -56,6 +56,8 @@ impl Clock {
 pub(crate) struct Shared {
     pub state: Mutex<State>,
     pub clock: Clock,
+    /// What the control API (`/_emulator/…`) acts through, set once the emulator is built.
+    pub control: OnceLock<super::control::Owner>,
 }
 
 impl Shared {
@@ -80,8 +82,9 @@ impl std::error::Error for Dropped {}
 /// Accepts connections until the returned task is aborted (which also ends every connection).
 pub(crate) async fn serve(
     shared: Arc<Shared>,
+    bind: SocketAddr,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let listener = TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {
         let mut connections = JoinSet::new();
@@ -178,6 +181,9 @@ async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
+    if req.uri().path().starts_with(super::control::PREFIX) {
+        return Ok(super::control::handle(&shared, req).await);
+    }
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
