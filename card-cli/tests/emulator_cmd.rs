@@ -2,73 +2,17 @@
 //! would drive it: the OpenAPI over HTTP, a bot behind a callback URL, users played through the
 //! control API under `/_emulator/`.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, ChildStdout, Command, Stdio};
+mod common;
+
+use std::io::Read;
+use std::process::Command;
+
+use common::start;
 
 use card_client::callback::{self, Answer, CallbackConfig, CardAction, Deferred, Toast};
 use card_client::emulator::{APP_ID, APP_SECRET};
 use card_client::{Client, SendMessage};
 use serde_json::{json, Value};
-
-/// The running command; killed when dropped, so that a failing test leaves no process behind.
-struct Running {
-    child: Child,
-    url: String,
-    /// The lines after the URL, read until "Stop with Ctrl-C.".
-    banner: Vec<String>,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .arg("emulator")
-        .args(["--port", "0"])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("run feishu-card emulator");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut running = Running {
-        child,
-        url: String::new(),
-        banner: Vec::new(),
-        stdout: BufReader::new(stdout),
-    };
-    let mut first = String::new();
-    running
-        .stdout
-        .read_line(&mut first)
-        .expect("read the first line");
-    running.url = first
-        .trim()
-        .strip_prefix("feishu-card emulator: listening on ")
-        .unwrap_or_else(|| panic!("the first line gives the URL, got {first:?}"))
-        .to_owned();
-    loop {
-        let mut line = String::new();
-        let read = running
-            .stdout
-            .read_line(&mut line)
-            .expect("read the banner");
-        assert!(read > 0, "stdout closed before the banner ended");
-        let line = line.trim_end().to_owned();
-        let last = line == "Stop with Ctrl-C.";
-        running.banner.push(line);
-        if last {
-            break;
-        }
-    }
-    running
-}
 
 fn card() -> Value {
     json!({"schema": "2.0", "config": {"update_multi": true}, "body": {"elements": [

@@ -28,7 +28,8 @@ const MAX_BODY: usize = 1 << 20;
 
 /// The endpoints, for the answer to an unknown path.
 const ENDPOINTS: &str = "POST /_emulator/click, POST /_emulator/submit, POST /_emulator/choose, \
-     POST /_emulator/tick, POST /_emulator/input, GET /_emulator/messages";
+     POST /_emulator/tick, POST /_emulator/input, GET /_emulator/messages, \
+     POST /_emulator/callback_url";
 
 /// Everything of an [`Emulator`] except its server task: the control API builds a handle that
 /// does not own the server from it and the server's [`Shared`] (kept apart so that the server
@@ -143,7 +144,7 @@ async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Value, R
     let path = req.uri().path().to_owned();
     let endpoint = path.strip_prefix(PREFIX).unwrap_or_default();
     let wanted = match endpoint {
-        "click" | "submit" | "choose" | "tick" | "input" => Method::POST,
+        "click" | "submit" | "choose" | "tick" | "input" | "callback_url" => Method::POST,
         "messages" => Method::GET,
         _ => {
             return Err(Refusal::new(
@@ -166,6 +167,17 @@ async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Value, R
         return messages(&emulator, req.uri().query());
     }
     let body = read_body(req).await?;
+    if endpoint == "callback_url" {
+        let r: CallbackUrl = parse(&body)?;
+        if !(r.url.starts_with("http://") || r.url.starts_with("https://")) {
+            return Err(Refusal::bad_request(format!(
+                "`url` must be an http:// or https:// URL, not {:?}",
+                r.url
+            )));
+        }
+        emulator.set_callback_url(r.url.clone());
+        return Ok(json!({"callback_url": r.url}));
+    }
     let interaction = match endpoint {
         "click" => {
             let r: Click = parse(&body)?;
@@ -294,6 +306,13 @@ struct Choose {
     message_id: String,
     component: String,
     value: Value,
+}
+
+/// `POST /_emulator/callback_url`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallbackUrl {
+    url: String,
 }
 
 /// `POST /_emulator/tick`.
