@@ -139,6 +139,44 @@
 //! # }
 //! ```
 //!
+//! # The control API: tests in any language
+//!
+//! The emulator also answers under `/_emulator/` on its base URL, so that a test written in
+//! any language can play the users over plain HTTP, with JSON bodies; `feishu-card emulator`
+//! runs it as a server for bots and SDKs outside Rust. This is how a bot in any language is
+//! tested offline: point its SDK's domain at the base URL, give the emulator its callback URL,
+//! and click.
+//!
+//! | request | body | acts as |
+//! |---|---|---|
+//! | `POST /_emulator/click` | `{"user": "ou_…", "message_id": "om_…", "button": "…"}` | [`User::click`]; `button` is a text, `name` or `element_id` ([`Target::Any`]) |
+//! | `POST /_emulator/submit` | `{"user", "message_id", "form": "<form name>", "values": {…}}`, optionally `"button"` | [`User::submit_form`], or [`User::submit_form_with`] when `button` names the submit button |
+//! | `POST /_emulator/choose` | `{"user", "message_id", "component": "…", "value": "<option value>"}` | [`User::choose`] |
+//! | `POST /_emulator/tick` | `{"user", "message_id", "checker": "…", "checked": true}` | [`User::tick`] |
+//! | `POST /_emulator/input` | `{"user", "message_id", "input": "…", "text": "…"}` | [`User::input`] |
+//! | `GET /_emulator/messages` | optional query `chat_id=oc_…` | `[{"message_id", "chat_id", "card", "card_id", "parent_id", "updated"}]`, in the order sent ([`Emulator::messages`]) |
+//! | `POST /_emulator/callback_url` | `{"url": "http://…"}` | [`Emulator::set_callback_url`] |
+//!
+//! An action answers 200 with `{"delivered", "status", "toast", "card", "card_changed",
+//! "error", "event_id", "answer"}`: `delivered` tells whether the bot answered in time,
+//! `toast` is `{"type", "content"}` (and `"i18n"`) or null, `card` is the message's card
+//! afterwards, `error` is null or `{"code", "message"}` with the code Feishu's client shows the
+//! user ([`InteractionFailure`]: 200341 no answer within 3 s, 200671 a status other than 200,
+//! 200672 an answer that is not valid, …), and `answer` is the bot's answer body.
+//!
+//! A request the emulator cannot act on gets `{"error": {"kind", "message"}}` and a 4xx: 400
+//! for a body that is not JSON or has a missing, mistyped or unknown field; 404 for an unknown
+//! message (`unknown_message`) or endpoint; 405 for the wrong method; 409 when no callback URL
+//! is set; 413 for a body over 1 MiB; 422 (`refused`) for what Feishu's client would not let
+//! the user do (no such button, a disabled one, an option not in the list…; the [`UserError`]
+//! text). The control API asks for no credentials, is not in [`Emulator::requests`], and faults
+//! do not apply to it.
+//!
+//! ```text
+//! $ curl -s localhost:PORT/_emulator/click -d '{"user": "ou_alice", "message_id": "om_…", "button": "Approve"}'
+//! {"delivered": true, "toast": {"type": "success", "content": "Approved"}, "card": {…}, "error": null, …}
+//! ```
+//!
 //! [`Emulator::mint_callback_token`] and [`Emulator::apply_callback_card`] are the building
 //! blocks underneath, for tests that craft callbacks by hand.
 
