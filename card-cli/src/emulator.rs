@@ -68,12 +68,13 @@ async fn serve(args: Args) -> ExitCode {
             return ExitCode::from(EXIT_API);
         }
     };
+    let stopped = stop_signals();
     if let Err(err) = announce(&emulator, args.callback_url.as_deref()) {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write to standard output: {err}");
         }
     }
-    let why = stopped().await;
+    let why = stopped.await;
     let held = emulator.messages().len();
     eprintln!(
         "feishu-card emulator: stopped ({why}), holding {held} message{}",
@@ -128,36 +129,44 @@ fn announce(emulator: &Emulator, callback_url: Option<&str>) -> std::io::Result<
     out.flush()
 }
 
-/// Waits for Ctrl-C or SIGTERM; what stopped it.
-async fn stopped() -> &'static str {
+/// Listens for Ctrl-C and SIGTERM from now on (so that a signal sent as soon as the URL is
+/// printed is not missed); the future resolves to what stopped the emulator.
+fn stop_signals() -> std::pin::Pin<Box<dyn std::future::Future<Output = &'static str>>> {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut terminate) => {
-                tokio::select! {
-                    _ = interrupt() => "interrupted",
-                    _ = terminate.recv() => "terminated",
-                }
-            }
+        use tokio::signal::unix::{signal, Signal, SignalKind};
+        let listen = |kind: SignalKind, name: &str| match signal(kind) {
+            Ok(signal) => Some(signal),
             Err(err) => {
-                eprintln!("warning: cannot listen for SIGTERM ({err}); stop with Ctrl-C");
-                interrupt().await;
-                "interrupted"
+                eprintln!("warning: cannot listen for {name} ({err})");
+                None
+            }
+        };
+        async fn next(signal: Option<Signal>) {
+            match signal {
+                Some(mut signal) => {
+                    signal.recv().await;
+                }
+                None => std::future::pending().await,
             }
         }
+        let interrupt = listen(SignalKind::interrupt(), "Ctrl-C");
+        let terminate = listen(SignalKind::terminate(), "SIGTERM");
+        Box::pin(async move {
+            tokio::select! {
+                _ = next(interrupt) => "interrupted",
+                _ = next(terminate) => "terminated",
+            }
+        })
     }
     #[cfg(not(unix))]
     {
-        interrupt().await;
-        "interrupted"
-    }
-}
-
-/// Resolves on Ctrl-C; never, when Ctrl-C cannot be listened for.
-async fn interrupt() {
-    if let Err(err) = tokio::signal::ctrl_c().await {
-        eprintln!("warning: cannot listen for Ctrl-C ({err})");
-        std::future::pending::<()>().await;
+        Box::pin(async {
+            if let Err(err) = tokio::signal::ctrl_c().await {
+                eprintln!("warning: cannot listen for Ctrl-C ({err})");
+                std::future::pending::<()>().await;
+            }
+            "interrupted"
+        })
     }
 }

@@ -26,6 +26,9 @@ fn card() -> Value {
             {"text": {"tag": "plain_text", "content": "Staging"}, "value": "staging"},
             {"text": {"tag": "plain_text", "content": "Production"}, "value": "prod"}
          ]},
+        {"tag": "checker", "element_id": "done", "text": {"tag": "plain_text", "content": "Done"},
+         "behaviors": [{"type": "callback", "value": {"task": 3}}]},
+        {"tag": "input", "element_id": "note", "max_length": 10},
         {"tag": "form", "name": "feedback", "elements": [
             {"tag": "input", "name": "reason"},
             {"tag": "button", "name": "send", "form_action_type": "submit",
@@ -36,10 +39,17 @@ fn card() -> Value {
 
 /// The bot: answers every card action with a toast and a card saying what it got.
 async fn bot(action: CardAction, _later: Deferred) -> Answer {
-    let got = match (&action.action.form_value, &action.action.option) {
-        (Some(form), _) => format!("form {}", Value::Object(form.clone())),
-        (None, Some(option)) => format!("option {option}"),
-        (None, None) => format!("click {}", action.action.value),
+    let a = &action.action;
+    let got = if let Some(form) = &a.form_value {
+        format!("form {}", Value::Object(form.clone()))
+    } else if let Some(option) = &a.option {
+        format!("option {option}")
+    } else if let Some(checked) = a.checked {
+        format!("checked {checked} {}", a.value)
+    } else if let Some(text) = &a.input_value {
+        format!("input {text}")
+    } else {
+        format!("click {}", a.value)
     };
     let who = action.operator.open_id.clone();
     let card = json!({"schema": "2.0", "config": {"update_multi": true}, "body": {"elements": [
@@ -213,6 +223,56 @@ async fn submit_and_choose_reach_the_bot_with_their_values() {
         "{submitted}"
     );
 
+    let third = client
+        .messages()
+        .send(SendMessage::to_chat("oc_cmd", card()))
+        .await
+        .expect("sent");
+    let (status, ticked) = post(
+        &http,
+        &format!("{base}/_emulator/tick"),
+        json!({"user": "ou_bob", "message_id": third.message_id, "checker": "Done", "checked": true})
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{ticked}");
+    assert_eq!(
+        ticked["toast"]["content"], "got checked true {\"task\":3}",
+        "{ticked}"
+    );
+    let (status, typed) = post(
+        &http,
+        &format!("{base}/_emulator/input"),
+        json!({"user": "ou_bob", "message_id": first.message_id, "input": "note", "text": "later"})
+            .to_string(),
+    )
+    .await;
+    // The choice replaced the first card, and its input with it.
+    assert_eq!(status, 422, "{typed}");
+    assert_eq!(typed["error"]["kind"], "refused", "{typed}");
+    let fourth = client
+        .messages()
+        .send(SendMessage::to_chat("oc_cmd_input", card()))
+        .await
+        .expect("sent");
+    let (status, too_long) = post(
+        &http,
+        &format!("{base}/_emulator/input"),
+        json!({"user": "ou_bob", "message_id": fourth.message_id, "input": "note", "text": "far too long a note"})
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 422, "{too_long}");
+    let (status, typed) = post(
+        &http,
+        &format!("{base}/_emulator/input"),
+        json!({"user": "ou_bob", "message_id": fourth.message_id, "input": "note", "text": "later"})
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 200, "{typed}");
+    assert_eq!(typed["toast"]["content"], "got input later", "{typed}");
+
     // The first card changed only by the choice, the second only by the submission.
     let (_, listed) = get(&http, &format!("{base}/_emulator/messages?chat_id=oc_cmd")).await;
     let contents: Vec<&Value> = listed
@@ -225,7 +285,8 @@ async fn submit_and_choose_reach_the_bot_with_their_values() {
         contents,
         [
             &json!("ou_bob: option prod"),
-            &json!("ou_bob: form {\"reason\":\"too slow\"}")
+            &json!("ou_bob: form {\"reason\":\"too slow\"}"),
+            &json!("ou_bob: checked true {\"task\":3}")
         ]
     );
 }
