@@ -400,9 +400,11 @@ impl std::fmt::Debug for Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        if let Some(task) = &self.task {
-            task.abort();
-        }
+        // The control API's handle (without the task) owns nothing, so it stops nothing.
+        let Some(task) = &self.task else {
+            return;
+        };
+        task.abort();
     }
 }
 
