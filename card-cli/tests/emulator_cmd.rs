@@ -406,6 +406,8 @@ async fn bad_control_requests_get_a_4xx_with_a_message_and_the_server_keeps_serv
 
     let (status, answer) = get(&http, &click).await;
     assert_eq!(status, 405, "{answer}");
+    let (status, answer) = get(&http, &format!("{base}/_emulator")).await;
+    assert_eq!(status, 404, "{answer}");
     let (status, answer) = get(&http, &format!("{base}/_emulator/messages?chat=oc_cmd")).await;
     assert_eq!(status, 400, "{answer}");
 

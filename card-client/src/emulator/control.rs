@@ -21,7 +21,12 @@ use super::user::Players;
 use super::{Emulator, Interaction, Target, UserError};
 
 /// Every control request's path starts with this.
-pub(crate) const PREFIX: &str = "/_emulator/";
+const PREFIX: &str = "/_emulator/";
+
+/// Whether a request to `path` is for the control API.
+pub(crate) fn owns(path: &str) -> bool {
+    path.starts_with(PREFIX) || path == PREFIX.trim_end_matches('/')
+}
 
 /// The largest control request body accepted (1 MiB): a card's form values fit many times.
 const MAX_BODY: usize = 1 << 20;

@@ -181,7 +181,7 @@ async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
-    if req.uri().path().starts_with(super::control::PREFIX) {
+    if super::control::owns(req.uri().path()) {
         return Ok(super::control::handle(&shared, req).await);
     }
     let method = req.method().as_str().to_owned();
