@@ -509,3 +509,12 @@ fn a_port_in_use_or_a_bad_callback_url_is_refused_with_its_exit_code() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2), "--app-id needs --app-secret");
 }
+
+#[test]
+fn it_serves_on_the_port_it_is_given() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
+    let port = free.local_addr().expect("its address").port();
+    drop(free);
+    let emulator = common::start_with_port(port, &[]);
+    assert_eq!(emulator.url, format!("http://127.0.0.1:{port}"));
+}

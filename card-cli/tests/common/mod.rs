@@ -22,9 +22,14 @@ impl Drop for Running {
 
 /// Starts `feishu-card emulator --port 0 ARGS` and reads its URL and banner.
 pub fn start(args: &[&str]) -> Running {
+    start_with_port(0, args)
+}
+
+/// Starts `feishu-card emulator --port PORT ARGS` and reads its URL and banner.
+pub fn start_with_port(port: u16, args: &[&str]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
         .arg("emulator")
-        .args(["--port", "0"])
+        .args(["--port", &port.to_string()])
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
