@@ -204,22 +204,22 @@ async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Value, R
         }
         "choose" => {
             let r: Choose = parse(&body)?;
-            let option = match r.value {
-                Value::String(option) => option,
-                Value::Array(_) => {
-                    return Err(Refusal::new(
+            let option =
+                match r.value {
+                    Value::String(option) => option,
+                    Value::Array(_) => return Err(Refusal::new(
                         StatusCode::UNPROCESSABLE_ENTITY,
                         "refused",
-                        "a list of values is a multiple choice, which Feishu sends with its \
-                         form: POST /_emulator/submit with the list in `values`",
-                    ))
-                }
-                other => {
-                    return Err(Refusal::bad_request(format!(
-                        "`value` must be the option's value as a string, found {other}"
-                    )))
-                }
-            };
+                        "a list of values is a multiple choice: multi-selects exist only inside \
+                         forms, and Feishu sends their choices with the form; POST \
+                         /_emulator/submit with the list in `values`",
+                    )),
+                    other => {
+                        return Err(Refusal::bad_request(format!(
+                            "`value` must be the option's value as a string, found {other}"
+                        )))
+                    }
+                };
             emulator
                 .user(&r.user)
                 .choose(&r.message_id, Target::from(r.component), &option)

@@ -151,7 +151,7 @@
 //! |---|---|---|
 //! | `POST /_emulator/click` | `{"user": "ou_…", "message_id": "om_…", "button": "…"}` | [`User::click`]; `button` is a text, `name` or `element_id` ([`Target::Any`]) |
 //! | `POST /_emulator/submit` | `{"user", "message_id", "form": "<form name>", "values": {…}}`, optionally `"button"` | [`User::submit_form`], or [`User::submit_form_with`] when `button` names the submit button |
-//! | `POST /_emulator/choose` | `{"user", "message_id", "component": "…", "value": "<option value>"}` | [`User::choose`] |
+//! | `POST /_emulator/choose` | `{"user", "message_id", "component": "…", "value": "<option value>"}` | [`User::choose`]; a list (a multiple choice, which only a form holds) is refused, pointing to `submit` |
 //! | `POST /_emulator/tick` | `{"user", "message_id", "checker": "…", "checked": true}` | [`User::tick`] |
 //! | `POST /_emulator/input` | `{"user", "message_id", "input": "…", "text": "…"}` | [`User::input`] |
 //! | `GET /_emulator/messages` | optional query `chat_id=oc_…` | `[{"message_id", "chat_id", "card", "card_id", "parent_id", "updated"}]`, in the order sent ([`Emulator::messages`]) |
