@@ -211,6 +211,11 @@ fn the_node_sdk_sends_patches_replies_and_streams_cards() {
     let sent = script.expect("sent");
     script.expect("patched");
     let replied = script.expect("replied");
+    let edited = script.expect("edited");
+    assert_eq!(
+        edited["card_id"], replied["card_id"],
+        "id_convert finds the entity"
+    );
     script.finish();
 
     let messages = get(&format!(
@@ -236,6 +241,10 @@ fn the_node_sdk_sends_patches_replies_and_streams_cards() {
         "Deploying v2: done"
     );
     assert_eq!(reply["card"]["config"]["streaming_mode"], false);
+    assert_eq!(
+        reply["card"]["body"]["elements"][1],
+        json!({"tag": "markdown", "element_id": "note", "content": "Rolled out to 100%"})
+    );
 }
 
 #[test]

@@ -118,6 +118,30 @@ async function replyWithStreamingEntity(sdk, messageId) {
   });
   if (settled.code !== 0) throw new Error(`settings answered ${JSON.stringify(settled)}`);
   report('replied', { message_id: replied.data.message_id, card_id: cardId });
+  return { messageId: replied.data.message_id, cardId, sequence };
+}
+
+// Adds an element to the entity shown by `messageId`, found back through id_convert, and
+// patches it.
+async function editEntityElements(sdk, { messageId, sequence }) {
+  const converted = await sdk.cardkit.v1.card.idConvert({ data: { message_id: messageId } });
+  if (converted.code !== 0) throw new Error(`id_convert answered ${JSON.stringify(converted)}`);
+  const cardId = converted.data.card_id;
+  const added = await sdk.cardkit.v1.cardElement.create({
+    path: { card_id: cardId },
+    data: {
+      type: 'append',
+      elements: JSON.stringify([{ tag: 'markdown', element_id: 'note', content: 'Rolling out' }]),
+      sequence: sequence + 1,
+    },
+  });
+  if (added.code !== 0) throw new Error(`element create answered ${JSON.stringify(added)}`);
+  const patched = await sdk.cardkit.v1.cardElement.patch({
+    path: { card_id: cardId, element_id: 'note' },
+    data: { partial_element: JSON.stringify({ content: 'Rolled out to 100%' }), sequence: sequence + 2 },
+  });
+  if (patched.code !== 0) throw new Error(`element patch answered ${JSON.stringify(patched)}`);
+  report('edited', { card_id: cardId });
 }
 
 // Serves the SDK's CardActionHandler through adaptDefault on a loopback port, makes it the
@@ -165,11 +189,13 @@ const untilStdinCloses = () =>
   });
 
 const scenarios = {
-  // The OpenAPI client: send a card, patch it, reply with a streamed CardKit entity.
+  // The OpenAPI client: send a card, patch it, reply with a streamed CardKit entity, edit its
+  // elements.
   async openapi() {
     const sdk = client();
     const messageId = await sendAndPatch(sdk);
-    await replyWithStreamingEntity(sdk, messageId);
+    const reply = await replyWithStreamingEntity(sdk, messageId);
+    await editEntityElements(sdk, reply);
   },
   // Card actions over HTTP: the card is sent and patched, then clicks reach the SDK's handler.
   async 'card-action-http'() {
