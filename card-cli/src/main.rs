@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod convert;
+mod emulator;
 mod fmt;
 mod input;
 mod migrate;
@@ -51,6 +52,13 @@ enum Command {
     Stream(stream::Args),
     /// Draw a card as a self-contained HTML page.
     Preview(preview::Args),
+    /// Run the local Feishu as a server, for bots in any language (until Ctrl-C).
+    ///
+    /// The first line of output is `feishu-card emulator: listening on URL`; the rest says how
+    /// to point an SDK at it and how to play the users through its control API (`/_emulator/`).
+    /// Exits 0 when stopped (Ctrl-C or SIGTERM), 2 on bad arguments, 3 when the port cannot be
+    /// bound.
+    Emulator(emulator::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,5 +73,6 @@ fn main() -> ExitCode {
         Command::Update(args) => update::run(args),
         Command::Stream(args) => stream::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Emulator(args) => emulator::run(args),
     }
 }

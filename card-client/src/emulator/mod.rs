@@ -142,6 +142,44 @@
 //! # }
 //! ```
 //!
+//! # The control API: tests in any language
+//!
+//! The emulator also answers under `/_emulator/` on its base URL, so that a test written in
+//! any language can play the users over plain HTTP, with JSON bodies; `feishu-card emulator`
+//! runs it as a server for bots and SDKs outside Rust. This is how a bot in any language is
+//! tested offline: point its SDK's domain at the base URL, give the emulator its callback URL,
+//! and click.
+//!
+//! | request | body | acts as |
+//! |---|---|---|
+//! | `POST /_emulator/click` | `{"user": "ou_…", "message_id": "om_…", "button": "…"}` | [`User::click`]; `button` is a text, `name` or `element_id` ([`Target::Any`]) |
+//! | `POST /_emulator/submit` | `{"user", "message_id", "form": "<form name>", "values": {…}}`, optionally `"button"` | [`User::submit_form`], or [`User::submit_form_with`] when `button` names the submit button |
+//! | `POST /_emulator/choose` | `{"user", "message_id", "component": "…", "value": "<option value>"}` | [`User::choose`]; a list (a multiple choice, which only a form holds) is refused, pointing to `submit` |
+//! | `POST /_emulator/tick` | `{"user", "message_id", "checker": "…", "checked": true}` | [`User::tick`] |
+//! | `POST /_emulator/input` | `{"user", "message_id", "input": "…", "text": "…"}` | [`User::input`] |
+//! | `GET /_emulator/messages` | optional query `chat_id=oc_…` | `[{"message_id", "chat_id", "card", "card_id", "parent_id", "updated"}]`, in the order sent ([`Emulator::messages`]) |
+//! | `POST /_emulator/callback_url` | `{"url": "http://…"}` | [`Emulator::set_callback_url`] |
+//!
+//! An action answers 200 with `{"delivered", "status", "toast", "card", "card_changed",
+//! "error", "event_id", "answer"}`: `delivered` tells whether the bot answered in time,
+//! `toast` is `{"type", "content"}` (and `"i18n"`) or null, `card` is the message's card
+//! afterwards, `error` is null or `{"code", "message"}` with the code Feishu's client shows the
+//! user ([`InteractionFailure`]: 200341 no answer within 3 s, 200671 a status other than 200,
+//! 200672 an answer that is not valid, …), and `answer` is the bot's answer body.
+//!
+//! A request the emulator cannot act on gets `{"error": {"kind", "message"}}` and a 4xx: 400
+//! for a body that is not JSON or has a missing, mistyped or unknown field; 404 for an unknown
+//! message (`unknown_message`) or endpoint; 405 for the wrong method; 409 when no callback URL
+//! is set; 413 for a body over 1 MiB; 422 (`refused`) for what Feishu's client would not let
+//! the user do (no such button, a disabled one, an option not in the list…; the [`UserError`]
+//! text). The control API asks for no credentials, is not in [`Emulator::requests`], and faults
+//! do not apply to it.
+//!
+//! ```text
+//! $ curl -s localhost:PORT/_emulator/click -d '{"user": "ou_alice", "message_id": "om_…", "button": "Approve"}'
+//! {"delivered": true, "toast": {"type": "success", "content": "Approved"}, "card": {…}, "error": null, …}
+//! ```
+//!
 //! [`Emulator::mint_callback_token`] and [`Emulator::apply_callback_card`] are the building
 //! blocks underneath, for tests that craft callbacks by hand.
 //!
@@ -243,14 +281,15 @@
 
 mod cardjson;
 mod components;
+mod control;
 mod fault;
 mod server;
 mod state;
 mod user;
 mod ws;
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -298,6 +337,7 @@ pub struct EmulatorBuilder {
     seed: u64,
     callbacks: CallbackSettings,
     long_connection: ws::Settings,
+    bind: SocketAddr,
 }
 
 impl Default for EmulatorBuilder {
@@ -309,6 +349,7 @@ impl Default for EmulatorBuilder {
             seed: 0x5eed,
             callbacks: CallbackSettings::default(),
             long_connection: ws::Settings::default(),
+            bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         }
     }
 }
@@ -391,11 +432,26 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and starts serving on the current tokio runtime.
+    /// Serves on this loopback port (`127.0.0.1:PORT`); 0, the default, takes any free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.bind = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        self
+    }
+
+    /// Serves on this address instead of `127.0.0.1:0`. The emulator checks no credentials on
+    /// its control API (`/_emulator/`), so an address other than loopback lets anyone who can
+    /// reach it play the users.
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.bind = addr;
+        self
+    }
+
+    /// Binds `127.0.0.1:0` (or the address given to [`EmulatorBuilder::port`] or
+    /// [`EmulatorBuilder::bind`]) and starts serving on the current tokio runtime.
     ///
     /// # Errors
     ///
-    /// When no loopback port can be bound.
+    /// When the address cannot be bound (a port in use, say).
     pub async fn start(self) -> std::io::Result<Emulator> {
         let start_unix_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -415,18 +471,21 @@ impl EmulatorBuilder {
                 self.seed,
                 self.long_connection,
             ),
+            control: OnceLock::new(),
         });
         ws::serve(shared.clone()).await?;
-        let (addr, task) = server::serve(shared.clone()).await?;
-        Ok(Emulator {
+        let (addr, task) = server::serve(shared.clone(), self.bind).await?;
+        let emulator = Emulator {
             players: Arc::new(Players::new(self.callbacks)),
             shared,
             addr,
-            task,
+            task: Some(task),
             speed: self.speed,
             app_id: self.app_id,
             app_secret: self.app_secret,
-        })
+        };
+        let _ = emulator.shared.control.set(control::Owner::of(&emulator));
+        Ok(emulator)
     }
 }
 
@@ -435,7 +494,8 @@ pub struct Emulator {
     shared: Arc<Shared>,
     players: Arc<Players>,
     addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
+    /// The server; `None` in the handle the control API acts through, which does not own it.
+    task: Option<tokio::task::JoinHandle<()>>,
     speed: f64,
     app_id: String,
     app_secret: String,
@@ -453,7 +513,11 @@ impl std::fmt::Debug for Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
-        self.task.abort();
+        // The control API's handle (without the task) owns nothing, so it stops nothing.
+        let Some(task) = &self.task else {
+            return;
+        };
+        task.abort();
         self.shared.ws.shutdown();
     }
 }

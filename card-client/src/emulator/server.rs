@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
@@ -59,6 +59,8 @@ pub(crate) struct Shared {
     pub clock: Clock,
     /// The long connection (`ws.rs`).
     pub ws: super::ws::Hub,
+    /// What the control API (`/_emulator/…`) acts through, set once the emulator is built.
+    pub control: OnceLock<super::control::Owner>,
 }
 
 impl Shared {
@@ -83,8 +85,9 @@ impl std::error::Error for Dropped {}
 /// Accepts connections until the returned task is aborted (which also ends every connection).
 pub(crate) async fn serve(
     shared: Arc<Shared>,
+    bind: SocketAddr,
 ) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let listener = TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let task = tokio::spawn(async move {
         let mut connections = JoinSet::new();
@@ -181,6 +184,9 @@ async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Dropped> {
+    if super::control::owns(req.uri().path()) {
+        return Ok(super::control::handle(&shared, req).await);
+    }
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
