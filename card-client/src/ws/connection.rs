@@ -56,8 +56,9 @@ struct EndpointAnswer {
     code: i64,
     #[serde(default)]
     msg: String,
+    /// Read only on success: refusals may carry `{}` or nothing.
     #[serde(default)]
-    data: Option<Endpoint>,
+    data: Option<serde_json::Value>,
 }
 
 /// Asks for a connection URL, updating `config` from the answer.
@@ -91,7 +92,12 @@ async fn endpoint(settings: &Settings, config: &mut ClientConfig) -> Result<Stri
     if answer.code != codes::OK {
         return Err(Failure::from_code(answer.code, &answer.msg));
     }
-    match answer.data {
+    let endpoint = answer
+        .data
+        .map(Endpoint::deserialize)
+        .transpose()
+        .map_err(|e| Failure::Transient(format!("the answer of {url} is not readable: {e}")))?;
+    match endpoint {
         Some(endpoint) if !endpoint.url.is_empty() => {
             *config = endpoint.client_config;
             Ok(endpoint.url)
