@@ -10,6 +10,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tracing::Instrument as _;
@@ -152,7 +153,14 @@ pub(crate) async fn connect(
 ) -> Result<Connection, Failure> {
     let url = endpoint(settings, config).await?;
     let service_id = service_id(&url)?;
-    let handshake = tokio_tungstenite::connect_async(url.as_str());
+    // One WebSocket message carries one part of a payload plus its frame: no message needs to
+    // be larger than a whole payload, with room for the headers.
+    let limit = settings.limits.max_message_bytes.saturating_add(64 * 1024);
+    let ws_config = WebSocketConfig::default()
+        .max_message_size(Some(limit))
+        .max_frame_size(Some(limit));
+    let handshake =
+        tokio_tungstenite::connect_async_with_config(url.as_str(), Some(ws_config), true);
     let socket = match tokio::time::timeout(settings.handshake_timeout, handshake).await {
         Err(_) => {
             return Err(Failure::Transient(format!(
