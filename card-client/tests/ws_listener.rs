@@ -594,10 +594,15 @@ async fn a_connection_without_pongs_is_replaced() {
 #[tokio::test]
 async fn a_slow_function_gets_the_fallback_toast_in_time() {
     let (server, mut conns) = Server::start().await;
+    let release = Arc::new(Notify::new());
+    let released = release.clone();
     let handle = Listener::builder(server.client())
-        .on_card_action(|_action, _later| async {
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            Answer::toast(Toast::success("too late"))
+        .on_card_action(move |_action, _later| {
+            let released = released.clone();
+            async move {
+                released.notified().await;
+                Answer::toast(Toast::success("too late"))
+            }
         })
         // Answer 100 ms after arrival rather than 2.5 s.
         .callback_config(CallbackConfig::new("").deadline_margin(Duration::from_millis(2900)))
@@ -615,8 +620,13 @@ async fn a_slow_function_gets_the_fallback_toast_in_time() {
         1,
         "the function runs on"
     );
-    // Shutdown waits for it.
-    handle.shutdown().await.unwrap();
+    // Shutdown closes the socket, then waits for it.
+    let stopping = handle.clone();
+    let shutdown = tokio::spawn(async move { stopping.shutdown().await });
+    assert!(conn.next_any().await.is_none(), "the socket closes");
+    assert!(!shutdown.is_finished(), "the function still runs");
+    release.notify_one();
+    shutdown.await.unwrap().unwrap();
     assert_eq!(handle.callback_handler().running(), 0);
 }
 
