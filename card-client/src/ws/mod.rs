@@ -20,7 +20,7 @@
 //! - it puts payloads split over several frames back together ([`Reassembler`]);
 //! - it gives card actions (`card.action.trigger`, in frames of type `event` and `card`) to
 //!   the same machinery as the HTTP route ([`CallbackHandler`](crate::callback::CallbackHandler)):
-//!   your function gets a typed [`CardAction`](crate::callback::CardAction), its [`Answer`]
+//!   your function gets a typed [`CardAction`](crate::callback::CardAction), its [`Answer`](crate::callback::Answer)
 //!   goes back in the acknowledgement by Feishu's 3-second deadline (else the fallback toast,
 //!   and the late answer's card by delayed update), and an event delivered twice runs once;
 //! - it gives every other event to your [`on_event`](ListenerBuilder::on_event) function as an
