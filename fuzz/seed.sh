@@ -13,7 +13,7 @@ if [ ! -d "$shared" ]; then
     exit 1
 fi
 
-mkdir -p "$fuzz/corpus/card_json" "$fuzz/corpus/callback" "$fuzz/corpus/markup"
+mkdir -p "$fuzz/corpus/card_json" "$fuzz/corpus/callback" "$fuzz/corpus/markup" "$fuzz/corpus/ws_frame"
 
 # card_json: every card of the corpus, valid or not, and the bare component examples.
 for dir in v2 v1 seed; do
@@ -35,6 +35,14 @@ for body in "$action" "$form" "$challenge"; do
     done
 done
 printf '\000X-Lark-Request-Timestamp: 1700000000\nX-Lark-Request-Nonce: n\nX-Lark-Signature: 00\n\n{"encrypt":"AAAAAAAAAAAAAAAAAAAAAA=="}' > "$fuzz/corpus/callback/seed-headers"
+
+# ws_frame: messages as fuzz_targets/ws_frame.rs reads them (clock step, length, frame): a
+# card action in one frame, a message event split in three parts out of order, a pong, and
+# parts with a bad `sum` and one that never completes.
+printf '\000\342\000\010\005\020\006\030M \001*\015\012\004type\022\005event*\020\012\012message_id\022\002m1B\266\001{"schema": "2.0", "header": {"event_id": "e1", "event_type": "card.action.trigger"}, "event": {"token": "c", "operator": {"open_id": "ou"}, "action": {"tag": "button", "value": {}}}}' > "$fuzz/corpus/ws_frame/seed-single"
+printf '\001\237\000\010\005\020\006\030M \001*\015\012\004type\022\005event*\020\012\012message_id\022\002m2*\010\012\003sum\022\0013*\010\012\003seq\022\0012B`ent": {"message": {"message_id": "om", "message_type": "text", "content": "{\134"text\134":\134"hi\134"}"}}}\001g\000\010\005\020\006\030M \001*\015\012\004type\022\005event*\020\012\012message_id\022\002m2*\010\012\003sum\022\0013*\010\012\003seq\022\0010B({"schema": "2.0", "header": {"event_id":\001q\000\010\005\020\006\030M \001*\015\012\004type\022\005event*\020\012\012message_id\022\002m2*\010\012\003sum\022\0013*\010\012\003seq\022\0011B2 "e2", "event_type": "im.message.receive_v1"}, "ev' > "$fuzz/corpus/ws_frame/seed-split"
+printf '\000*\000\010\005\020\006\030M \000*\014\012\004type\022\004pongB\022{"PingInterval":5}' > "$fuzz/corpus/ws_frame/seed-ping"
+printf '\000?\000\010\005\020\006\030M \001*\014\012\004type\022\004card*\020\012\012message_id\022\002m3*\010\012\003sum\022\0010*\010\012\003seq\022\0010B\001x\310@\000\010\005\020\006\030M \001*\015\012\004type\022\005event*\020\012\012message_id\022\002m4*\010\012\003sum\022\0012*\010\012\003seq\022\0010B\001y' > "$fuzz/corpus/ws_frame/seed-bad"
 
 # markup: the body of every `card! { … }` of the facade's tests, one file each.
 i=0

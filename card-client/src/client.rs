@@ -335,6 +335,30 @@ impl Client {
         guard.raise_to(last_sequence);
     }
 
+    /// The app id.
+    #[cfg(feature = "ws")]
+    pub(crate) fn app_id(&self) -> &str {
+        &self.inner.config.app_id
+    }
+
+    /// The app secret.
+    #[cfg(feature = "ws")]
+    pub(crate) fn app_secret(&self) -> &Secret {
+        &self.inner.config.app_secret
+    }
+
+    /// The base URL, without a trailing slash.
+    #[cfg(feature = "ws")]
+    pub(crate) fn base_url(&self) -> &str {
+        self.inner.config.base_url.as_str()
+    }
+
+    /// The configured time scale (1 outside tests).
+    #[cfg(feature = "ws")]
+    pub(crate) fn time_scale(&self) -> f64 {
+        self.inner.config.time_scale
+    }
+
     /// A duration in Feishu's time as real time, under the configured time scale.
     pub(crate) fn real(&self, feishu: Duration) -> Duration {
         feishu.div_f64(self.inner.config.time_scale)

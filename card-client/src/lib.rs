@@ -13,10 +13,6 @@
 //! | [`Client::elements`] | [`add`](Elements::add), [`update`](Elements::update), [`patch`](Elements::patch), [`delete`](Elements::delete), [`stream_text`](Elements::stream_text) |
 //! | [`Client::delayed`] | [`update`](Delayed::update) with a [`CallbackToken`] |
 //!
-//! Card callbacks (a user clicked or submitted a form) are checked, decrypted, typed and
-//! answered within Feishu's 3 seconds by [`callback::CallbackHandler`], with an axum route
-//! behind the `axum` feature.
-//!
 //! Cards are given as a [`CardContent`]: card JSON (a typed card or a `serde_json::Value`), a
 //! [`Template`], or a card entity by id.
 //!
@@ -40,6 +36,34 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Receiving card actions and events
+//!
+//! The long connection is the default way to receive callbacks: with the `ws` feature,
+//! [`ws::Listener`] opens a WebSocket to Feishu with the app's id and secret, so the bot needs
+//! no public URL, certificate, encrypt key or verification token. It reconnects by itself, and
+//! answers each card action with your function's [`callback::Answer`] within Feishu's 3
+//! seconds.
+//!
+//! ```no_run
+//! # #[cfg(feature = "ws")]
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use card_client::callback::{Answer, Toast};
+//! use card_client::{ws, Client};
+//!
+//! let client = Client::builder("cli_a1b2c3", "app-secret").build()?;
+//! let listener = ws::Listener::builder(client)
+//!     .on_card_action(|action, _later| async move {
+//!         Answer::toast(Toast::success(format!("Thanks, {}", action.operator.open_id)))
+//!     })
+//!     .start();
+//! listener.wait().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! When Feishu must POST callbacks to a URL instead, [`callback::CallbackHandler`] checks,
+//! decrypts, types and answers them with the same functions, with an axum route behind the
+//! `axum` feature.
 //!
 //! # The rules it keeps for you
 //!

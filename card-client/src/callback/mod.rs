@@ -255,6 +255,15 @@ impl CallbackConfig {
         self
     }
 
+    /// Sets the client for delayed updates unless one was given.
+    #[cfg(feature = "ws")]
+    pub(crate) fn client_or(mut self, client: &Client) -> Self {
+        if self.client.is_none() {
+            self.client = Some(client.clone());
+        }
+        self
+    }
+
     /// The handler.
     pub fn build(self) -> CallbackHandler {
         CallbackHandler::new(self)
@@ -352,8 +361,88 @@ impl CallbackHandler {
                     AnswerSent::new().0,
                 )
             }
-            Ok(Admitted::Action(action)) => self.run(*action, received, callback).await,
+            Ok(Admitted::Action(action)) => self.dispatch(*action, received, callback).await,
             Err(error) => self.refuse(error),
+        }
+    }
+
+    /// Handles a `card.action.trigger` event that needs no checking: one that arrived over
+    /// Feishu's long connection ([`crate::ws`]), which carries events unencrypted, unsigned and
+    /// with no verification token to compare. `received` is when it arrived: Feishu's 3
+    /// seconds count from then.
+    ///
+    /// Everything after the checks is the same as [`CallbackHandler::handle`]: a second
+    /// delivery of the same `event_id` is refused (409, [`CallbackError::Replayed`]) without
+    /// running your function, the answer is given by the deadline (the fallback if your function
+    /// is still running, its late card then delivered by a delayed update), a panic is a 500.
+    /// Call [`HttpAnswer::mark_sent`] once the answer has gone out.
+    ///
+    /// ```
+    /// use card_client::callback::{Answer, CallbackConfig, Toast};
+    /// use serde_json::json;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let handler = CallbackConfig::new("").build();
+    /// let event = json!({"schema": "2.0",
+    ///     "header": {"event_id": "e-1", "event_type": "card.action.trigger"},
+    ///     "event": {"token": "c-1", "operator": {"open_id": "ou_1"},
+    ///               "action": {"tag": "button", "value": {"vote": "yes"}}}});
+    /// let now = tokio::time::Instant::now();
+    ///
+    /// let answer = handler
+    ///     .handle_trusted(event.clone(), now, |_action, _later| async { Answer::toast(Toast::success("ok")) })
+    ///     .await;
+    /// assert_eq!(answer.body(), br#"{"toast":{"type":"success","content":"ok"}}"#);
+    /// let again = handler.handle_trusted(event, now, |_, _| async { Answer::empty() }).await;
+    /// assert_eq!(again.status(), 409);
+    /// # }
+    /// ```
+    pub async fn handle_trusted<F, Fut>(
+        &self,
+        event: Value,
+        received: Instant,
+        callback: F,
+    ) -> HttpAnswer
+    where
+        F: FnOnce(CardAction, Deferred) -> Fut,
+        Fut: Future<Output = Answer> + Send + 'static,
+    {
+        match CardAction::parse(event, received) {
+            Ok((action, _token)) => self.dispatch(action, received, callback).await,
+            Err(error) => self.refuse(error),
+        }
+    }
+
+    /// Records the event id, then runs the function: what both entry points share once a card
+    /// action is admitted.
+    async fn dispatch<F, Fut>(
+        &self,
+        action: CardAction,
+        received: Instant,
+        callback: F,
+    ) -> HttpAnswer
+    where
+        F: FnOnce(CardAction, Deferred) -> Fut,
+        Fut: Future<Output = Answer> + Send + 'static,
+    {
+        match self.first_sighting(&action.event_id).await {
+            Ok(()) => self.run(action, received, callback).await,
+            Err(error) => self.refuse(error),
+        }
+    }
+
+    /// Records `event_id` in the event store: `Ok` the first time, [`CallbackError::Replayed`]
+    /// after, [`CallbackError::StoreFailed`] when the store cannot say.
+    pub(crate) async fn first_sighting(&self, event_id: &str) -> Result<(), CallbackError> {
+        match self.config.store.first_sighting(event_id).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(CallbackError::Replayed {
+                event_id: event_id.to_owned(),
+            }),
+            Err(e) => Err(CallbackError::StoreFailed {
+                reason: e.to_string(),
+            }),
         }
     }
 
@@ -429,15 +518,7 @@ impl CallbackHandler {
         if !crypto::same_secret(&token, config.verification_token.expose()) {
             return Err(CallbackError::WrongToken);
         }
-        match config.store.first_sighting(&action.event_id).await {
-            Ok(true) => Ok(Admitted::Action(Box::new(action))),
-            Ok(false) => Err(CallbackError::Replayed {
-                event_id: action.event_id,
-            }),
-            Err(e) => Err(CallbackError::StoreFailed {
-                reason: e.to_string(),
-            }),
-        }
+        Ok(Admitted::Action(Box::new(action)))
     }
 
     /// Checks the signature headers; `Ok(true)` when a valid signature was checked, `Ok(false)`
