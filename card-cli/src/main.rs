@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 mod convert;
 mod fmt;
 mod input;
+mod mcp;
 mod migrate;
 mod net;
 mod preview;
@@ -51,6 +52,8 @@ enum Command {
     Stream(stream::Args),
     /// Draw a card as a self-contained HTML page.
     Preview(preview::Args),
+    /// Serve the card tools to AI agents over MCP (stdio, or streamable HTTP with --http).
+    Mcp(mcp::Args),
 }
 
 fn main() -> ExitCode {
@@ -65,5 +68,6 @@ fn main() -> ExitCode {
         Command::Update(args) => update::run(args),
         Command::Stream(args) => stream::run(args),
         Command::Preview(args) => preview::run(args),
+        Command::Mcp(args) => mcp::run(args),
     }
 }
