@@ -53,6 +53,38 @@ enum Command {
     /// Draw a card as a self-contained HTML page.
     Preview(preview::Args),
     /// Serve the card tools to AI agents over MCP (stdio, or streamable HTTP with --http).
+    ///
+    /// An MCP server for agents that send Feishu cards: every card is checked against Card
+    /// JSON 2.0 before any request, and an invalid card comes back as a tool error
+    /// (`isError: true`) listing each problem with its rule id, JSON pointer, Feishu's path and
+    /// a `fix`; nothing is sent. `card` arguments are taken as a JSON object or as a string
+    /// holding one. Feishu's failure codes come back explained.
+    ///
+    /// Tools:
+    ///   feishu_send_card      chat_id | user_id (+ receive_id_type) | reply_to, card, uuid
+    ///                         -> message_id
+    ///   feishu_send_form      the same; refuses a card without a form -> message_id, fields
+    ///   feishu_update_card    message_id | token | card_id, card
+    ///   feishu_validate_card  card -> valid, every diagnostic (rule, severity, pointer, path,
+    ///                         message, fix); sends nothing
+    ///   feishu_ask_user       chat_id | user_id, question, choices | fields, timeout_s,
+    ///                         default -> the click or the form's values, as JSON; the card is
+    ///                         updated to show the answer
+    ///   feishu_stream_start   chat_id | user_id | reply_to, header, summary, text -> stream_id
+    ///   feishu_stream_append  stream_id, text
+    ///   feishu_stream_finish  stream_id, text, card (optional final card)
+    ///
+    /// Resources: feishu-card://reference (every component, property, value and limit, as
+    /// Markdown, generated from the validator's registry), feishu-card://templates/{confirm,
+    /// quick-select,data-display}, and with --emulator feishu-card://emulator/state (the
+    /// emulator's request log, messages and cards). Prompt: feishu_cards (when to send a card
+    /// and how).
+    ///
+    /// --emulator runs offline against the built-in Feishu, with an emulated user who answers
+    /// feishu_ask_user (the first choice, or what --emulator-answers FILE says). Against
+    /// Feishu, feishu_ask_user needs the user's click to come back over the long connection,
+    /// which this server does not hold yet: it answers with a tool error saying so.
+    #[command(verbatim_doc_comment)]
     Mcp(mcp::Args),
 }
 
