@@ -381,13 +381,10 @@ async fn ask_user(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolEr
     let card = ask::question_card(&question);
     check_card(&card)?;
     let reply = shared.questions.register(question.clone());
-    let (message_id, chat_id) = match deliver(shared, &to, None, card).await {
-        Ok(sent) => sent,
-        Err(err) => {
-            shared.questions.forget(&question.id);
-            return Err(err);
-        }
-    };
+    // However this call ends (answered, timed out, failed, or cancelled by the client), the
+    // question stops waiting.
+    let _waiting = Waiting(&shared.questions, &question.id);
+    let (message_id, chat_id) = deliver(shared, &to, None, card).await?;
     if let Some(user) = &shared.user {
         user.asked(Asked {
             message_id: message_id.clone(),
@@ -439,6 +436,15 @@ async fn ask_user(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolEr
             }
             Ok(out)
         }
+    }
+}
+
+/// Forgets a question when dropped.
+struct Waiting<'a>(&'a ask::Questions, &'a str);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.forget(self.1);
     }
 }
 
