@@ -666,6 +666,58 @@ mod tests {
         }
     }
 
+    fn action(value: Value, form_value: Option<Value>) -> CardAction {
+        let mut act = json!({"tag": "button", "value": value});
+        if let Some(f) = form_value {
+            act["form_value"] = f;
+        }
+        let body = json!({"schema": "2.0",
+            "header": {"event_id": new_id(), "event_type": "card.action.trigger"},
+            "event": {"operator": {"open_id": "ou_carol"}, "token": "c-42", "action": act}});
+        match CardAction::from_json(body) {
+            Ok(a) => a,
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    #[test]
+    fn actions_reach_the_question_whose_id_they_carry_and_no_other() {
+        let questions = Questions::default();
+        let colour = Arc::new(q(Ask::Choices(vec!["Red".into(), "Blue".into()])));
+        let size = Arc::new(q(Ask::Form(vec![field("size", FieldKind::Text, &[])])));
+        let mut colour_rx = questions.register(colour.clone());
+        let mut size_rx = questions.register(size.clone());
+        assert_eq!(questions.waiting(), 2);
+
+        // A click on another card: not ours, nothing answered.
+        let other = questions.route(&action(json!({"do": "approve"}), None));
+        assert!(other.toast.is_none() && other.card.is_none());
+
+        // The size form's submission goes to the size question only.
+        let answer = questions.route(&action(
+            json!({QUESTION_KEY: size.id}),
+            Some(json!({"size": "XL"})),
+        ));
+        assert!(answer.card.is_some() && answer.toast.is_some());
+        let reply = size_rx.try_recv().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reply.answer, json!({"values": {"size": "XL"}}));
+        assert_eq!(
+            (reply.user.as_str(), reply.token.as_deref()),
+            ("ou_carol", Some("c-42"))
+        );
+        assert!(colour_rx.try_recv().is_err());
+
+        // A second click on the answered question: closed.
+        let again = questions.route(&action(json!({QUESTION_KEY: size.id}), None));
+        assert!(again.card.is_none());
+        assert!(again.toast.is_some());
+
+        let _ = questions.route(&action(json!({QUESTION_KEY: colour.id, "choice": 1}), None));
+        let reply = colour_rx.try_recv().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(reply.answer, json!({"choice": "Blue", "index": 1}));
+        assert_eq!(questions.waiting(), 0);
+    }
+
     #[test]
     fn ids_are_unique() {
         let a = new_id();
