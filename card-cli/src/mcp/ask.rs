@@ -10,10 +10,19 @@
 //! Whatever delivers card actions only has to call [`Questions::route`]:
 //! - with `--emulator`, the emulator delivers them in process (`Emulator::deliver_to_handler`),
 //!   and an [`EmulatedUser`] answers each question;
-//! - against Feishu, the long connection (`card_client::ws`) delivers them: a listener whose
-//!   card-action handler calls `route` and returns its [`Answer`], after which the server's
-//!   [`AnswerRoute`] is [`AnswerRoute::Connected`]. Until then, asking is refused with a tool
-//!   error that says so.
+//! - against Feishu, the long connection (`card_client::ws`) is to deliver them: a listener
+//!   whose card-action handler turns each `card.action.trigger` body into a [`CardAction`]
+//!   (`CardAction::from_json`), calls `route`, and sends back the [`Answer`] it returns; with
+//!   that listener running, `serve` sets the server's [`AnswerRoute`] to
+//!   [`AnswerRoute::Connected`]. Until then, asking is refused with a tool error that says so.
+//!
+//! In `serve`, the wiring for the long connection takes the same shape as the emulator's:
+//!
+//! ```text
+//! let routed = questions.clone();
+//! start the long-connection listener with a card-action handler `move |action| routed.route(&action)`;
+//! (AnswerRoute::Connected, None)   // no emulated user: real people answer
+//! ```
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
