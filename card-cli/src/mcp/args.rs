@@ -190,6 +190,15 @@ pub fn check_card(card: &Value) -> Result<(), ToolError> {
     }
 }
 
+/// The warnings of a card that has no errors (tolerated leftovers, risky values), each with its
+/// fix: a send reports them so that the model can clean the next card.
+pub fn warnings(card: &Value) -> Vec<Value> {
+    validate_value(card)
+        .warnings()
+        .map(|d| diagnostic_json(card, d))
+        .collect()
+}
+
 /// The verdict on a card: validity, counts, and each diagnostic with its fix.
 pub fn validation(card: &Value) -> Value {
     let diagnostics = validate_value(card);

@@ -150,6 +150,14 @@ async def test_a_good_card_is_sent_as_an_object_and_as_a_string():
         assert message(await state(s), reply["message_id"])["parent_id"] == sent["message_id"]
         err, dm = await call(s, "feishu_send_card", {"user_id": "ou_alice", "card": good_card("dm")})
         assert not err and message(await state(s), dm["message_id"])["receive_id"] == "ou_alice"
+        assert "warnings" not in sent
+        # A tolerated 1.0 leftover: sent, with the warning and its fix.
+        legacy = good_card("legacy")
+        legacy["config"] = {"wide_screen_mode": True}
+        err, out = await call(s, "feishu_send_card", {"chat_id": "oc_team", "card": legacy})
+        assert not err and out["message_id"], out
+        assert [w["rule"] for w in out["warnings"]] == ["legacy.config-key"]
+        assert out["warnings"][0]["severity"] == "warning" and out["warnings"][0]["fix"]
 
 
 async def test_an_invalid_card_is_refused_with_its_rule_and_no_request_is_made():
