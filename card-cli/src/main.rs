@@ -82,8 +82,10 @@ enum Command {
     ///
     /// --emulator runs offline against the built-in Feishu, with an emulated user who answers
     /// feishu_ask_user (the first choice, or what --emulator-answers FILE says). Against
-    /// Feishu, feishu_ask_user needs the user's click to come back over the long connection,
-    /// which this server does not hold yet: it answers with a tool error saying so.
+    /// Feishu, feishu_ask_user needs the user's click to come back: with --callback ADDR (and
+    /// the app's verification token) the server serves Feishu's card callbacks at
+    /// http://ADDR/callback; without it, it answers with a tool error saying so (the long
+    /// connection is not held by this server yet).
     #[command(verbatim_doc_comment)]
     Mcp(mcp::Args),
 }

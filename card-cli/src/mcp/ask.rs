@@ -9,7 +9,9 @@
 //!
 //! Whatever delivers card actions only has to call [`Questions::route`]:
 //! - with `--emulator`, the emulator delivers them in process (`Emulator::deliver_to_handler`),
-//!   and an [`EmulatedUser`] answers each question;
+//!   or over HTTP to the callback route with `--callback`, and an [`EmulatedUser`] answers each
+//!   question;
+//! - with `--callback ADDR`, Feishu posts them to the card callback route the server serves;
 //! - against Feishu, the long connection (`card_client::ws`) is to deliver them: a listener
 //!   whose card-action handler turns each `card.action.trigger` body into a [`CardAction`]
 //!   (`CardAction::from_json`), calls `route`, and sends back the [`Answer`] it returns; with

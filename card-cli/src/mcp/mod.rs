@@ -27,7 +27,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use card_client::callback::CallbackConfig;
+use card_client::callback::{CallbackConfig, CallbackHandler, CardAction, Deferred};
 use card_client::emulator::Emulator;
 use card_client::stream::Stream;
 use card_client::Client;
@@ -60,6 +60,18 @@ pub struct Args {
     /// sample values.
     #[arg(long, value_name = "FILE", requires = "emulator")]
     pub emulator_answers: Option<PathBuf>,
+    /// Also serve Feishu's card callbacks (POST /callback) at this address, so that
+    /// feishu_ask_user receives the user's click: set the app's card callback URL to this
+    /// route. Needs the app's verification token (and encrypt key, if it has one). With
+    /// --emulator, the emulator posts its callbacks there instead of calling in process.
+    #[arg(long, value_name = "ADDR")]
+    pub callback: Option<SocketAddr>,
+    /// The app's Verification Token, checked in every card callback (with --callback).
+    #[arg(long, env = "FEISHU_VERIFICATION_TOKEN", hide_env_values = true)]
+    pub verification_token: Option<String>,
+    /// The app's Encrypt Key, when its callbacks are encrypted (with --callback).
+    #[arg(long, env = "FEISHU_ENCRYPT_KEY", hide_env_values = true)]
+    pub encrypt_key: Option<String>,
 }
 
 /// What every call shares.
@@ -119,18 +131,48 @@ async fn serve(args: Args) -> ExitCode {
     };
     let emulator = session.emulator.map(Arc::new);
     let questions = Arc::new(Questions::default());
-    let (route, user) = match &emulator {
-        Some(emulator) => {
-            let handler = CallbackConfig::new(emulator.verification_token()).build();
-            let routed = questions.clone();
-            emulator.deliver_to_handler(handler, move |action, _later| {
-                let answer = routed.route(&action);
-                async move { answer }
-            });
+    let routed = questions.clone();
+    let on_action = move |action: CardAction, _later: Deferred| {
+        let answer = routed.route(&action);
+        async move { answer }
+    };
+    let (route, user) = match (&emulator, args.callback) {
+        (Some(emulator), callback) => {
+            let mut config = CallbackConfig::new(emulator.verification_token());
+            if let Some(key) = emulator.encrypt_key() {
+                config = config.encrypt_key(key);
+            }
+            let handler = config.client(session.client.clone()).build();
+            match callback {
+                None => emulator.deliver_to_handler(handler, on_action),
+                Some(addr) => match callback_route(addr, handler, on_action).await {
+                    Ok(url) => emulator.set_callback_url(url),
+                    Err(code) => return code,
+                },
+            }
             let user = EmulatedUser::spawn(emulator.clone(), answers);
             (AnswerRoute::Connected, Some(user))
         }
-        None => (AnswerRoute::Unconnected, None),
+        (None, Some(addr)) => {
+            let Some(token) = args.verification_token.filter(|t| !t.is_empty()) else {
+                eprintln!(
+                    "error: --callback needs the app's verification token: set \
+                     FEISHU_VERIFICATION_TOKEN or pass --verification-token (and the encrypt \
+                     key, FEISHU_ENCRYPT_KEY, if the app has one)"
+                );
+                return ExitCode::from(EXIT_USAGE);
+            };
+            let mut config = CallbackConfig::new(token);
+            if let Some(key) = args.encrypt_key.filter(|k| !k.is_empty()) {
+                config = config.encrypt_key(key);
+            }
+            let handler = config.client(session.client.clone()).build();
+            if let Err(code) = callback_route(addr, handler, on_action).await {
+                return code;
+            }
+            (AnswerRoute::Connected, None)
+        }
+        (None, None) => (AnswerRoute::Unconnected, None),
     };
     let server = Server {
         shared: Arc::new(Shared {
@@ -158,6 +200,35 @@ async fn serve(args: Args) -> ExitCode {
         },
         Some(addr) => http(server, addr).await,
     }
+}
+
+/// Serves Feishu's card callbacks at `http://addr/callback` in the background; the URL.
+async fn callback_route<F, Fut>(
+    addr: SocketAddr,
+    handler: CallbackHandler,
+    on_action: F,
+) -> Result<String, ExitCode>
+where
+    F: Fn(CardAction, Deferred) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = card_client::callback::Answer> + Send + 'static,
+{
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|err| {
+        eprintln!("error: cannot listen for card callbacks on {addr}: {err}");
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    let bound = listener.local_addr().map_or(addr, |a| a);
+    let router = axum::Router::new().route(
+        "/callback",
+        card_client::callback::axum::post(handler, on_action),
+    );
+    tokio::spawn(async move {
+        if let Err(err) = axum::serve(listener, router).await {
+            eprintln!("error: the card callback route stopped: {err}");
+        }
+    });
+    let url = format!("http://{bound}/callback");
+    eprintln!("mcp: card callbacks at {url}");
+    Ok(url)
 }
 
 async fn http(server: Server, addr: SocketAddr) -> ExitCode {

@@ -380,8 +380,10 @@ async fn ask_user(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolEr
         return Err(ToolError::msg(
             "feishu_ask_user needs the user's click to come back to this server, and this server \
              has no way to receive it: answers arrive over Feishu's long connection, which this \
-             server does not hold yet. Ask in plain text, or send the card with feishu_send_card \
-             and handle its callback elsewhere (with --emulator, ask_user works offline)",
+             server does not hold yet, or over the card callback route, which it serves only \
+             when started with --callback ADDR and the app's verification token. Ask in plain \
+             text, or send the card with feishu_send_card and handle its callback elsewhere \
+             (with --emulator, ask_user works offline)",
         ));
     }
     let card = ask::question_card(&question);

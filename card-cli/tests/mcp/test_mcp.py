@@ -458,6 +458,42 @@ async def test_without_the_long_connection_ask_user_says_so_and_sends_nothing():
         assert not err and out["valid"]
 
 
+async def test_answers_can_come_over_the_http_callback_route():
+    # With --callback, the emulator posts the user's click to the server's callback route over
+    # HTTP (as Feishu would), instead of calling it in process.
+    port = free_port()
+    async with server(answers={"Over HTTP?": "Yes"}, args=["--emulator", "--callback", f"127.0.0.1:{port}"]) as s:
+        err, out = await call(
+            s, "feishu_ask_user", {"chat_id": "oc_team", "question": "Over HTTP?", "choices": ["No", "Yes"], "timeout_s": 20}
+        )
+        assert not err, out
+        assert out["answer"] == {"choice": "Yes", "index": 1}
+        card = json.dumps(message(await state(s), out["message_id"])["card"], ensure_ascii=False)
+        assert "Answered: **Yes**" in card
+        # The route checks what it receives: a body without the verification token is refused.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        body = json.dumps({"schema": "2.0", "header": {"event_type": "card.action.trigger", "token": "wrong"}, "event": {}})
+        writer.write(
+            f"POST /callback HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n{body}".encode()
+        )
+        await writer.drain()
+        status = (await reader.readline()).decode()
+        writer.close()
+        assert status.split()[1].startswith("4"), status
+
+
+async def test_a_callback_route_without_the_verification_token_is_refused_at_start():
+    env = {k: v for k, v in os.environ.items() if k not in ("FEISHU_VERIFICATION_TOKEN",)}
+    proc = await asyncio.create_subprocess_exec(
+        BIN, "mcp", "--app-id", "cli_x", "--app-secret", "s", "--callback", "127.0.0.1:0",
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+    )
+    _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 2
+    assert b"verification token" in stderr
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
