@@ -7,24 +7,20 @@
 //! questions in one chat never take each other's answers) and answers Feishu with the card
 //! showing the answer.
 //!
-//! Whatever delivers card actions only has to call [`Questions::route`]:
-//! - with `--emulator`, the emulator delivers them in process (`Emulator::deliver_to_handler`),
+//! Whatever delivers card actions only has to call [`Questions::route`], send back the
+//! [`Answer`] it returns, and then hand over its [`Delivery`] (once the answer has gone out, so
+//! that the caller's next update of the card lands after the answer's card). `serve` builds
+//! one such handler, `on_action`, for every route:
+//! - with `--emulator`, the emulator delivers actions in process (`Emulator::deliver_to_handler`),
 //!   or over HTTP to the callback route with `--callback`, and an [`EmulatedUser`] answers each
 //!   question;
 //! - with `--callback ADDR`, Feishu posts them to the card callback route the server serves;
-//! - against Feishu, the long connection (`card_client::ws`) is to deliver them: a listener
-//!   whose card-action handler turns each `card.action.trigger` body into a [`CardAction`]
-//!   (`CardAction::from_json`), calls `route`, and sends back the [`Answer`] it returns; with
-//!   that listener running, `serve` sets the server's [`AnswerRoute`] to
-//!   [`AnswerRoute::Connected`]. Until then, asking is refused with a tool error that says so.
-//!
-//! In `serve`, the wiring for the long connection takes the same shape as the emulator's:
-//!
-//! ```text
-//! let routed = questions.clone();
-//! start the long-connection listener with a card-action handler `move |action| routed.route(&action)`;
-//! (AnswerRoute::Connected, None)   // no emulated user: real people answer
-//! ```
+//! - the long connection (`card_client::ws`) is to deliver them too: a listener whose
+//!   card-action handler turns each `card.action.trigger` body into a [`CardAction`]
+//!   (`CardAction::from_json`), calls `route`, acknowledges with the [`Answer`], then calls
+//!   [`Delivery::deliver`]; with that listener running, `serve` sets the server's
+//!   [`AnswerRoute`] to [`AnswerRoute::Connected`] and starts no emulated user. Without any of
+//!   these, asking is refused with a tool error that says so.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -447,26 +443,30 @@ impl Questions {
         self.pending.lock().unwrap_or_else(|p| p.into_inner()).len()
     }
 
-    /// The card-action handler: gives the action to the question whose id it carries, and
-    /// answers with a toast and the card showing the answer. Actions on other cards get an
-    /// empty answer; actions on a question no longer waiting get a toast saying so.
-    pub fn route(&self, action: &CardAction) -> Answer {
+    /// The card-action handler: takes the action for the question whose id it carries, and
+    /// gives the answer to send back (a toast and the card showing the answer) with the reply
+    /// for the waiting call. Hand the reply over with [`Delivery::deliver`] once the answer has
+    /// gone out (`Deferred::answered`), so that a card update the caller makes next cannot be
+    /// overwritten by the answer's card. Actions on other cards get an empty answer; actions on
+    /// a question no longer waiting get a toast saying so.
+    pub fn route(&self, action: &CardAction) -> (Answer, Option<Delivery>) {
         let Some(id) = action
             .action
             .value
             .get(QUESTION_KEY)
             .and_then(Value::as_str)
         else {
-            return Answer::empty();
+            return (Answer::empty(), None);
         };
         let waiting = {
             let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
             pending.remove(id)
         };
         let Some(Pending { question, reply }) = waiting else {
-            return Answer::toast(Toast::info(
+            let closed = Answer::toast(Toast::info(
                 "This question is closed: it was answered already or timed out",
             ));
+            return (closed, None);
         };
         let answer = match &question.ask {
             Ask::Choices(choices) => {
@@ -486,12 +486,30 @@ impl Questions {
             .pointer("/event/token")
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let _ = reply.send(Reply {
-            answer,
-            user: action.operator.open_id.clone(),
-            token,
-        });
-        Answer::toast(Toast::success("Answer received")).card(answered_card(&question, &shown))
+        let delivery = Delivery {
+            to: reply,
+            reply: Reply {
+                answer,
+                user: action.operator.open_id.clone(),
+                token,
+            },
+        };
+        let answer =
+            Answer::toast(Toast::success("Answer received")).card(answered_card(&question, &shown));
+        (answer, Some(delivery))
+    }
+}
+
+/// A reply on its way to the call that asked.
+pub struct Delivery {
+    to: oneshot::Sender<Reply>,
+    reply: Reply,
+}
+
+impl Delivery {
+    /// Hands the reply to the waiting call (which may have stopped waiting meanwhile).
+    pub fn deliver(self) {
+        let _ = self.to.send(self.reply);
     }
 }
 
@@ -701,15 +719,20 @@ mod tests {
         assert_eq!(questions.waiting(), 2);
 
         // A click on another card: not ours, nothing answered.
-        let other = questions.route(&action(json!({"do": "approve"}), None));
-        assert!(other.toast.is_none() && other.card.is_none());
+        let (other, none) = questions.route(&action(json!({"do": "approve"}), None));
+        assert!(other.toast.is_none() && other.card.is_none() && none.is_none());
 
         // The size form's submission goes to the size question only.
-        let answer = questions.route(&action(
+        let (answer, delivery) = questions.route(&action(
             json!({QUESTION_KEY: size.id}),
             Some(json!({"size": "XL"})),
         ));
         assert!(answer.card.is_some() && answer.toast.is_some());
+        // Nothing reaches the caller before the answer went out.
+        assert!(size_rx.try_recv().is_err());
+        if let Some(delivery) = delivery {
+            delivery.deliver();
+        }
         let reply = size_rx.try_recv().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(reply.answer, json!({"values": {"size": "XL"}}));
         assert_eq!(
@@ -719,11 +742,15 @@ mod tests {
         assert!(colour_rx.try_recv().is_err());
 
         // A second click on the answered question: closed.
-        let again = questions.route(&action(json!({QUESTION_KEY: size.id}), None));
-        assert!(again.card.is_none());
+        let (again, none) = questions.route(&action(json!({QUESTION_KEY: size.id}), None));
+        assert!(again.card.is_none() && none.is_none());
         assert!(again.toast.is_some());
 
-        let _ = questions.route(&action(json!({QUESTION_KEY: colour.id, "choice": 1}), None));
+        let (_, delivery) =
+            questions.route(&action(json!({QUESTION_KEY: colour.id, "choice": 1}), None));
+        if let Some(delivery) = delivery {
+            delivery.deliver();
+        }
         let reply = colour_rx.try_recv().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(reply.answer, json!({"choice": "Blue", "index": 1}));
         assert_eq!(questions.waiting(), 0);

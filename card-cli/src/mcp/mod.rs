@@ -42,7 +42,7 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{json, Value};
 
-use crate::net::{Net, EXIT_API, EXIT_USAGE};
+use crate::net::{Net, Session, EXIT_API, EXIT_USAGE};
 use ask::{AnswerRoute, Answers, EmulatedUser, Questions};
 
 /// Arguments of `feishu-card mcp`.
@@ -69,7 +69,8 @@ pub struct Args {
     /// The app's Verification Token, checked in every card callback (with --callback).
     #[arg(long, env = "FEISHU_VERIFICATION_TOKEN", hide_env_values = true)]
     pub verification_token: Option<String>,
-    /// The app's Encrypt Key, when its callbacks are encrypted (with --callback).
+    /// The app's Encrypt Key, when its callbacks are encrypted (with --callback). With
+    /// --emulator, the emulator encrypts and signs its callbacks with it.
     #[arg(long, env = "FEISHU_ENCRYPT_KEY", hide_env_values = true)]
     pub encrypt_key: Option<String>,
 }
@@ -125,15 +126,23 @@ async fn serve(args: Args) -> ExitCode {
             }
         }
     };
-    let session = match args.net.connect().await {
+    let session = match start(&args).await {
         Ok(session) => session,
         Err(code) => return code,
     };
     let emulator = session.emulator.map(Arc::new);
     let questions = Arc::new(Questions::default());
     let routed = questions.clone();
-    let on_action = move |action: CardAction, _later: Deferred| {
-        let answer = routed.route(&action);
+    let on_action = move |action: CardAction, later: Deferred| {
+        let (answer, delivery) = routed.route(&action);
+        if let Some(delivery) = delivery {
+            // The caller hears of the answer once it has gone out, so that its next update of
+            // the card lands after the answer's card.
+            tokio::spawn(async move {
+                later.answered().await;
+                delivery.deliver();
+            });
+        }
         async move { answer }
     };
     let (route, user) = match (&emulator, args.callback) {
@@ -200,6 +209,31 @@ async fn serve(args: Args) -> ExitCode {
         },
         Some(addr) => http(server, addr).await,
     }
+}
+
+/// The client, and with `--emulator` the emulator, whose callbacks carry the verification
+/// token and are encrypted and signed with the encrypt key when these are given.
+async fn start(args: &Args) -> Result<Session, ExitCode> {
+    if !args.net.emulator {
+        return args.net.connect().await;
+    }
+    let mut builder = Emulator::builder();
+    if let Some(token) = args.verification_token.as_deref().filter(|t| !t.is_empty()) {
+        builder = builder.verification_token(token);
+    }
+    if let Some(key) = args.encrypt_key.as_deref().filter(|k| !k.is_empty()) {
+        builder = builder.encrypt_key(key);
+    }
+    let emulator = builder.start().await.map_err(|err| {
+        eprintln!("error: cannot start the emulator on 127.0.0.1: {err}");
+        ExitCode::from(EXIT_API)
+    })?;
+    let client = emulator.client().build().map_err(crate::net::api_error)?;
+    eprintln!("emulator: running at {}", emulator.base_url());
+    Ok(Session {
+        client,
+        emulator: Some(emulator),
+    })
 }
 
 /// Serves Feishu's card callbacks at `http://addr/callback` in the background; the URL.

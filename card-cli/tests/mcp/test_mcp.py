@@ -460,9 +460,14 @@ async def test_without_the_long_connection_ask_user_says_so_and_sends_nothing():
 
 async def test_answers_can_come_over_the_http_callback_route():
     # With --callback, the emulator posts the user's click to the server's callback route over
-    # HTTP (as Feishu would), instead of calling it in process.
+    # HTTP (as Feishu would: encrypted and signed with the encrypt key, carrying the
+    # verification token), instead of calling it in process.
     port = free_port()
-    async with server(answers={"Over HTTP?": "Yes"}, args=["--emulator", "--callback", f"127.0.0.1:{port}"]) as s:
+    args = [
+        "--emulator", "--callback", f"127.0.0.1:{port}",
+        "--verification-token", "v-test", "--encrypt-key", "e-test",
+    ]
+    async with server(answers={"Over HTTP?": "Yes"}, args=args) as s:
         err, out = await call(
             s, "feishu_ask_user", {"chat_id": "oc_team", "question": "Over HTTP?", "choices": ["No", "Yes"], "timeout_s": 20}
         )
@@ -470,7 +475,7 @@ async def test_answers_can_come_over_the_http_callback_route():
         assert out["answer"] == {"choice": "Yes", "index": 1}
         card = json.dumps(message(await state(s), out["message_id"])["card"], ensure_ascii=False)
         assert "Answered: **Yes**" in card
-        # The route checks what it receives: a body without the verification token is refused.
+        # The route checks what it receives: an unsigned body is refused.
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         body = json.dumps({"schema": "2.0", "header": {"event_type": "card.action.trigger", "token": "wrong"}, "event": {}})
         writer.write(
