@@ -66,9 +66,14 @@ impl Arguments<'_> {
     /// The `card` argument, as an object or as a string holding JSON, checked: a card with
     /// errors is refused with every diagnostic and its fix.
     pub fn card(&self, name: &str) -> Result<Value, ToolError> {
+        self.card_with_warnings(name).map(|(card, _)| card)
+    }
+
+    /// The `card` argument, checked, with the warnings of the card (each with its fix).
+    pub fn card_with_warnings(&self, name: &str) -> Result<(Value, Vec<Value>), ToolError> {
         let card = self.card_unchecked(name)?;
-        check_card(&card)?;
-        Ok(card)
+        let warnings = check_card(&card)?;
+        Ok((card, warnings))
     }
 
     /// The `card` argument parsed but not validated.
@@ -172,31 +177,24 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
-/// Refuses a card with errors, with every diagnostic.
-pub fn check_card(card: &Value) -> Result<(), ToolError> {
-    let report = validation(card);
-    if report["valid"] == json!(true) {
-        Ok(())
-    } else {
-        let errors = report["errors"].as_u64().unwrap_or(0);
-        let mut out = json!({
-            "error": format!(
-                "the card breaks {errors} rule{} of Card JSON 2.0 that Feishu would refuse; nothing was sent. Apply each `fix` and call again",
-                if errors == 1 { "" } else { "s" }
-            ),
-        });
-        out["diagnostics"] = report["diagnostics"].clone();
-        Err(ToolError(out))
+/// Refuses a card with errors, with every diagnostic; the warnings of a card without errors
+/// (tolerated leftovers, risky values), each with its fix, so that a send can report them.
+pub fn check_card(card: &Value) -> Result<Vec<Value>, ToolError> {
+    let diagnostics = validate_value(card);
+    let errors = diagnostics.errors().count();
+    if errors == 0 {
+        return Ok(diagnostics
+            .warnings()
+            .map(|d| diagnostic_json(card, d))
+            .collect());
     }
-}
-
-/// The warnings of a card that has no errors (tolerated leftovers, risky values), each with its
-/// fix: a send reports them so that the model can clean the next card.
-pub fn warnings(card: &Value) -> Vec<Value> {
-    validate_value(card)
-        .warnings()
-        .map(|d| diagnostic_json(card, d))
-        .collect()
+    Err(ToolError(json!({
+        "error": format!(
+            "the card breaks {errors} rule{} of Card JSON 2.0 that Feishu would refuse; nothing was sent. Apply each `fix` and call again",
+            if errors == 1 { "" } else { "s" }
+        ),
+        "diagnostics": diagnostics.iter().map(|d| diagnostic_json(card, d)).collect::<Vec<_>>(),
+    })))
 }
 
 /// The verdict on a card: validity, counts, and each diagnostic with its fix.

@@ -9,9 +9,7 @@ use card_client::{
 };
 use serde_json::{json, Map, Value};
 
-use super::args::{
-    check_card, parse_card, recipient, validation, warnings, Arguments, Recipient, ToolError,
-};
+use super::args::{check_card, parse_card, recipient, validation, Arguments, Recipient, ToolError};
 use super::ask::{self, AnswerRoute, Asked, EMULATED_USER};
 use super::explain::error_json;
 use super::Shared;
@@ -253,7 +251,7 @@ async fn send(shared: &Shared, args: &Arguments<'_>, form: bool) -> Result<Value
     args.only(SEND_ARGS)?;
     let to = recipient(args, true)?;
     let uuid = args.opt_string("uuid")?;
-    let card = args.card("card")?;
+    let (card, warnings) = args.card_with_warnings("card")?;
     let mut out = json!({});
     if form {
         let forms = crate::send_form::forms(&card);
@@ -272,7 +270,6 @@ async fn send(shared: &Shared, args: &Arguments<'_>, form: bool) -> Result<Value
             .map(|f| json!({"name": f.name, "fields": f.fields.iter().map(|(n, k)| json!({"name": n, "kind": k})).collect::<Vec<_>>()}))
             .collect::<Vec<_>>());
     }
-    let warnings = warnings(&card);
     let (message_id, chat_id) = deliver(shared, &to, uuid, card).await?;
     out["message_id"] = json!(message_id);
     out["chat_id"] = json!(chat_id);
