@@ -6,7 +6,8 @@ Python MCP SDK against `feishu-card mcp --emulator`, in one run.
 Each call is timed from the client's `call_tool` to its result (JSON-RPC over the pipes, the
 server's argument reading and validation, and for sends the request to the emulator on
 loopback). Calls are made one after another after a warm-up; the card is the data-display
-reference card (a table). Prints p50, p90, p99 and the mean per tool, in milliseconds.
+reference card (a table); validating an empty card first shows what the transport and the
+client cost by themselves. Prints p50, p90, p99 and the mean per tool, in milliseconds.
 """
 
 import asyncio
@@ -51,7 +52,9 @@ async def main():
         async with stdio_client(params, errlog=devnull) as (read, write):
             async with ClientSession(read, write) as session:
                 await session.initialize()
+                minimal = {"schema": "2.0", "body": {"elements": []}}
                 results = {
+                    "validate (empty card)": await timed(session, "feishu_validate_card", {"card": minimal}, calls),
                     "feishu_validate_card": await timed(session, "feishu_validate_card", {"card": card}, calls),
                     "feishu_send_card": await timed(
                         session, "feishu_send_card", {"chat_id": "oc_bench", "card": card}, calls
