@@ -8,6 +8,7 @@ mod convert;
 mod emulator;
 mod fmt;
 mod input;
+mod mcp;
 mod migrate;
 mod net;
 mod preview;
@@ -59,6 +60,42 @@ enum Command {
     /// Exits 0 when stopped (Ctrl-C or SIGTERM), 2 on bad arguments, 3 when the port cannot be
     /// bound.
     Emulator(emulator::Args),
+    /// Serve the card tools to AI agents over MCP (stdio, or streamable HTTP with --http).
+    ///
+    /// An MCP server for agents that send Feishu cards: every card is checked against Card
+    /// JSON 2.0 before any request, and an invalid card comes back as a tool error
+    /// (`isError: true`) listing each problem with its rule id, JSON pointer, Feishu's path and
+    /// a `fix`; nothing is sent. `card` arguments are taken as a JSON object or as a string
+    /// holding one. Feishu's failure codes come back explained.
+    ///
+    /// Tools:
+    ///   feishu_send_card      chat_id | user_id (+ receive_id_type) | reply_to, card, uuid
+    ///                         -> message_id
+    ///   feishu_send_form      the same; refuses a card without a form -> message_id, fields
+    ///   feishu_update_card    message_id | token | card_id, card
+    ///   feishu_validate_card  card -> valid, every diagnostic (rule, severity, pointer, path,
+    ///                         message, fix); sends nothing
+    ///   feishu_ask_user       chat_id | user_id, question, choices | fields, timeout_s,
+    ///                         default -> the click or the form's values, as JSON; the card is
+    ///                         updated to show the answer
+    ///   feishu_stream_start   chat_id | user_id | reply_to, header, summary, text -> stream_id
+    ///   feishu_stream_append  stream_id, text
+    ///   feishu_stream_finish  stream_id, text, card (optional final card)
+    ///
+    /// Resources: feishu-card://reference (every component, property, value and limit, as
+    /// Markdown, generated from the validator's registry), feishu-card://templates/{confirm,
+    /// quick-select,data-display}, and with --emulator feishu-card://emulator/state (the
+    /// emulator's request log, messages and cards). Prompt: feishu_cards (when to send a card
+    /// and how).
+    ///
+    /// --emulator runs offline against the built-in Feishu, with an emulated user who answers
+    /// feishu_ask_user (the first choice, or what --emulator-answers FILE says). Against
+    /// Feishu, feishu_ask_user needs the user's click to come back: with --callback ADDR (and
+    /// the app's verification token) the server serves Feishu's card callbacks at
+    /// http://ADDR/callback; without it, it answers with a tool error saying so (the long
+    /// connection is not held by this server yet).
+    #[command(verbatim_doc_comment)]
+    Mcp(mcp::Args),
 }
 
 fn main() -> ExitCode {
@@ -74,5 +111,6 @@ fn main() -> ExitCode {
         Command::Stream(args) => stream::run(args),
         Command::Preview(args) => preview::run(args),
         Command::Emulator(args) => emulator::run(args),
+        Command::Mcp(args) => mcp::run(args),
     }
 }

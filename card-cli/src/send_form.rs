@@ -29,9 +29,9 @@ pub struct Args {
 
 /// One form of a card and the fields it submits.
 #[derive(Debug, Default)]
-struct Form {
-    name: String,
-    fields: Vec<(String, &'static str)>,
+pub(crate) struct Form {
+    pub(crate) name: String,
+    pub(crate) fields: Vec<(String, &'static str)>,
 }
 
 fn kind_name(role: FormRole) -> &'static str {
@@ -48,7 +48,7 @@ fn kind_name(role: FormRole) -> &'static str {
 }
 
 /// Every form of the card, in order, with its fields.
-fn forms(card: &Value) -> Vec<Form> {
+pub(crate) fn forms(card: &Value) -> Vec<Form> {
     fn walk(v: &Value, current: Option<usize>, out: &mut Vec<Form>) {
         match v {
             Value::Object(obj) => {

@@ -35,6 +35,7 @@
 
 mod check;
 pub mod markup;
+pub mod reference;
 mod rules;
 mod table;
 mod tracker;

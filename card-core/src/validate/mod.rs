@@ -24,6 +24,7 @@
 //! );
 //! ```
 
+pub mod fix;
 mod locate;
 mod walk;
 
