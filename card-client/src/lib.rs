@@ -87,6 +87,7 @@ mod error;
 mod retry;
 mod secret;
 mod sequencer;
+pub mod store;
 pub mod stream;
 mod token;
 
