@@ -83,6 +83,18 @@ pub enum Error {
         #[source]
         source: crate::store::StoreError,
     },
+
+    /// Another replica took over the shared stream `key`: this replica could not renew its
+    /// lease in time, and stopped writing to the stream's cards.
+    #[error(
+        "another replica took the stream `{key}` over (this replica's lease lapsed before it \
+         could renew it), so this replica stopped writing to it; lengthen StreamBuilder::lease \
+         if the store or this process stalls for longer"
+    )]
+    LeaseLost {
+        /// The stream's key.
+        key: String,
+    },
 }
 
 /// Why a [`CallbackToken`](crate::CallbackToken) was refused before sending.

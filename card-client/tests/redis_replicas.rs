@@ -533,3 +533,108 @@ async fn redis_going_away_gives_clear_errors_and_nothing_is_handled_twice() {
     let sequences = sequences_on(&feishu, &card_id);
     assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
 }
+
+/// The text of the markdown element `answer` in the emulator's copy of `card_id`.
+fn answer_text(feishu: &Emulator, card_id: &str) -> Option<String> {
+    let card = feishu.card(card_id)?;
+    card.json["body"]["elements"]
+        .as_array()?
+        .iter()
+        .find(|e| e["element_id"] == "answer")
+        .and_then(|e| e["content"].as_str())
+        .map(str::to_owned)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stream_whose_owner_dies_is_taken_over_with_no_text_lost() {
+    let Some(url) = redis_url() else { return };
+    let feishu = emulator(&fresh_app()).await;
+    const KEY: &str = "om_question_42";
+
+    // The first replica runs on a runtime of its own, so that it can die: its tasks stop
+    // without finishing anything.
+    let owner_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime for the first replica");
+    let (started, card) = tokio::sync::oneshot::channel();
+    let owner_builder = feishu.client().timeout(Duration::from_secs(2));
+    let owner_url = url.clone();
+    let app = feishu.app_id().to_owned();
+    owner_runtime.spawn(async move {
+        let store = RedisStore::connect(&owner_url, &app).await.expect("Redis");
+        let client = owner_builder.store(store).build().expect("client");
+        let stream = client
+            .stream()
+            .to_chat("oc_team")
+            .shared(KEY)
+            .start()
+            .await
+            .expect("the stream starts");
+        stream.push_delta("The first half, ");
+        stream.push_delta("streamed by replica A. ");
+        let _ = started.send(stream.cards()[0].card_id.clone());
+        // Alive until its runtime dies.
+        std::future::pending::<()>().await;
+        drop(stream);
+    });
+    let card_id = card.await.expect("the first replica started its stream");
+    let shown = "The first half, streamed by replica A. ";
+    let (b_store, b) = replicas(&feishu, &url, 1).await.remove(0);
+    // Shown by Feishu, and saved by replica A for whoever takes over.
+    for _ in 0..2000 {
+        let saved = b_store
+            .checkpoint(KEY)
+            .await
+            .expect("Redis")
+            .unwrap_or_default();
+        if answer_text(&feishu, &card_id).as_deref() == Some(shown) && saved.contains(shown) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(answer_text(&feishu, &card_id).as_deref(), Some(shown));
+
+    let err = b
+        .stream()
+        .to_chat("oc_team")
+        .take_over(KEY)
+        .await
+        .expect_err("the owner is alive and renews its lease");
+    assert!(err.to_string().contains("alive"), "{err}");
+
+    owner_runtime.shutdown_background();
+
+    let stream = b
+        .stream()
+        .to_chat("oc_team")
+        .take_over(KEY)
+        .await
+        .expect("the lease lapsed: replica B takes the stream over");
+    assert_eq!(
+        stream.text(),
+        shown,
+        "it goes on from the text Feishu shows"
+    );
+    stream.push_delta("The second half, by replica B.");
+    let summary = stream
+        .finish(card_client::stream::FinalCard::Text)
+        .await
+        .expect("replica B finishes the stream");
+    let whole = "The first half, streamed by replica A. The second half, by replica B.";
+    assert_eq!(summary.text, whole);
+    assert_eq!(summary.cards.len(), 1, "the same card, no new message");
+    assert_eq!(summary.cards[0].card_id, card_id);
+    assert_eq!(answer_text(&feishu, &card_id).as_deref(), Some(whole));
+    assert_eq!(feishu.messages_in_chat("oc_team").len(), 1);
+    let sequences = sequences_on(&feishu, &card_id);
+    assert!(sequences.windows(2).all(|w| w[0] < w[1]), "{sequences:?}");
+    assert_eq!(feishu.rate_violations(), 0);
+
+    let again = b.stream().to_chat("oc_team").take_over(KEY).await;
+    assert!(
+        again.is_err_and(|e| e.to_string().contains("it finished")),
+        "a finished stream is not taken over again"
+    );
+}
