@@ -18,12 +18,10 @@ const SEQUENCE_TTL: Duration = Duration::from_secs(15 * 24 * 3600);
 const EVENT_TTL: Duration = Duration::from_secs(3600);
 
 /// A [`Store`] in this process's memory: clients (and callback handlers) of one process that
-/// are given clones of it share their state as replicas sharing a [`RedisStore`] would.
+/// are given clones of it share their state as replicas sharing a `RedisStore` would.
 ///
 /// It behaves as the Redis store does, key for key, which makes it the reference for other
 /// implementations and lets bots test their multi-replica code without Redis.
-///
-/// [`RedisStore`]: super::RedisStore
 ///
 /// ```
 /// use card_client::store::MemoryStore;
@@ -59,6 +57,9 @@ struct State {
     checkpoints: HashMap<String, (String, Instant)>,
     /// Calls since the last sweep of expired entries.
     calls: usize,
+    /// Entries the last sweep kept: the next sweep waits for as many calls, so that sweeping
+    /// costs O(1) per call however many entries there are.
+    kept: usize,
 }
 
 #[derive(Default)]
@@ -73,7 +74,7 @@ impl State {
     /// Drops expired entries now and then, so that the maps do not grow without bound.
     fn sweep(&mut self, now: Instant) {
         self.calls += 1;
-        if self.calls < 1024 {
+        if self.calls < self.kept.max(1024) {
             return;
         }
         self.calls = 0;
@@ -83,6 +84,11 @@ impl State {
         self.checkpoints.retain(|_, (_, until)| *until > now);
         self.cards
             .retain(|_, card| card.expires.is_some_and(|until| until > now));
+        self.kept = self.seen.len()
+            + self.locks.len()
+            + self.uses.len()
+            + self.checkpoints.len()
+            + self.cards.len();
     }
 
     fn holder(&self, name: &str, now: Instant) -> Option<&str> {

@@ -23,7 +23,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! [`RedisStore`] (feature `redis`) is the store for real replicas; [`MemoryStore`] keeps the
+//! `RedisStore` (feature `redis`) is the store for real replicas; [`MemoryStore`] keeps the
 //! same state in one process, for clients that share it there and for tests.
 //!
 //! # What each piece of state does
