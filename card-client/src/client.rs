@@ -13,7 +13,8 @@ use crate::encode::{self, Sequenced};
 use crate::error::{ApiError, CardError, Error};
 use crate::retry::{decide, Decision, Replay, RetryPolicy, Spent};
 use crate::secret::Secret;
-use crate::sequencer::{CardRegistry, CardState};
+use crate::sequencer::{self, CardRegistry, CardState};
+use crate::store::{Budget, CardTurn, Shared, Store};
 use crate::token::TokenCache;
 use crate::{Cards, Delayed, Elements, Messages};
 
@@ -96,6 +97,7 @@ pub struct ClientBuilder {
     time_scale: f64,
     card_ops_per_second: u32,
     max_tracked_cards: usize,
+    store: Option<Shared>,
 }
 
 impl ClientBuilder {
@@ -112,6 +114,7 @@ impl ClientBuilder {
             time_scale: 1.0,
             card_ops_per_second: 10,
             max_tracked_cards: 10_000,
+            store: None,
         }
     }
 
@@ -169,12 +172,32 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares the client's state with the other replicas of the bot through `store`: the
+    /// tenant token, each card entity's sequence and 10 operations/s, the uses of callback
+    /// tokens and the ownership of streams (see [`crate::store`]). Without it (the default)
+    /// that state lives in this client's memory.
+    ///
+    /// ```
+    /// use card_client::store::MemoryStore;
+    /// use card_client::Client;
+    ///
+    /// let store = MemoryStore::new("cli_a1b2c3");
+    /// let client = Client::builder("cli_a1b2c3", "app-secret").store(store).build()?;
+    /// # let _ = client;
+    /// # Ok::<(), card_client::Error>(())
+    /// ```
+    pub fn store(mut self, store: impl Store) -> Self {
+        self.store = Some(Shared(Arc::new(store)));
+        self
+    }
+
     /// Builds the client.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] for an empty app id or secret, a base URL that is not
-    /// `http(s)://…`, or when the TLS backend cannot start.
+    /// `http(s)://…`, a [`store`](Self::store) made for another app, or when the TLS backend
+    /// cannot start.
     pub fn build(self) -> Result<Client, Error> {
         if self.app_id.is_empty() || self.app_secret.expose().is_empty() {
             return Err(Error::InvalidArgument(
@@ -189,6 +212,15 @@ impl ClientBuilder {
                 "the base URL `{url}` must start with https:// (or http:// for an emulator)"
             )));
         }
+        if let Some(Shared(store)) = &self.store {
+            if store.app_id() != self.app_id {
+                return Err(Error::InvalidArgument(format!(
+                    "the store holds the state of the app `{}`, not of `{}`; make one store per app",
+                    store.app_id(),
+                    self.app_id
+                )));
+            }
+        }
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -196,12 +228,20 @@ impl ClientBuilder {
             .user_agent(concat!("card-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::InvalidArgument(format!("the HTTP client cannot start: {e}")))?;
+        let replica = new_uuid();
+        let store = self.store.as_ref().map(|Shared(store)| store.clone());
+        let token = match &store {
+            Some(store) => TokenCache::shared(store.clone(), replica.clone()),
+            None => TokenCache::default(),
+        };
         Ok(Client {
             inner: Arc::new(Inner {
                 cards: CardRegistry::new(self.max_tracked_cards),
-                token: TokenCache::default(),
+                token,
                 http,
                 config: self,
+                store,
+                replica,
             }),
         })
     }
@@ -241,6 +281,10 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) token: TokenCache,
     pub(crate) cards: CardRegistry,
+    /// The state shared with other replicas, if any.
+    pub(crate) store: Option<Arc<dyn Store>>,
+    /// This client's name in the shared store's locks and leases.
+    pub(crate) replica: String,
 }
 
 impl fmt::Debug for Client {
@@ -319,8 +363,19 @@ impl Client {
         Delayed::new(self)
     }
 
-    /// The last `sequence` this client used on a card entity, if it tracks the card.
+    /// The last `sequence` this client used on a card entity, if it tracks the card; with a
+    /// [shared store](ClientBuilder::store), the last one any replica used (`None` also when
+    /// the store cannot be reached).
     pub async fn card_sequence(&self, card_id: &str) -> Option<u32> {
+        if let Some(store) = &self.inner.store {
+            return match store.last_sequence(card_id).await {
+                Ok(last) => last,
+                Err(e) => {
+                    tracing::warn!(card_id, "could not read the card's shared sequence: {e}");
+                    None
+                }
+            };
+        }
         let state = self.inner.cards.peek(card_id)?;
         let guard = state.lock().await;
         Some(guard.last_sequence())
@@ -330,6 +385,12 @@ impl Client {
     /// on it uses `last_sequence + 1`. Without this the client starts at 1 and, on Feishu's
     /// 300317, moves past the conflict by itself.
     pub async fn resume_card(&self, card_id: &str, last_sequence: u32) {
+        if let Some(store) = &self.inner.store {
+            if let Err(e) = store.raise_sequence(card_id, last_sequence).await {
+                tracing::warn!(card_id, "could not raise the card's shared sequence: {e}");
+            }
+            return;
+        }
         let state = self.inner.cards.get(card_id);
         let mut guard = state.lock().await;
         guard.raise_to(last_sequence);
@@ -373,7 +434,15 @@ impl Client {
             Some(card_id) => {
                 let state = self.inner.cards.get(card_id);
                 let mut guard = state.lock().await;
-                self.run(&call, Some(&mut guard)).await
+                let result = self.run(&call, Some(&mut guard)).await;
+                if let (Some(store), Err(_)) = (&self.inner.store, &result) {
+                    // A failure may leave the card's write lock taken; it is ours to release.
+                    let lock = sequencer::card_lock(card_id);
+                    if let Err(e) = store.unlock(&lock, &self.inner.replica).await {
+                        tracing::debug!(card_id, "could not release the card's lock: {e}");
+                    }
+                }
+                result
             }
             None => self.run(&call, None).await,
         }
@@ -392,10 +461,18 @@ impl Client {
             let (bytes, sequence) = match (&call.body, card.as_deref_mut()) {
                 (Body::Fixed(bytes), _) => (bytes.clone(), None),
                 (Body::Sequenced(body), Some(state)) => {
-                    state
-                        .wait_for_budget(config.card_ops_per_second, window)
-                        .await;
-                    let seq = state.next_sequence()?;
+                    let seq = match (&self.inner.store, call.card_id) {
+                        (Some(store), Some(card_id)) => {
+                            self.shared_turn(store.as_ref(), call, card_id, window)
+                                .await?
+                        }
+                        _ => {
+                            state
+                                .wait_for_budget(config.card_ops_per_second, window)
+                                .await;
+                            state.next_sequence()?
+                        }
+                    };
                     (body.with(seq), Some(seq))
                 }
                 (Body::Sequenced(_), None) => {
@@ -406,16 +483,21 @@ impl Client {
                 }
             };
             let result = self.attempt(call, &token, bytes).await;
-            if let Some(state) = card.as_deref_mut() {
-                if sequence.is_some() {
-                    state.record_operation();
-                }
-            }
             let err = match result {
-                Ok(data) => return Ok(data),
+                Ok(data) => {
+                    self.record(call, card.as_deref_mut(), sequence, true).await;
+                    return Ok(data);
+                }
                 Err(err) => err,
             };
             let decision = decide(&config.retry, &err, &spent, call.replay);
+            self.record(
+                call,
+                card.as_deref_mut(),
+                sequence,
+                decision == Decision::Fail,
+            )
+            .await;
             tracing::debug!(
                 operation = call.operation,
                 code = err.code(),
@@ -432,13 +514,90 @@ impl Client {
                 }
                 Decision::RefreshToken => {
                     spent.token_refreshed = true;
-                    self.inner.token.invalidate(&token);
+                    self.inner.token.forget(&token).await;
                 }
                 Decision::Resync => {
                     spent.resynced = true;
-                    if let Some(state) = card.as_deref_mut() {
-                        state.resync();
+                    match (&self.inner.store, call.card_id) {
+                        (Some(store), Some(card_id)) => store
+                            .raise_sequence(card_id, sequencer::resync_target())
+                            .await
+                            .map_err(|source| Error::Store {
+                                operation: call.operation,
+                                source,
+                            })?,
+                        _ => {
+                            if let Some(state) = card.as_deref_mut() {
+                                state.resync();
+                            }
+                        }
                     }
+                }
+            }
+        }
+    }
+
+    /// Waits for this replica's turn on a card in the shared store: its write lock, one
+    /// operation of its budget, and the next sequence.
+    async fn shared_turn(
+        &self,
+        store: &dyn Store,
+        call: &Call<'_>,
+        card_id: &str,
+        window: Duration,
+    ) -> Result<u32, Error> {
+        let config = &self.inner.config;
+        // The lock outlives the longest attempt, so that it never lapses mid-request; a
+        // replica that dies holding it blocks the card for that long at most.
+        let budget = Budget::new(
+            config.card_ops_per_second,
+            window,
+            config.timeout + Duration::from_secs(1),
+        );
+        loop {
+            let turn = store
+                .card_turn(card_id, &self.inner.replica, budget)
+                .await
+                .map_err(|source| Error::Store {
+                    operation: call.operation,
+                    source,
+                })?;
+            match turn {
+                CardTurn::Go { sequence } => return Ok(sequence),
+                CardTurn::Wait(wait) => tokio::time::sleep(wait).await,
+                CardTurn::Exhausted => return Err(sequencer::exhausted()),
+            }
+        }
+    }
+
+    /// Counts an attempt that carried `sequence` in the card's budget; `last` when the call
+    /// ends with it.
+    async fn record(
+        &self,
+        call: &Call<'_>,
+        card: Option<&mut CardState>,
+        sequence: Option<u32>,
+        last: bool,
+    ) {
+        let Some(sequence) = sequence else {
+            return;
+        };
+        match (&self.inner.store, call.card_id) {
+            (Some(store), Some(card_id)) => {
+                if let Err(e) = store
+                    .card_done(card_id, &self.inner.replica, sequence, last)
+                    .await
+                {
+                    // The operation stays counted from its start, and the lock expires.
+                    tracing::warn!(
+                        card_id,
+                        "could not record a card write in the shared store: {e}"
+                    );
+                }
+            }
+            _ => {
+                if let Some(state) = card {
+                    state.record_operation();
                 }
             }
         }

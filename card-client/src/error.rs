@@ -72,6 +72,29 @@ pub enum Error {
     /// A callback token cannot be used any more; nothing was sent.
     #[error(transparent)]
     CallbackToken(#[from] CallbackTokenError),
+
+    /// The shared [`Store`](crate::store::Store) of several replicas did not answer (Redis
+    /// down or unreachable); nothing was sent. The source says what to check.
+    #[error("the state shared by the bot's replicas is out of reach, so {operation} was not sent: {source}")]
+    Store {
+        /// The operation, such as `cards.update`.
+        operation: &'static str,
+        /// The store's error.
+        #[source]
+        source: crate::store::StoreError,
+    },
+
+    /// Another replica took over the shared stream `key`: this replica could not renew its
+    /// lease in time, and stopped writing to the stream's cards.
+    #[error(
+        "another replica took the stream `{key}` over (this replica's lease lapsed before it \
+         could renew it), so this replica stopped writing to it; lengthen StreamBuilder::lease \
+         if the store or this process stalls for longer"
+    )]
+    LeaseLost {
+        /// The stream's key.
+        key: String,
+    },
 }
 
 /// Why a [`CallbackToken`](crate::CallbackToken) was refused before sending.
@@ -323,7 +346,7 @@ impl Error {
     /// problems, network errors). The client already retried as its policy allows.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } => true,
+            Error::Transport { .. } | Error::Store { .. } => true,
             Error::Api(e) => matches!(
                 e.class(),
                 ErrorClass::RateLimit
@@ -355,6 +378,11 @@ impl Error {
     /// The card entity is unknown or expired: create a new one.
     pub fn is_entity_gone(&self) -> bool {
         self.class() == Some(ErrorClass::EntityGone)
+    }
+
+    /// The shared store of the bot's replicas (Redis) could not be reached; nothing was sent.
+    pub fn is_store_unreachable(&self) -> bool {
+        matches!(self, Error::Store { .. })
     }
 
     /// The card was rejected, by the local validator or by Feishu.

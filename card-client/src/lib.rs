@@ -111,6 +111,7 @@ mod error;
 mod retry;
 mod secret;
 mod sequencer;
+pub mod store;
 pub mod stream;
 mod token;
 

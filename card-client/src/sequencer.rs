@@ -16,6 +16,31 @@ use crate::Error;
 /// Feishu's `sequence` is a positive int32.
 const MAX_SEQUENCE: u32 = i32::MAX as u32;
 
+/// The error of a card whose sequence reached Feishu's maximum.
+pub(crate) fn exhausted() -> Error {
+    Error::InvalidArgument(
+        "the card's sequence reached 2147483647, Feishu's maximum; create a new card entity".into(),
+    )
+}
+
+/// Where a sequence jumps after a 300317 (another writer is ahead of us by an unknown amount):
+/// the current Unix time in seconds passes any counter that started at 1 (and writers that use
+/// Unix seconds, as Feishu's examples do) while leaving most of the int32 range.
+pub(crate) fn resync_target() -> u32 {
+    let unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    u32::try_from(unix)
+        .unwrap_or(MAX_SEQUENCE)
+        .min(MAX_SEQUENCE - 1)
+}
+
+/// The name of a card's write lock in a shared store.
+pub(crate) fn card_lock(card_id: &str) -> String {
+    format!("card:{card_id}")
+}
+
 /// The sequencer and budget of one card entity.
 #[derive(Debug, Default)]
 pub(crate) struct CardState {
@@ -36,27 +61,15 @@ impl CardState {
     /// The sequence of the next attempt; never reused, never 0.
     pub(crate) fn next_sequence(&mut self) -> Result<u32, Error> {
         if self.last >= MAX_SEQUENCE {
-            return Err(Error::InvalidArgument(
-                "the card's sequence reached 2147483647, Feishu's maximum; create a new card entity"
-                    .into(),
-            ));
+            return Err(exhausted());
         }
         self.last += 1;
         Ok(self.last)
     }
 
-    /// After a 300317 another writer is ahead of us by an unknown amount; jumping to the
-    /// current Unix time in seconds passes any counter that started at 1 (and writers that use
-    /// Unix seconds, as Feishu's examples do) while leaving most of the int32 range.
+    /// After a 300317: jumps to [`resync_target`].
     pub(crate) fn resync(&mut self) {
-        let unix = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        let target = u32::try_from(unix)
-            .unwrap_or(MAX_SEQUENCE)
-            .min(MAX_SEQUENCE - 1);
-        self.last = self.last.max(target);
+        self.last = self.last.max(resync_target());
     }
 
     /// Waits until one more operation fits in the budget: at most `ops` operations finished

@@ -1,13 +1,15 @@
-//! The tenant token cache: one token for every caller, refreshed once when it gets old.
+//! The tenant token cache: one token for every caller, refreshed once when it gets old; with
+//! a shared store, one token for every replica, refreshed by one replica at a time.
 
 use std::future::Future;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::secret::Secret;
+use crate::store::{Store, StoreError, TOKEN_REFRESH_LOCK};
 use crate::Error;
 
 /// Official SDKs stop using a token 3 minutes before Feishu says it expires.
@@ -27,14 +29,111 @@ impl Cached {
     }
 }
 
+/// How long one replica may hold the refresh lock: one token request, with its retries.
+const REFRESH_LOCK: Duration = Duration::from_secs(10);
+/// How often a replica waiting for another's refresh looks for the new token.
+const REFRESH_POLL: Duration = Duration::from_millis(10);
+
 /// Holds the current token; concurrent callers that find it stale wait for one refresh.
 #[derive(Default)]
 pub(crate) struct TokenCache {
     current: RwLock<Option<Cached>>,
     refresh: Mutex<()>,
+    /// The store the replicas share the token through, and this replica's name in its locks.
+    shared: Option<(Arc<dyn Store>, String)>,
 }
 
 impl TokenCache {
+    /// A cache whose token is shared with other replicas through `store`.
+    pub(crate) fn shared(store: Arc<dyn Store>, owner: String) -> Self {
+        TokenCache {
+            shared: Some((store, owner)),
+            ..TokenCache::default()
+        }
+    }
+
+    fn keep(&self, token: &Secret, use_for: Duration) {
+        let cached = Cached {
+            token: token.clone(),
+            use_until: Instant::now() + use_for,
+        };
+        if let Ok(mut slot) = self.current.write() {
+            *slot = Some(cached);
+        }
+    }
+
+    /// The shared token, or this replica's turn to fetch it for everyone. The outer error is
+    /// the store's: the caller then fetches a token of its own.
+    async fn get_shared<F, Fut, S>(
+        &self,
+        store: &dyn Store,
+        owner: &str,
+        fetch: &mut Option<F>,
+        scale: &S,
+    ) -> Result<Result<Secret, Error>, StoreError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(Secret, Duration), Error>>,
+        S: Fn(Duration) -> Duration,
+    {
+        let give_up = Instant::now() + REFRESH_LOCK + REFRESH_LOCK;
+        loop {
+            if let Some((token, left)) = store.token().await? {
+                self.keep(&token, left);
+                return Ok(Ok(token));
+            }
+            if store.lock(TOKEN_REFRESH_LOCK, owner, REFRESH_LOCK).await? {
+                // Another replica may have shared a token between the two calls above.
+                if let Some((token, left)) = store.token().await? {
+                    store.unlock(TOKEN_REFRESH_LOCK, owner).await?;
+                    self.keep(&token, left);
+                    return Ok(Ok(token));
+                }
+                let Some(fetch) = fetch.take() else {
+                    return Err("the token was fetched once already".into());
+                };
+                let fetched = fetch().await;
+                let result = match fetched {
+                    Ok((token, expire)) => {
+                        let use_for = scale(expire.min(MAX_LIFETIME).saturating_sub(EXPIRY_MARGIN));
+                        self.keep(&token, use_for);
+                        tracing::debug!(
+                            valid_for_s = use_for.as_secs(),
+                            "fetched a tenant token for every replica"
+                        );
+                        if let Err(e) = store.put_token(&token, use_for).await {
+                            tracing::warn!("could not share the new tenant token: {e}");
+                        }
+                        Ok(token)
+                    }
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = store.unlock(TOKEN_REFRESH_LOCK, owner).await {
+                    tracing::warn!(
+                        "could not release the token refresh lock (it expires by itself): {e}"
+                    );
+                }
+                return Ok(result);
+            }
+            if Instant::now() >= give_up {
+                return Err("another replica held the token refresh lock for too long".into());
+            }
+            tokio::time::sleep(REFRESH_POLL).await;
+        }
+    }
+
+    /// Forgets `used` after Feishu refused it, here and in the shared store.
+    pub(crate) async fn forget(&self, used: &Secret) {
+        self.invalidate(used);
+        if let Some((store, _)) = &self.shared {
+            if let Err(e) = store.drop_token(used).await {
+                tracing::warn!(
+                    "could not drop the refused tenant token from the shared store: {e}"
+                );
+            }
+        }
+    }
+
     /// The cached token if it is fresh; otherwise runs `fetch` (once, however many callers
     /// wait) and caches its token until `expire - 3 min`, with `scale` turning Feishu's
     /// durations into real ones.
@@ -51,6 +150,26 @@ impl TokenCache {
         if let Some(token) = self.fresh(Instant::now()) {
             return Ok(token);
         }
+        let mut fetch = Some(fetch);
+        if let Some((store, owner)) = &self.shared {
+            match self
+                .get_shared(store.as_ref(), owner, &mut fetch, &scale)
+                .await
+            {
+                Ok(result) => return result,
+                // The token is the one piece of shared state a replica may keep alone: Feishu
+                // gives a valid token to every replica that asks.
+                Err(e) => tracing::warn!(
+                    "the shared store failed, fetching a tenant token for this replica alone: {e}"
+                ),
+            }
+        }
+        let Some(fetch) = fetch else {
+            return Err(Error::InvalidArgument(
+                "the tenant token was fetched, but the shared store failed before it could be kept"
+                    .into(),
+            ));
+        };
         let (token, expire) = fetch().await?;
         // Feishu's tokens live 2 hours; a larger `expire` is a broken answer, not a reason to
         // keep a token for ever.

@@ -17,6 +17,7 @@ use crate::encode;
 use crate::error::CallbackTokenError;
 use crate::retry::Replay;
 use crate::secret::Secret;
+use crate::store::{Store, TokenUse};
 use crate::{Client, Error};
 
 /// The update token of a card callback (`event.token`, `c-…`): valid for 30 minutes, for two
@@ -24,7 +25,8 @@ use crate::{Client, Error};
 ///
 /// The token counts its uses (clones share the count) and the client refuses a third use or
 /// an expired token without sending anything. Create it as soon as the callback arrives, since
-/// its age counts from then.
+/// its age counts from then. A client with a [shared store](crate::ClientBuilder::store)
+/// counts the uses there, so that the replicas of a bot together use a token at most twice.
 ///
 /// ```
 /// use card_client::CallbackToken;
@@ -72,16 +74,43 @@ impl CallbackToken {
 
     /// Takes one use, or says why not.
     fn claim(&self, validity: Duration) -> Result<(), CallbackTokenError> {
-        let age = self.age();
-        if age >= validity {
-            return Err(CallbackTokenError::Expired { age });
-        }
+        self.check_age(validity)?;
         self.uses
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
                 (n < Self::MAX_USES).then_some(n + 1)
             })
             .map(|_| ())
             .map_err(|uses| CallbackTokenError::UsedUp { uses })
+    }
+
+    fn check_age(&self, validity: Duration) -> Result<(), CallbackTokenError> {
+        let age = self.age();
+        if age >= validity {
+            return Err(CallbackTokenError::Expired { age });
+        }
+        Ok(())
+    }
+
+    /// Takes one use in the store shared by the bot's replicas, or says why not.
+    async fn claim_shared(&self, store: &dyn Store, validity: Duration) -> Result<(), Error> {
+        self.check_age(validity)?;
+        let digest = crate::store::digest(self.token.expose());
+        let answer = store
+            .use_callback_token(&digest, Self::MAX_USES, validity)
+            .await
+            .map_err(|source| Error::Store {
+                operation: "delayed.update",
+                source,
+            })?;
+        let uses = match answer {
+            TokenUse::Granted(uses) => uses,
+            TokenUse::UsedUp(uses) => {
+                self.uses.fetch_max(uses, Ordering::SeqCst);
+                return Err(CallbackTokenError::UsedUp { uses }.into());
+            }
+        };
+        self.uses.fetch_max(uses, Ordering::SeqCst);
+        Ok(())
     }
 }
 
@@ -191,7 +220,11 @@ impl<'c> Delayed<'c> {
                 }
             }
         }
-        token.claim(self.client.real(CallbackToken::VALIDITY))?;
+        let validity = self.client.real(CallbackToken::VALIDITY);
+        match &self.client.inner.store {
+            Some(store) => token.claim_shared(store.as_ref(), validity).await?,
+            None => token.claim(validity)?,
+        }
         let body = encode::body(&UpdateBody {
             token: token.token.expose(),
             card,

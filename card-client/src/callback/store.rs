@@ -17,8 +17,12 @@ pub type StoreError = Box<dyn std::error::Error + Send + Sync>;
 /// Where the handler remembers the `event_id`s it has handled.
 ///
 /// The default, [`MemoryEventStore`], lives in the process. Behind a load balancer, with
-/// several processes answering the same callback URL, implement this trait over a shared store
-/// (such as Redis `SET event_id 1 NX EX 3600`).
+/// several processes answering the same callback URL, give every handler the same shared
+/// store: `card_client::store::RedisStore` (feature `redis`) records each id with one
+/// `SET …:event:{event_id} 1 NX PX 3600000`, and any [`Store`](crate::store::Store) shared by
+/// the processes will do. Or implement this trait over another shared store, with one atomic
+/// set-if-absent per id (never a read followed by a write, which lets two processes both see
+/// an id first).
 ///
 /// ```
 /// use card_client::callback::{EventStore, StoreFuture};

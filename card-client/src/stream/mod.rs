@@ -34,6 +34,12 @@
 //!   final card that Card JSON 2.0 refuses is reported as [`Error::InvalidCard`] after the
 //!   card was closed with the stream's own card, so nothing stays in streaming mode. A
 //!   `Stream` dropped without either is finished with its text in the background.
+//! - **Another replica can take it over.** With a client that has a
+//!   [shared store](crate::ClientBuilder::store), [`StreamBuilder::shared`] gives the stream a
+//!   key: its replica holds a lease on it (renewed every third of
+//!   [`StreamBuilder::lease`]) and saves the text Feishu shows after every update. Should that
+//!   replica die, another one calls [`StreamBuilder::take_over`] with the key once the lease
+//!   has lapsed and goes on from that text, in the same card.
 
 //!
 //! ```no_run
@@ -80,7 +86,7 @@ use tokio::sync::{oneshot, watch};
 
 use crate::{CardContent, Client, Error, ReceiveIdType, MAX_STREAM_TEXT_CHARS};
 use layout::{Room, FEISHU_CARD_BYTES};
-use worker::{End, Frame, Worker};
+use worker::{Checkpoint, End, Frame, Lease, Worker};
 
 /// Default [`StreamBuilder::element_id`].
 pub const DEFAULT_ELEMENT_ID: &str = "answer";
@@ -90,6 +96,8 @@ pub const DEFAULT_MAX_CARD_BYTES: usize = 24 * 1024;
 
 /// Longest wait, in Feishu's time, between two tries of an update that keeps failing.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// Default [`StreamBuilder::lease`].
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(15);
 
 impl Client {
     /// Starts configuring a [`Stream`]: a card that shows text as it is generated.
@@ -138,6 +146,8 @@ pub struct StreamBuilder {
     renew_after: Duration,
     max_card_bytes: usize,
     max_chars: usize,
+    shared: Option<String>,
+    lease: Duration,
 }
 
 impl StreamBuilder {
@@ -156,7 +166,27 @@ impl StreamBuilder {
             renew_after: Duration::from_secs(9 * 60),
             max_card_bytes: DEFAULT_MAX_CARD_BYTES,
             max_chars: MAX_STREAM_TEXT_CHARS,
+            shared: None,
+            lease: DEFAULT_LEASE,
         }
+    }
+
+    /// Makes the stream one that another replica of the bot can take over with
+    /// [`take_over`](Self::take_over) and the same `key` (say, the id of the message being
+    /// answered), should this one die. Needs a client with a
+    /// [shared store](crate::ClientBuilder::store); [`start`](Self::start) fails when another
+    /// replica holds the key.
+    pub fn shared(mut self, key: impl Into<String>) -> Self {
+        self.shared = Some(key.into());
+        self
+    }
+
+    /// How long a shared stream stays its replica's without renewal (default 15 s): after
+    /// that long without a sign of life, another replica may take it over. The lease is
+    /// renewed every third of it.
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease.max(Duration::from_millis(30));
+        self
     }
 
     /// Send the card to a group chat (`oc_…`); continuation cards go there too.
@@ -267,6 +297,142 @@ impl StreamBuilder {
     /// under [`max_card_bytes`](Self::max_card_bytes); [`Error::InvalidCard`] for a card that
     /// breaks Card JSON 2.0; and whatever creating or sending the card returns.
     pub async fn start(self) -> Result<Stream, Error> {
+        let lease = match &self.shared {
+            Some(key) => {
+                let lease = self.lease_on(key)?;
+                if !lease.hold().await? {
+                    return Err(Error::InvalidArgument(format!(
+                        "another replica streams with the key `{key}`; use take_over once its \
+                         lease lapses, or another key"
+                    )));
+                }
+                Some(lease)
+            }
+            None => None,
+        };
+        let (mut worker, progress) = self.worker(lease)?;
+        if let Err(err) = worker.open_first(&self.placeholder).await {
+            worker.release().await;
+            return Err(err);
+        }
+        worker.save(false).await?;
+        Ok(Self::run(worker, progress, String::new()))
+    }
+
+    /// Takes over the shared stream `key` (see [`shared`](Self::shared)) that another
+    /// replica started and stopped renewing: waits until its lease lapses (at most twice
+    /// [`lease`](Self::lease)), then goes on from the text Feishu shows, in the same card.
+    /// [`Stream::text`] starts as that text; push what follows it, or
+    /// [`set_text`](Stream::set_text) the whole answer.
+    ///
+    /// Configure the builder as the stream was (destination, card, element id): continuation
+    /// cards are made from it.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: card_client::Client) -> Result<(), card_client::Error> {
+    /// let stream = client.stream().reply_to("om_dc13").take_over("om_dc13").await?;
+    /// let shown = stream.text(); // what the first replica had shown
+    /// stream.push_delta(" and the rest.");
+    /// # let _ = shown;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when the client has no shared store, the stream finished or
+    /// is unknown (never started, or its checkpoint expired after a day), or another replica
+    /// kept renewing its lease; [`Error::Store`] when the store cannot be reached.
+    pub async fn take_over(self, key: impl Into<String>) -> Result<Stream, Error> {
+        let key = key.into();
+        let lease = self.lease_on(&key)?;
+        let give_up = tokio::time::Instant::now() + lease.ttl * 2 + lease.ttl / 2;
+        while !lease.hold().await? {
+            if tokio::time::Instant::now() >= give_up {
+                return Err(Error::InvalidArgument(format!(
+                    "another replica keeps renewing its lease on the stream `{key}`: it is alive, \
+                     so there is nothing to take over"
+                )));
+            }
+            tokio::time::sleep((lease.ttl / 10).max(Duration::from_millis(5))).await;
+        }
+        let found = lease.store.checkpoint(&key).await;
+        let checkpoint = match found {
+            Ok(Some(json)) => serde_json::from_str::<Checkpoint>(&json).ok(),
+            Ok(None) => None,
+            Err(source) => {
+                lease.release().await;
+                return Err(Error::Store {
+                    operation: "stream.take_over",
+                    source,
+                });
+            }
+        };
+        let refuse = |why: &str| {
+            Error::InvalidArgument(format!("the stream `{key}` cannot be taken over: {why}"))
+        };
+        let checkpoint = match checkpoint {
+            Some(c) if !c.finished => c,
+            Some(_) => {
+                lease.release().await;
+                return Err(refuse("it finished"));
+            }
+            None => {
+                lease.release().await;
+                return Err(refuse(
+                    "the shared store knows no such stream (it never started, or its \
+                     checkpoint expired)",
+                ));
+            }
+        };
+        let (mut worker, progress) = self.worker(Some(lease))?;
+        if let Err(err) = worker.restore(&checkpoint) {
+            worker.release().await;
+            return Err(err);
+        }
+        tracing::info!(
+            key,
+            chars = checkpoint.text.chars().count(),
+            "took a stream over"
+        );
+        Ok(Self::run(worker, progress, checkpoint.text))
+    }
+
+    fn lease_on(&self, key: &str) -> Result<Lease, Error> {
+        let store = self.client.inner.store.clone().ok_or_else(|| {
+            Error::InvalidArgument(
+                "a shared stream needs a client with a shared store (ClientBuilder::store)".into(),
+            )
+        })?;
+        if key.is_empty() {
+            return Err(Error::InvalidArgument(
+                "a shared stream's key must not be empty".into(),
+            ));
+        }
+        Ok(Lease {
+            store,
+            key: key.to_owned(),
+            owner: self.client.inner.replica.clone(),
+            ttl: self.client.real(self.lease),
+        })
+    }
+
+    /// Spawns the worker's task.
+    fn run(worker: Worker, progress: Arc<Progress>, text: String) -> Stream {
+        let (text_tx, text_rx) = watch::channel(Frame {
+            text,
+            ending: false,
+        });
+        let ending = Arc::new(Mutex::new(None));
+        tokio::spawn(worker.run(text_rx, ending.clone()));
+        Stream {
+            text: text_tx,
+            ending,
+            progress,
+        }
+    }
+
+    /// The worker of this configuration, before it opens or restores a card.
+    fn worker(&self, lease: Option<Lease>) -> Result<(Worker, Arc<Progress>), Error> {
         let target = self.target.clone().ok_or_else(|| {
             Error::InvalidArgument(
                 "a stream needs a destination: call to_chat, to or reply_to before start".into(),
@@ -290,29 +456,22 @@ impl StreamBuilder {
             chars: self.max_chars,
         };
         let progress = Arc::new(Progress::default());
-        let mut worker = Worker::new(
+        let worker = Worker::new(
             self.client.clone(),
             worker::Config {
                 target,
                 template,
                 closing,
-                element_id: self.element_id,
+                element_id: self.element_id.clone(),
                 interval: self.client.real(self.interval),
                 renew_after: self.client.real(self.renew_after),
                 max_backoff: self.client.real(MAX_BACKOFF),
                 room,
+                lease,
             },
             progress.clone(),
         );
-        worker.open_first(&self.placeholder).await?;
-        let (text_tx, text_rx) = watch::channel(Frame::default());
-        let ending = Arc::new(Mutex::new(None));
-        tokio::spawn(worker.run(text_rx, ending.clone()));
-        Ok(Stream {
-            text: text_tx,
-            ending,
-            progress,
-        })
+        Ok((worker, progress))
     }
 
     /// The streaming card (the caller's card, or the default one, with the text element

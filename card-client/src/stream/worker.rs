@@ -4,6 +4,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
@@ -12,6 +13,7 @@ use super::layout::{self, Room, FEISHU_CARD_BYTES};
 use super::{FinalCard, Progress, StreamSummary, StreamedCard, Target};
 use crate::api::check_card;
 use crate::client::new_uuid;
+use crate::store::{stream_lease, Store};
 use crate::{
     CardContent, CardSettings, Client, CreateCard, Error, Message, ReplyMessage, SendMessage,
     StreamText, UpdateCard, UpdateSettings,
@@ -55,6 +57,58 @@ pub(crate) struct Config {
     pub max_backoff: Duration,
     /// Room for text in a streaming card.
     pub room: Room,
+    /// The lease of a stream shared by the bot's replicas.
+    pub lease: Option<Lease>,
+}
+
+/// A stream's ownership in the store shared by the bot's replicas.
+pub(crate) struct Lease {
+    pub store: Arc<dyn Store>,
+    pub key: String,
+    pub owner: String,
+    /// Real time the lease lasts unless renewed.
+    pub ttl: Duration,
+}
+
+/// How long a shared stream's checkpoint outlives its last update.
+const CHECKPOINT_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// What a replica taking a stream over needs: the text Feishu shows and the cards showing it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Checkpoint {
+    /// The text shown across the stream's cards.
+    pub text: String,
+    /// Every card, in order: (card id, message id).
+    pub cards: Vec<(String, String)>,
+    /// The closed cards' parts of the text: (card id, start, end).
+    pub closed: Vec<(String, usize, usize)>,
+    /// The current card and where its part starts.
+    pub current: Option<(String, usize)>,
+    /// The stream ended: there is nothing to take over.
+    pub finished: bool,
+}
+
+impl Lease {
+    /// Takes the lease, or extends it: `Ok(false)` when another replica holds it.
+    pub(crate) async fn hold(&self) -> Result<bool, Error> {
+        self.store
+            .lock(&stream_lease(&self.key), &self.owner, self.ttl)
+            .await
+            .map_err(|source| Error::Store {
+                operation: "stream.lease",
+                source,
+            })
+    }
+
+    pub(crate) async fn release(&self) {
+        if let Err(e) = self
+            .store
+            .unlock(&stream_lease(&self.key), &self.owner)
+            .await
+        {
+            tracing::debug!(key = self.key, "could not release the stream's lease: {e}");
+        }
+    }
 }
 
 /// One card and the part of the text it shows: `text[start..end]` once closed, `text[start..]`
@@ -91,6 +145,8 @@ pub(crate) struct Worker {
     final_tail: Option<usize>,
     /// When to turn streaming off and on again, ahead of Feishu's 10-minute close.
     renew_at: Instant,
+    /// When to renew the lease of a shared stream.
+    lease_at: Instant,
     failures: u32,
 }
 
@@ -112,7 +168,127 @@ impl Worker {
             pending: None,
             final_tail: None,
             renew_at,
+            lease_at: Instant::now(),
             failures: 0,
+        }
+    }
+
+    /// Continues the stream another replica started, from what Feishu shows.
+    pub(crate) fn restore(&mut self, checkpoint: &Checkpoint) -> Result<(), Error> {
+        let text = &checkpoint.text;
+        let part = |start: usize, end: usize| {
+            text.get(start..end).map(str::to_owned).ok_or_else(|| {
+                Error::InvalidArgument(
+                    "the stream's checkpoint in the shared store is inconsistent; it cannot be \
+                     taken over"
+                        .into(),
+                )
+            })
+        };
+        for (card_id, start, end) in &checkpoint.closed {
+            self.closed.push(Part {
+                card_id: card_id.clone(),
+                start: *start,
+                end: *end,
+                shown: part(*start, *end)?,
+            });
+        }
+        if let Some((card_id, start)) = &checkpoint.current {
+            self.current = Some(Part {
+                card_id: card_id.clone(),
+                start: *start,
+                end: *start,
+                shown: part(*start, text.len())?,
+            });
+        }
+        for (card_id, message_id) in &checkpoint.cards {
+            self.progress.add_card(StreamedCard {
+                card_id: card_id.clone(),
+                message_id: message_id.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The text Feishu shows and the cards showing it.
+    fn checkpoint(&self, finished: bool) -> Checkpoint {
+        let mut text: String = self.closed.iter().map(|p| p.shown.as_str()).collect();
+        if let Some(current) = &self.current {
+            text.push_str(&current.shown);
+        }
+        Checkpoint {
+            text,
+            cards: self
+                .progress
+                .cards()
+                .into_iter()
+                .map(|c| (c.card_id, c.message_id))
+                .collect(),
+            closed: self
+                .closed
+                .iter()
+                .map(|p| (p.card_id.clone(), p.start, p.end))
+                .collect(),
+            current: self.current.as_ref().map(|p| (p.card_id.clone(), p.start)),
+            finished,
+        }
+    }
+
+    /// Saves what Feishu shows for a replica that may take the stream over; fails only when
+    /// another replica holds the lease now.
+    pub(crate) async fn save(&self, finished: bool) -> Result<(), Error> {
+        let Some(lease) = &self.config.lease else {
+            return Ok(());
+        };
+        let checkpoint = match serde_json::to_string(&self.checkpoint(finished)) {
+            Ok(json) => json,
+            Err(e) => {
+                tracing::warn!("could not encode the stream's checkpoint: {e}");
+                return Ok(());
+            }
+        };
+        match lease
+            .store
+            .put_checkpoint(&lease.key, &lease.owner, checkpoint, CHECKPOINT_TTL)
+            .await
+        {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::LeaseLost {
+                key: lease.key.clone(),
+            }),
+            Err(e) => {
+                // The next renewal of the lease tells whether the stream is still ours.
+                tracing::warn!(
+                    key = lease.key,
+                    "could not save the stream's checkpoint: {e}"
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Gives up the lease of a shared stream (a start that failed).
+    pub(crate) async fn release(&self) {
+        if let Some(lease) = &self.config.lease {
+            lease.release().await;
+        }
+    }
+
+    /// Renews the lease of a shared stream when due; an error when it cannot be renewed.
+    async fn keep_lease(&mut self) -> Result<(), Error> {
+        let Some(lease) = &self.config.lease else {
+            return Ok(());
+        };
+        if Instant::now() < self.lease_at {
+            return Ok(());
+        }
+        if lease.hold().await? {
+            self.lease_at = Instant::now() + lease.ttl / 3;
+            Ok(())
+        } else {
+            Err(Error::LeaseLost {
+                key: lease.key.clone(),
+            })
         }
     }
 
@@ -406,11 +582,14 @@ impl Worker {
                 break take(&ending);
             }
             let renew_at = self.renew_at;
-            let wake = match (dirty, fatal.is_none()) {
+            let mut wake = match (dirty, fatal.is_none()) {
                 (true, true) => Some(next_flush.min(renew_at)),
                 (false, true) => Some(renew_at),
                 (_, false) => None,
             };
+            if self.config.lease.is_some() {
+                wake = wake.map(|at| at.min(self.lease_at));
+            }
             let changed = match wake {
                 Some(at) => tokio::time::timeout_at(at, rx.changed()).await.ok(),
                 None => Some(rx.changed().await),
@@ -425,6 +604,19 @@ impl Worker {
                 None => {}
             }
             let now = Instant::now();
+            if self.config.lease.is_some() && now >= self.lease_at {
+                match self.keep_lease().await {
+                    Ok(()) => {}
+                    Err(err) if may_pass(&err) => {
+                        // Nothing is sent until the lease is renewed: another replica may hold
+                        // it by now.
+                        tracing::warn!(error = %err, "could not renew the stream's lease; trying again");
+                        tokio::time::sleep(self.config.interval).await;
+                    }
+                    Err(err) => self.stop(err, &mut fatal),
+                }
+                continue;
+            }
             if now >= renew_at {
                 if let Err(err) = self.renew_streaming(true).await {
                     if may_pass(&err) {
@@ -442,7 +634,12 @@ impl Worker {
             dirty = false;
             next_flush = now + self.config.interval;
             match self.show(&text).await {
-                Ok(()) => self.failures = 0,
+                Ok(()) => {
+                    self.failures = 0;
+                    if let Err(err) = self.save(false).await {
+                        self.stop(err, &mut fatal);
+                    }
+                }
                 Err(err) if may_pass(&err) => {
                     self.failures += 1;
                     let backoff = self.backoff();
@@ -462,6 +659,14 @@ impl Worker {
             Some(err) => Err(err),
             None => self.end(&text, kind).await,
         };
+        if let Some(lease) = &self.config.lease {
+            if !matches!(result, Err(Error::LeaseLost { .. })) {
+                if let Err(err) = self.save(result.is_ok()).await {
+                    tracing::warn!(error = %err, "could not save the end of the stream");
+                }
+                lease.release().await;
+            }
+        }
         match reply {
             Some(reply) => {
                 // The caller may have stopped waiting; the result is then nobody's to read.
@@ -494,6 +699,16 @@ impl Worker {
         };
         self.failures = 0;
         loop {
+            // The lease is renewed when due, so that an end that takes long stays this replica's.
+            self.lease_at = Instant::now();
+            if let Err(err) = self.keep_lease().await {
+                if !may_pass(&err) || self.failures + 1 >= END_ATTEMPTS {
+                    return Err(err);
+                }
+                self.failures += 1;
+                tokio::time::sleep(self.backoff()).await;
+                continue;
+            }
             match self.finish(text, final_card.as_ref()).await {
                 Err(err) if may_pass(&err) && self.failures + 1 < END_ATTEMPTS => {
                     self.failures += 1;
