@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::locate::{locate_all, tag_of};
-use crate::diagnostic::{Location, Segment};
+use crate::diagnostic::{json_kind, Location, Segment};
 use crate::registry::{
     self, did_you_mean, find_attr, placement_violation, rule, Attr, CardTracker, Category,
     Component, Container, CustomStyles, Kind, Required, Scalar, Status, Violation, CARD,
@@ -60,18 +60,6 @@ struct Walker<'a> {
     out: Diagnostics,
 }
 
-/// What a JSON value is, for messages.
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn scalar(v: &Value) -> Option<Scalar<'_>> {
     match v {
         Value::String(s) => Some(Scalar::Str(s)),
@@ -125,7 +113,7 @@ impl<'a> Walker<'a> {
                 rule::WRONG_TYPE,
                 format!(
                     "a card is a JSON object such as `{{\"schema\": \"2.0\", \"body\": {{\"elements\": []}}}}`, not {}",
-                    type_name(card)
+                    json_kind(card)
                 ),
             );
             return;
@@ -185,7 +173,7 @@ impl<'a> Walker<'a> {
             }
             Some(other) => {
                 let shown =
-                    scalar(other).map_or_else(|| type_name(other).to_owned(), |s| s.to_string());
+                    scalar(other).map_or_else(|| json_kind(other).to_owned(), |s| s.to_string());
                 self.report_at_key(
                     "schema",
                     rule::SCHEMA_VERSION,
@@ -258,7 +246,7 @@ impl<'a> Walker<'a> {
                 rule::WRONG_TYPE,
                 format!(
                     "an entry of `elements` is a component object such as `{{\"tag\": \"markdown\", \"content\": \"…\"}}`, not {}",
-                    type_name(item)
+                    json_kind(item)
                 ),
             );
             return;
@@ -314,7 +302,7 @@ impl<'a> Walker<'a> {
                     rule::WRONG_TYPE,
                     format!(
                         "`tag` is a string such as `\"markdown\"`, not {}",
-                        type_name(other)
+                        json_kind(other)
                     ),
                 );
                 None
@@ -527,7 +515,7 @@ impl<'a> Walker<'a> {
             format!(
                 "`{}` on `{owner}` is {}: allowed {}",
                 attr.name,
-                type_name(value),
+                json_kind(value),
                 kind.describe()
             ),
         );
@@ -662,7 +650,7 @@ impl<'a> Walker<'a> {
                 }
             },
             Some(other) => {
-                let message = format!("`{key}` is a string, not {}", type_name(other));
+                let message = format!("`{key}` is a string, not {}", json_kind(other));
                 self.report_at_key(key, rule::WRONG_TYPE, message);
                 return;
             }
