@@ -6,6 +6,14 @@
 //! chained setter per field. `string_enum!` turns a list of spellings into an enum with `as_str`,
 //! `FromStr`, `Display` and serde impls that use exactly those spellings.
 
+/// A value written as a string literal in `card!` markup and checked against the registry at
+/// compile time: an enum spelling, a width, a spacing… The macro's code turns the literal into
+/// the field's type through this trait, chosen by inference.
+pub trait Literal: Sized {
+    /// The value of a literal the macro has already checked.
+    fn literal(s: &'static str) -> Self;
+}
+
 /// Defines a model struct. Fields are written as in Rust; `Option<_>` fields become optional
 /// properties; a field named `tag` holds the object's tag marker and gets no setter; a field
 /// may be preceded by `@serde(...)` for extra serde attributes.
@@ -274,7 +282,7 @@ macro_rules! string_enum {
             }
         }
 
-        impl $crate::build::Literal for $name {
+        impl $crate::model::Literal for $name {
             fn literal(s: &'static str) -> Self {
                 match s {
                     $($json => Self::$variant,)*
@@ -361,7 +369,7 @@ macro_rules! string_enum {
             }
         }
 
-        impl $crate::build::Literal for $name {
+        impl $crate::model::Literal for $name {
             fn literal(s: &'static str) -> Self {
                 Self::custom(s)
             }
@@ -403,7 +411,7 @@ macro_rules! string_enum {
 /// failure (`FromStr<Err = Infallible>` + `Display`), such as widths and spacings.
 macro_rules! text_value {
     ($name:ident, $what:literal) => {
-        impl $crate::build::Literal for $name {
+        impl $crate::model::Literal for $name {
             fn literal(s: &'static str) -> Self {
                 Self::parse(std::borrow::Cow::Borrowed(s))
             }

@@ -208,6 +208,73 @@ impl Component {
     pub fn required_attrs(&self) -> impl Iterator<Item = &'static Attr> {
         self.attrs.iter().filter(|a| a.required == Required::Yes)
     }
+
+    /// The boolean attribute that makes this component a multiple choice (`select_img`'s
+    /// `multi_select`): when it is true the component may only stand in a form, and submits a
+    /// list.
+    pub fn multi_choice_attr(&self) -> Option<&'static str> {
+        match self.placement.form_only {
+            FormOnly::WhenTrue(attr, _) => Some(attr),
+            _ => None,
+        }
+    }
+
+    /// What the component submits in a form, if it is a field; `is_true` says whether one of
+    /// its boolean attributes is true (see [`multi_choice_attr`](Self::multi_choice_attr)).
+    ///
+    /// ```
+    /// use card_core::registry::{self, FormValue};
+    ///
+    /// let img = registry::component("select_img").unwrap();
+    /// assert_eq!(img.submits(|_| false), Some(FormValue::Text));
+    /// assert_eq!(img.submits(|attr| attr == "multi_select"), Some(FormValue::List));
+    /// assert_eq!(registry::component("button").unwrap().submits(|_| true), None);
+    /// ```
+    pub fn submits(&self, is_true: impl Fn(&str) -> bool) -> Option<FormValue> {
+        let FormRole::Field(value) = self.form else {
+            return None;
+        };
+        match self.multi_choice_attr() {
+            Some(attr) if is_true(attr) => Some(FormValue::List),
+            _ => Some(value),
+        }
+    }
+}
+
+impl FormValue {
+    /// The format of a picker's value, before Feishu adds the user's UTC offset.
+    pub fn format(self) -> Option<Format> {
+        match self {
+            FormValue::Date => Some(Format::Date),
+            FormValue::Time => Some(Format::Time),
+            FormValue::DateTime => Some(Format::DateTime),
+            FormValue::Text | FormValue::List | FormValue::Bool => None,
+        }
+    }
+}
+
+impl Format {
+    /// The format as Feishu's documentation writes it.
+    ///
+    /// ```
+    /// use card_core::registry::Format;
+    ///
+    /// assert_eq!(Format::DateTime.pattern(), "yyyy-MM-dd HH:mm");
+    /// assert!(Format::DateTime.matches("2024-01-31 09:30"));
+    /// ```
+    pub fn pattern(self) -> &'static str {
+        match self {
+            Format::Date => "yyyy-MM-dd",
+            Format::Time => "HH:mm",
+            Format::DateTime => "yyyy-MM-dd HH:mm",
+            Format::Ratio => "W:H",
+        }
+    }
+
+    /// Whether `s` is written in this format.
+    pub fn matches(self, s: &str) -> bool {
+        values::matches_format(self, s)
+    }
 }
 
 /// The attribute of `attrs` named `name`.

@@ -381,8 +381,10 @@ impl<'a> Walker<'a> {
                             self.report_violation(v);
                         }
                     }
-                    if let Some(component) = component {
-                        self.track(component, attr, value);
+                    // The tracker hears about a component's own attributes; it picks what
+                    // the card-wide rules need.
+                    if let (Some(_), Some(scalar)) = (component, scalar(value)) {
+                        self.tracker.attribute(attr.name, Some(scalar), value);
                     }
                     self.value(attr, &attr.kind, value, owner, component);
                 }
@@ -400,22 +402,6 @@ impl<'a> Walker<'a> {
                     ),
                 );
             }
-        }
-    }
-
-    /// Tells the tracker about ids, names and the other card-wide facts of a component.
-    fn track(&mut self, component: &'static Component, attr: &'static Attr, value: &'a Value) {
-        match (attr.name, value) {
-            ("element_id", Value::String(id)) => self.tracker.element_id(id, value),
-            ("name", Value::String(name)) => self.tracker.name(name, value),
-            ("required", Value::Bool(b)) => self.tracker.required(*b, value),
-            ("form_action_type" | "action_type", Value::String(action)) => {
-                self.tracker.form_action(action)
-            }
-            ("audio_id", Value::String(id)) if component.tag == "audio" => {
-                self.tracker.audio_id(id, value)
-            }
-            _ => {}
         }
     }
 

@@ -2,7 +2,7 @@
 //! `check`, and whatever the checker rejected is left out here, so that one mistake does not
 //! bring a cascade of follow-on errors.
 
-use card_core::registry::{self, Attr, Component, Container, FormOnly, FormRole, FormValue, Kind};
+use card_core::registry::{self, Attr, Component, Container, FormRole, FormValue, Kind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -166,9 +166,8 @@ impl Expander<'_> {
                 continue;
             };
             let f = field(attr.name, a.span);
-            if let Some(value) = self.value(a, attr) {
-                out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
-            }
+            let value = self.value(a, attr);
+            out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
         }
         let text_attr = match component {
             Some(c) => c.text_child.and_then(|n| c.attr(n)),
@@ -507,10 +506,10 @@ impl Expander<'_> {
     }
 
     /// The value of an attribute, converted to the field's type by inference.
-    fn value(&self, a: &MAttr, attr: &'static Attr) -> Option<TokenStream> {
+    fn value(&self, a: &MAttr, attr: &'static Attr) -> TokenStream {
         let p = private();
         let span = a.value.span(a.span);
-        Some(match &a.value {
+        match &a.value {
             Value::Flag => quote_spanned!(span=> true),
             Value::Bool(b, _) => quote_spanned!(span=> #b),
             Value::Str(lit, _) => {
@@ -530,7 +529,7 @@ impl Expander<'_> {
             }
             Value::Expr(e) => quote_spanned!(span=> ::core::convert::Into::into(#e)),
             Value::Invalid(ts) => quote!(#ts),
-        })
+        }
     }
 
     /// Kinds whose model type is made from a `&'static str` by `Into` (plain strings and text
@@ -733,16 +732,14 @@ fn collect_fields<'a>(
     }
 }
 
-/// What a component submits: a component whose form-only rule hangs on a boolean attribute
-/// (`select_img` with `multi_select`) submits a list when that attribute is true.
+/// What a component submits: a multiple choice (`select_img` with `multi_select`) submits a
+/// list.
 fn submitted(c: &'static Component, t: &Tag, value: FormValue) -> FormValue {
-    if let FormOnly::WhenTrue(attr, _) = c.placement.form_only {
-        if matches!(
+    c.submits(|attr| {
+        matches!(
             t.attr(attr).map(|a| &a.value),
             Some(Value::Flag | Value::Bool(true, _))
-        ) {
-            return FormValue::List;
-        }
-    }
-    value
+        )
+    })
+    .unwrap_or(value)
 }
