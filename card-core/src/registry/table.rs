@@ -16,6 +16,7 @@ use super::{
     Attr, Category, Component, Container, FormOnly, FormRole, FormValue, Format, Kind, Limits,
     Placement, Shape, Status,
 };
+use crate::model;
 
 const fn a(name: &'static str, kind: Kind) -> Attr {
     Attr::new(name, kind)
@@ -26,9 +27,10 @@ const UNBOUNDED: i64 = i64::MAX;
 // ---------------------------------------------------------------------------------------------
 // Shared value kinds
 
-const ALIGN_H: Kind = Kind::Enum(&["left", "center", "right"]);
-const ALIGN_V: Kind = Kind::Enum(&["top", "center", "bottom"]);
-const DIRECTION: Kind = Kind::Enum(&["vertical", "horizontal"]);
+const ALIGN_H: Kind = Kind::Enum(model::HorizontalAlign::NAMES);
+const TEXT_ALIGN: Kind = Kind::Enum(model::TextAlign::NAMES);
+const ALIGN_V: Kind = Kind::Enum(model::VerticalAlign::NAMES);
+const DIRECTION: Kind = Kind::Enum(model::Direction::NAMES);
 /// §2.3: spacing tokens or `[0,99]px`; the 1.0 tokens `default` and `""` still appear in
 /// official 2.0 examples on `column_set` and are tolerated with a warning.
 const SPACING: Kind = Kind::AnyOf(&[
@@ -69,8 +71,8 @@ const RICH_TEXT: Kind = Kind::Text {
     max_chars: None,
 };
 const ICON: Kind = Kind::Tagged(&[&STANDARD_ICON, &CUSTOM_ICON]);
-const PERSON_SIZE: Kind = Kind::Enum(&["extra_small", "small", "medium", "large"]);
-const SELECT_TYPE: Kind = Kind::Enum(&["default", "text"]);
+const PERSON_SIZE: Kind = Kind::Enum(model::PersonSize::NAMES);
+const SELECT_TYPE: Kind = Kind::Enum(model::SelectType::NAMES);
 
 const MULTI_URL: Kind = Kind::Object(&[
     a("url", Kind::Str),
@@ -101,7 +103,7 @@ const BEHAVIOR: Kind = Kind::Union {
         },
         Shape {
             value: "form_action",
-            attrs: &[a("behavior", Kind::Enum(&["submit", "reset"]))],
+            attrs: &[a("behavior", Kind::Enum(model::FormActionType::NAMES))],
             status: Status::Legacy(LEGACY_PROPERTY),
         },
     ],
@@ -154,7 +156,7 @@ pub static PLAIN_TEXT: Component = Component {
         ELEMENT_ID,
         a("text_size", Kind::TextSize),
         a("text_color", Kind::Color),
-        a("text_align", ALIGN_H).lenient(),
+        a("text_align", TEXT_ALIGN).lenient(),
         a("lines", Kind::Int { min: 1, max: UNBOUNDED }).lenient(),
         a("i18n", LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"),
     ],
@@ -178,7 +180,7 @@ pub static LARK_MD: Component = Component {
         ELEMENT_ID,
         a("text_size", Kind::TextSize),
         a("text_color", Kind::Color),
-        a("text_align", ALIGN_H).lenient(),
+        a("text_align", TEXT_ALIGN).lenient(),
         a(
             "lines",
             Kind::Int {
@@ -209,7 +211,7 @@ pub static COLLAPSIBLE_TITLE_MARKDOWN: Component = Component {
         a("text_size", Kind::TextSize)
             .note("not documented on the title; accepted like other texts"),
         a("text_color", Kind::Color).note("not documented on the title; accepted like other texts"),
-        a("text_align", ALIGN_H).lenient(),
+        a("text_align", TEXT_ALIGN).lenient(),
     ],
     children: None,
     text_child: Some("content"),
@@ -272,25 +274,7 @@ pub static TEXT_TAG: Component = Component {
     attrs: &[
         ELEMENT_ID,
         a("text", TEXT),
-        a(
-            "color",
-            Kind::Enum(&[
-                "neutral",
-                "blue",
-                "turquoise",
-                "lime",
-                "orange",
-                "violet",
-                "indigo",
-                "wathet",
-                "green",
-                "yellow",
-                "red",
-                "purple",
-                "carmine",
-            ]),
-        )
-        .lenient(),
+        a("color", Kind::Enum(model::TextTagColor::NAMES)).lenient(),
     ],
     children: None,
     text_child: Some("text"),
@@ -351,10 +335,7 @@ pub static COLUMN_SET: Component = Component {
         MARGIN_ATTR,
         a("horizontal_spacing", SPACING).lenient(),
         a("horizontal_align", ALIGN_H),
-        a(
-            "flex_mode",
-            Kind::Enum(&["none", "stretch", "flow", "bisect", "trisect"]),
-        ),
+        a("flex_mode", Kind::Enum(model::FlexMode::NAMES)),
         a("background_style", Kind::Color),
         a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
         a("columns", Kind::List(&Kind::Tagged(&[&COLUMN])))
@@ -457,14 +438,11 @@ const PANEL_TITLE: Kind = Kind::Text {
 const PANEL_HEADER: Kind = Kind::Object(&[
     a("title", PANEL_TITLE),
     a("background_color", Kind::Color),
-    a("width", Kind::Enum(&["fill", "auto", "auto_when_fold"])).lenient(),
+    a("width", Kind::Enum(model::PanelHeaderWidth::NAMES)).lenient(),
     a("vertical_align", ALIGN_V),
     PADDING_ATTR,
     a("icon", ICON),
-    a(
-        "icon_position",
-        Kind::Enum(&["left", "right", "follow_text"]),
-    ),
+    a("icon_position", Kind::Enum(model::IconPosition::NAMES)),
     a(
         "icon_expanded_angle",
         Kind::Number {
@@ -474,7 +452,7 @@ const PANEL_HEADER: Kind = Kind::Object(&[
     )
     .lenient()
     .note("documented values are -180, -90, 90 and 180"),
-    a("position", Kind::Enum(&["top", "bottom"]))
+    a("position", Kind::Enum(model::PanelHeaderPosition::NAMES))
         .lenient()
         .history("shown in the official example, missing from the table"),
 ]);
@@ -564,7 +542,7 @@ pub static MARKDOWN: Component = Component {
         a("i18n_content", LOCALE_STR),
         ELEMENT_ID,
         MARGIN_ATTR,
-        a("text_align", ALIGN_H).lenient(),
+        a("text_align", TEXT_ALIGN).lenient(),
         a("text_size", Kind::TextSize),
         a("icon", ICON),
         a("href", Kind::Json).legacy(LEGACY_PROPERTY, "use `<link>` in `content`"),
@@ -591,11 +569,7 @@ pub static IMG: Component = Component {
         ELEMENT_ID,
         MARGIN_ATTR,
         a("corner_radius", CORNER_RADIUS).lenient(),
-        a(
-            "scale_type",
-            Kind::Enum(&["crop_center", "crop_top", "fit_horizontal"]),
-        )
-        .lenient(),
+        a("scale_type", Kind::Enum(model::ImgScaleType::NAMES)).lenient(),
         a(
             "size",
             Kind::AnyOf(&[
@@ -608,20 +582,9 @@ pub static IMG: Component = Component {
         .note("working cards also use aspect ratios such as `4:3` and `16:9`"),
         a("transparent", Kind::Bool),
         a("preview", Kind::Bool),
-        a(
-            "mode",
-            Kind::Enum(&[
-                "crop_center",
-                "fit_horizontal",
-                "stretch",
-                "large",
-                "medium",
-                "small",
-                "tiny",
-            ]),
-        )
-        .lenient()
-        .history("history attribute; overrides `custom_width`"),
+        a("mode", Kind::Enum(model::ImgMode::NAMES))
+            .lenient()
+            .history("history attribute; overrides `custom_width`"),
         a(
             "custom_width",
             Kind::AnyOf(&[
@@ -650,7 +613,7 @@ pub static IMG_COMBINATION: Component = Component {
     attrs: &[
         a(
             "combination_mode",
-            Kind::Enum(&["double", "triple", "bisect", "trisect"]),
+            Kind::Enum(model::CombinationMode::NAMES),
         )
         .required(),
         a(
@@ -694,7 +657,7 @@ pub static PERSON: Component = Component {
         a("size", PERSON_SIZE),
         a("show_avatar", Kind::Bool),
         a("show_name", Kind::Bool),
-        a("style", Kind::Enum(&["normal", "capsule"])),
+        a("style", Kind::Enum(model::PersonStyle::NAMES)),
         ELEMENT_ID,
         MARGIN_ATTR,
     ],
@@ -758,10 +721,10 @@ pub static CHART: Component = Component {
     summary: "chart",
     attrs: &[
         a("chart_spec", Kind::Json).required(),
-        a("aspect_ratio", Kind::Enum(&["1:1", "2:1", "4:3", "16:9"])).lenient(),
+        a("aspect_ratio", Kind::Enum(model::ChartAspectRatio::NAMES)).lenient(),
         a(
             "color_theme",
-            Kind::Enum(&["brand", "rainbow", "complementary", "converse", "primary"]),
+            Kind::Enum(model::ColorTheme::NAMES),
         )
         .lenient(),
         a("preview", Kind::Bool),
@@ -796,24 +759,12 @@ const TABLE_COLUMN: Kind = Kind::Object(&[
     .lenient(),
     a("vertical_align", ALIGN_V),
     a("horizontal_align", ALIGN_H),
-    a(
-        "data_type",
-        Kind::Enum(&[
-            "text",
-            "lark_md",
-            "options",
-            "number",
-            "persons",
-            "date",
-            "markdown",
-            "person_list",
-        ]),
-    )
-    .lenient()
-    .note(
-        "documented as required with default `text`: optional; `person_list` is not on the \
+    a("data_type", Kind::Enum(model::TableDataType::NAMES))
+        .lenient()
+        .note(
+            "documented as required with default `text`: optional; `person_list` is not on the \
          table page, but working cards use it",
-    ),
+        ),
     a(
         "format",
         Kind::Object(&[
@@ -848,9 +799,9 @@ pub static TABLE: Component = Component {
         a(
             "header_style",
             Kind::Object(&[
-                a("text_align", ALIGN_H),
+                a("text_align", TEXT_ALIGN),
                 a("text_size", Kind::Enum(&["normal", "heading"])).lenient(),
-                a("background_style", Kind::Enum(&["none", "grey"])).lenient(),
+                a("background_style", Kind::Enum(model::TableHeaderBackground::NAMES)).lenient(),
                 a("text_color", Kind::Enum(&["default", "grey"])).lenient(),
                 a("bold", Kind::Bool),
                 a("lines", Kind::Int { min: 1, max: UNBOUNDED }),
@@ -899,10 +850,10 @@ pub static AUDIO: Component = Component {
         DISABLED_TIPS,
         a("show_progress_bar", Kind::Bool),
         a("show_time", Kind::Bool),
-        a("time_display", Kind::Enum(&["default", "both"])).lenient(),
-        a("time_position", Kind::Enum(&["end", "start", "both_sides"])).lenient(),
+        a("time_display", Kind::Enum(model::TimeDisplay::NAMES)).lenient(),
+        a("time_position", Kind::Enum(model::TimePosition::NAMES)).lenient(),
         a("border", BORDER),
-        a("style", Kind::Enum(&["normal", "flat", "speak"])),
+        a("style", Kind::Enum(model::AudioStyle::NAMES)),
         PADDING_ATTR,
         a("background_style", Kind::Color),
         a("fill_color", Kind::Color),
@@ -958,10 +909,7 @@ pub static INPUT: Component = Component {
         DISABLED_TIPS,
         WIDTH_WIDGET,
         a("max_length", Kind::Int { min: 1, max: 1000 }),
-        a(
-            "input_type",
-            Kind::Enum(&["text", "multiline_text", "password"]),
-        ),
+        a("input_type", Kind::Enum(model::InputType::NAMES)),
         a("show_icon", Kind::Bool),
         a(
             "rows",
@@ -982,7 +930,7 @@ pub static INPUT: Component = Component {
         .lenient()
         .note("values below 1 become 1 and fractions are rounded: lenient"),
         a("label", TEXT),
-        a("label_position", Kind::Enum(&["top", "left"])),
+        a("label_position", Kind::Enum(model::LabelPosition::NAMES)),
         BEHAVIORS_ATTR,
         CONFIRM_ATTR,
         HISTORY_VALUE,
@@ -1004,21 +952,8 @@ pub static BUTTON: Component = Component {
     category: Category::Interactive,
     summary: "button",
     attrs: &[
-        a(
-            "type",
-            Kind::Enum(&[
-                "default",
-                "primary",
-                "danger",
-                "text",
-                "primary_text",
-                "danger_text",
-                "primary_filled",
-                "danger_filled",
-                "laser",
-            ]),
-        ),
-        a("size", Kind::Enum(&["tiny", "small", "medium", "large"])),
+        a("type", Kind::Enum(model::ButtonType::NAMES)),
+        a("size", Kind::Enum(model::ButtonSize::NAMES)),
         WIDTH_WIDGET,
         a("text", TEXT_100),
         a("icon", ICON),
@@ -1028,7 +963,7 @@ pub static BUTTON: Component = Component {
         CONFIRM_ATTR,
         BEHAVIORS_ATTR,
         NAME,
-        a("form_action_type", Kind::Enum(&["submit", "reset"])),
+        a("form_action_type", Kind::Enum(model::FormActionType::NAMES)),
         ELEMENT_ID,
         MARGIN_ATTR,
         a("url", Kind::Str).legacy(
@@ -1045,11 +980,7 @@ pub static BUTTON: Component = Component {
         ),
         a("complex_interaction", Kind::Bool)
             .legacy(LEGACY_PROPERTY, "list several `behaviors` instead"),
-        a(
-            "action_type",
-            Kind::Enum(&["link", "request", "multi", "form_submit", "form_reset"]),
-        )
-        .legacy(
+        a("action_type", Kind::Enum(model::ActionType::NAMES)).legacy(
             LEGACY_PROPERTY,
             "use `form_action_type: \"submit\"` or `\"reset\"`",
         ),
@@ -1329,11 +1260,15 @@ pub static SELECT_IMG: Component = Component {
         )
         .required(),
         a("multi_select", Kind::Bool),
-        a("layout", Kind::Enum(&["stretch", "bisect", "trisect"])),
+        a("layout", Kind::Enum(model::SelectImgLayout::NAMES)),
         NAME,
         REQUIRED,
         a("can_preview", Kind::Bool),
-        a("aspect_ratio", Kind::Enum(&["1:1", "16:9", "4:3"])).lenient(),
+        a(
+            "aspect_ratio",
+            Kind::Enum(model::SelectImgAspectRatio::NAMES),
+        )
+        .lenient(),
         DISABLED,
         DISABLED_TIPS,
         HISTORY_VALUE,
@@ -1368,7 +1303,7 @@ pub static CHECKER: Component = Component {
         a(
             "button_area",
             Kind::Object(&[
-                a("pc_display_rule", Kind::Enum(&["always", "on_hover"])),
+                a("pc_display_rule", Kind::Enum(model::PcDisplayRule::NAMES)),
                 a("buttons", Kind::List(&Kind::Tagged(&[&BUTTON])))
                     .note("at most 3 buttons; more are not rejected"),
             ]),
@@ -1403,7 +1338,7 @@ pub static CHECKER: Component = Component {
 
 /// Attributes of the card object itself.
 pub static CARD: &[Attr] = &[
-    a("schema", Kind::Enum(&["2.0"])),
+    a("schema", Kind::Enum(model::Schema::NAMES)),
     a("config", Kind::Object(CONFIG)),
     a("card_link", Kind::Object(CARD_LINK)),
     a("header", Kind::Object(HEADER)),
@@ -1454,7 +1389,7 @@ pub static CONFIG: &[Attr] = &[
         Kind::Object(&[
             a("print_frequency_ms", PER_PLATFORM).note("no documented range"),
             a("print_step", PER_PLATFORM).note("no documented range"),
-            a("print_strategy", Kind::Enum(&["fast", "delay"])),
+            a("print_strategy", Kind::Enum(model::PrintStrategy::NAMES)),
         ]),
     ),
     a(
@@ -1464,7 +1399,7 @@ pub static CONFIG: &[Attr] = &[
     a("locales", Kind::List(&Kind::Enum(LOCALES_ENUM))).lenient(),
     a("enable_forward", Kind::Bool),
     a("update_multi", Kind::Bool),
-    a("width_mode", Kind::Enum(&["default", "compact", "fill"])),
+    a("width_mode", Kind::Enum(model::WidthMode::NAMES)),
     a("use_custom_translation", Kind::Bool),
     a("enable_forward_interaction", Kind::Bool),
     a(
@@ -1514,25 +1449,7 @@ pub static HEADER: &[Attr] = &[
         "i18n_text_tag_list",
         Kind::Locales(&Kind::List(&Kind::Tagged(&[&TEXT_TAG]))),
     ),
-    a(
-        "template",
-        Kind::Enum(&[
-            "blue",
-            "wathet",
-            "turquoise",
-            "green",
-            "yellow",
-            "orange",
-            "red",
-            "carmine",
-            "violet",
-            "purple",
-            "indigo",
-            "grey",
-            "default",
-        ]),
-    )
-    .lenient(),
+    a("template", Kind::Enum(model::HeaderTemplate::NAMES)).lenient(),
     a("icon", ICON),
     PADDING_ATTR,
 ];
