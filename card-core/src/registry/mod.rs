@@ -311,6 +311,35 @@ pub enum Status {
     Legacy(&'static str),
 }
 
+/// A closed set of spellings that is an enum of the model ([`ButtonType`](crate::model::ButtonType)
+/// …): what `card!` needs to write a spelling it has checked as the enum's value. Each such
+/// enum gives its own as `ENUM`.
+///
+/// ```
+/// use card_core::model::ButtonType;
+///
+/// assert_eq!(ButtonType::ENUM.rust, "ButtonType");
+/// assert_eq!(ButtonType::ENUM.variant("primary_filled"), Some("PrimaryFilled"));
+/// assert_eq!(ButtonType::ENUM.variant("primary_filed"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnumType {
+    /// The enum's name in `card_core::model`.
+    pub rust: &'static str,
+    /// The JSON spellings, in the enum's order.
+    pub names: &'static [&'static str],
+    /// The variant of each spelling, in the same order.
+    pub variants: &'static [&'static str],
+}
+
+impl EnumType {
+    /// The variant spelt `spelling` in JSON.
+    pub fn variant(&self, spelling: &str) -> Option<&'static str> {
+        let i = self.names.iter().position(|n| *n == spelling)?;
+        self.variants.get(i).copied()
+    }
+}
+
 /// One attribute of a component or object.
 #[derive(Debug, Clone, Copy)]
 pub struct Attr {
@@ -328,6 +357,9 @@ pub struct Attr {
     pub lenient: bool,
     /// Choices made where the documentation is unclear, or what to use instead of a leftover.
     pub note: &'static str,
+    /// The model enum of an attribute whose kind is exactly its spellings
+    /// ([`Kind::Enum`] of [`EnumType::names`]).
+    pub model_enum: Option<&'static EnumType>,
 }
 
 impl Attr {
@@ -340,7 +372,15 @@ impl Attr {
             status: Status::Current,
             lenient: false,
             note: "",
+            model_enum: None,
         }
+    }
+
+    /// An optional, current, strictly checked attribute whose values are the model enum `t`.
+    pub const fn model_enum(name: &'static str, t: &'static EnumType) -> Attr {
+        let mut attr = Attr::new(name, Kind::Enum(t.names));
+        attr.model_enum = Some(t);
+        attr
     }
 
     /// The same attribute, required.

@@ -512,9 +512,12 @@ impl Expander<'_> {
         match &a.value {
             Value::Flag => quote_spanned!(span=> true),
             Value::Bool(b, _) => quote_spanned!(span=> #b),
-            Value::Str(lit, _) => {
+            Value::Str(lit, text) => {
                 if Self::takes_text_as_is(&attr.kind) {
                     quote_spanned!(span=> ::core::convert::Into::into(#lit))
+                } else if let Some(value) = attr.model_enum.and_then(|t| enum_value(t, text, span))
+                {
+                    value
                 } else {
                     quote_spanned!(span=> #p::lit(#lit))
                 }
@@ -575,6 +578,15 @@ fn is_place(e: &syn::Expr) -> bool {
     }
 }
 
+/// The value of a spelling the checker accepted, as the model enum's variant
+/// (`ButtonType::PrimaryFilled`): nothing is parsed at run time.
+fn enum_value(t: &registry::EnumType, spelling: &str, span: Span) -> Option<TokenStream> {
+    let p = private();
+    let ty = Ident::new(t.rust, span);
+    let variant = Ident::new(t.variant(spelling)?, span);
+    Some(quote_spanned!(span=> #p::model::#ty::#variant))
+}
+
 /// `text:en_us="OK"` → a translation in the text object; `i18n_content:en_us="…"` → an entry.
 fn translation(
     var: &Ident,
@@ -593,12 +605,16 @@ fn translation(
         Value::Expr(e) => quote!(#e),
         _ => return TokenStream::new(),
     };
+    // The checker accepts only the locales of the model's `Locale`.
+    let Some(locale) = enum_value(&card_core::model::Locale::ENUM, locale, a.span) else {
+        return TokenStream::new();
+    };
     match attr.kind {
         Kind::Text { .. } => quote_spanned! {a.span=>
-            #p::translate(#p::slot(&mut #var.#f), #p::lit(#locale), #value);
+            #p::translate(#p::slot(&mut #var.#f), #locale, #value);
         },
         _ => quote_spanned! {a.span=>
-            #p::slot(&mut #var.#f).insert(#p::lit(#locale), ::core::convert::Into::into(#value));
+            #p::slot(&mut #var.#f).insert(#locale, ::core::convert::Into::into(#value));
         },
     }
 }
