@@ -202,9 +202,6 @@ pub fn validate(card: &Card) -> Diagnostics {
 
 #[doc(hidden)]
 pub mod __private {
-    pub use card_core::build::{
-        callback_value, float, int, lit, put, select_options, slot, translate, Children, MapEntry,
-    };
     pub use card_core::form::link;
     pub use card_core::form::link::{
         Slot, TakesBool, TakesDate, TakesDateTime, TakesList, TakesText,
@@ -212,6 +209,9 @@ pub mod __private {
     pub use card_core::form::{
         field as form_field, select_option_from_field, FormError, FormValue, FromFormField,
         SelectOptions,
+    };
+    pub use card_core::macro_support::{
+        callback_value, float, int, lit, put, select_options, slot, translate, Children, MapEntry,
     };
     pub use card_core::model;
     pub use serde_json;

@@ -284,6 +284,22 @@ pub fn block_on<F: std::future::Future<Output = ExitCode>>(future: F) -> ExitCod
     }
 }
 
+/// Connects (to Feishu, or to a fresh emulator with `--emulator`) on a single-threaded runtime and
+/// runs `job` with the session; a failed connection has already been reported and gives its exit
+/// code.
+pub fn with_session<F, Fut>(net: &Net, job: F) -> ExitCode
+where
+    F: FnOnce(Session) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    block_on(async move {
+        match net.connect().await {
+            Ok(session) => job(session).await,
+            Err(code) => code,
+        }
+    })
+}
+
 /// Writes a line to standard output; a closed pipe (`| head`) is not an error worth a panic.
 pub fn print_out(text: &str) {
     use std::io::Write;

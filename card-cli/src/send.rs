@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use card_client::{ReplyMessage, SendMessage};
 use serde_json::Value;
 
-use crate::net::{api_error, block_on, card_from, Net, Recipient, Session, Target};
+use crate::net::{api_error, card_from, with_session, Net, Recipient, Session, Target};
 
 /// Arguments of `feishu-card send`.
 #[derive(Debug, clap::Args)]
@@ -33,15 +33,13 @@ pub fn run(args: Args) -> ExitCode {
         Ok(card) => card,
         Err(code) => return code,
     };
-    block_on(send(args, card))
+    with_session(&args.net, |session| send(session, args.to, args.uuid, card))
 }
 
-async fn send(args: Args, card: Value) -> ExitCode {
-    let session = match args.net.connect().await {
-        Ok(session) => session,
-        Err(code) => return code,
-    };
-    match deliver(&session, &args.to, args.uuid, card).await {
+/// Sends a checked card and prints what it made: the message id, or with `--emulator` the
+/// emulator's state.
+pub async fn send(session: Session, to: Recipient, uuid: Option<String>, card: Value) -> ExitCode {
+    match deliver(&session, &to, uuid, card).await {
         Ok(message_id) => {
             if session.emulator.is_some() {
                 session.print_state();

@@ -11,7 +11,7 @@ use card_core::registry::{self, Container, FormRole, FormValue};
 use serde_json::Value;
 
 use crate::input::display_name;
-use crate::net::{block_on, card_from, Net, Recipient, EXIT_CARD};
+use crate::net::{card_from, with_session, Net, Recipient, EXIT_CARD};
 
 /// Arguments of `feishu-card send-form`.
 #[derive(Debug, clap::Args)]
@@ -116,21 +116,7 @@ pub fn run(args: Args) -> ExitCode {
             .collect();
         eprintln!("form `{}` submits: {}", form.name, fields.join(", "));
     }
-    block_on(async move {
-        let session = match args.net.connect().await {
-            Ok(session) => session,
-            Err(code) => return code,
-        };
-        match crate::send::deliver(&session, &args.to, args.uuid, card).await {
-            Ok(message_id) => {
-                if session.emulator.is_some() {
-                    session.print_state();
-                } else {
-                    crate::net::print_out(&message_id);
-                }
-                ExitCode::SUCCESS
-            }
-            Err(code) => code,
-        }
+    with_session(&args.net, |session| {
+        crate::send::send(session, args.to, args.uuid, card)
     })
 }

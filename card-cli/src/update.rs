@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use card_client::{CallbackToken, DelayedUpdate, PatchMessage};
 use serde_json::Value;
 
-use crate::net::{api_error, block_on, card_from, Net, EXIT_API};
+use crate::net::{api_error, card_from, with_session, Net, Session, EXIT_API};
 
 /// Arguments of `feishu-card update`.
 #[derive(Debug, clap::Args)]
@@ -34,15 +34,18 @@ pub fn run(args: Args) -> ExitCode {
         Ok(card) => card,
         Err(code) => return code,
     };
-    block_on(update(args, card))
+    with_session(&args.net, |session| {
+        update(session, args.message, args.token, card)
+    })
 }
 
-async fn update(args: Args, card: Value) -> ExitCode {
-    let session = match args.net.connect().await {
-        Ok(session) => session,
-        Err(code) => return code,
-    };
-    let result = match (&args.message, &args.token) {
+async fn update(
+    session: Session,
+    message: Option<String>,
+    token: Option<String>,
+    card: Value,
+) -> ExitCode {
+    let result = match (&message, &token) {
         (Some(message), _) => {
             let message = match session.message_for(message).await {
                 Ok(id) => id,

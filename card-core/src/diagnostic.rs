@@ -8,6 +8,27 @@
 use std::fmt;
 
 use serde::Serialize;
+use serde_json::Value;
+
+/// What a JSON value is, with its article, for messages: `"a string"`, `"a list"`, `"null"`.
+///
+/// ```
+/// use card_core::diagnostic::json_kind;
+/// use serde_json::json;
+///
+/// assert_eq!(json_kind(&json!([1])), "a list");
+/// assert_eq!(format!("expected a string, found {}", json_kind(&json!(null))), "expected a string, found null");
+/// ```
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -27,6 +27,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::diagnostic::json_kind;
+
 /// Why a submitted form could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
@@ -164,17 +166,6 @@ pub fn field<T: FromFormField>(
 pub fn select_option_from_field<T: SelectOptions>(value: &Value) -> Result<T, String> {
     let s = as_str(value)?;
     T::from_value(s).ok_or_else(|| shown(value))
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn shown(v: &Value) -> String {

@@ -4,10 +4,10 @@
 
 #![warn(missing_docs)]
 
-#[doc(hidden)]
-pub mod build;
 pub mod diagnostic;
 pub mod form;
+#[doc(hidden)]
+pub mod macro_support;
 pub mod migrate;
 pub mod model;
 pub mod preview;

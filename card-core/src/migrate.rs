@@ -58,6 +58,8 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::diagnostic::json_kind;
+
 use crate::registry::{
     self, card_link_violation, did_you_mean, find_attr, update_multi_violation, Attr, Category,
     Component, Container, Kind, Required, Status, BODY, CARD, CARD_LINK, COMPONENTS, CONFIG, DIV,
@@ -118,7 +120,7 @@ pub enum MigrateError {
 pub fn migrate(card: &Value) -> Result<Migration, MigrateError> {
     let Value::Object(obj) = card else {
         return Err(MigrateError::NotAnObject {
-            found: type_name(card),
+            found: json_kind(card),
         });
     };
     let mut m = Migrator::default();
@@ -137,17 +139,6 @@ pub fn migrate(card: &Value) -> Result<Migration, MigrateError> {
         card,
         notes: m.notes,
     })
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// `ptr` followed by `key`, escaped per RFC 6901.
@@ -353,7 +344,7 @@ impl Migrator {
             Some(other) => {
                 self.note(
                     &body_ptr,
-                    format!("dropped `body`, which was {}", type_name(&other)),
+                    format!("dropped `body`, which was {}", json_kind(&other)),
                     "`body` is an object holding `elements`",
                 );
                 Map::new()
@@ -440,7 +431,7 @@ impl Migrator {
             (None, Some(other)) => {
                 self.note(
                     &child(ptr, "i18n_elements"),
-                    format!("dropped `i18n_elements`, which was {}", type_name(&other)),
+                    format!("dropped `i18n_elements`, which was {}", json_kind(&other)),
                     removed_key_advice("i18n_elements").unwrap_or_default(),
                 );
                 (None, at)
@@ -469,7 +460,7 @@ impl Migrator {
             }
             Some(other) => self.note(
                 &at,
-                format!("dropped `elements`, which was {}", type_name(&other)),
+                format!("dropped `elements`, which was {}", json_kind(&other)),
                 "`elements` is a list of components",
             ),
             None => {}
@@ -481,7 +472,7 @@ impl Migrator {
         let Value::Object(mut config) = config else {
             self.note(
                 ptr,
-                format!("dropped `config`, which was {}", type_name(&config)),
+                format!("dropped `config`, which was {}", json_kind(&config)),
                 "`config` is an object",
             );
             return None;
@@ -519,7 +510,7 @@ impl Migrator {
         let Value::Object(link) = link else {
             self.note(
                 ptr,
-                format!("dropped `card_link`, which was {}", type_name(&link)),
+                format!("dropped `card_link`, which was {}", json_kind(&link)),
                 "`card_link` is an object of URLs",
             );
             return None;
@@ -557,7 +548,7 @@ impl Migrator {
         let Value::Object(mut header) = header else {
             self.note(
                 ptr,
-                format!("dropped `header`, which was {}", type_name(&header)),
+                format!("dropped `header`, which was {}", json_kind(&header)),
                 "`header` is an object",
             );
             return None;
@@ -621,7 +612,7 @@ impl Migrator {
         let Value::Object(mut obj) = item else {
             self.note(
                 ptr,
-                format!("dropped an entry that was {}", type_name(&item)),
+                format!("dropped an entry that was {}", json_kind(&item)),
                 "an `elements` list holds component objects",
             );
             return Vec::new();

@@ -674,22 +674,11 @@ fn json_object(bytes: &[u8], decrypted: bool) -> Result<Map<String, Value>, Call
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(CallbackError::NotJson {
             decrypted,
-            reason: format!("found {}", kind(&other)),
+            reason: format!("found {}", card_core::diagnostic::json_kind(&other)),
         }),
         Err(e) => Err(CallbackError::NotJson {
             decrypted,
             reason: e.to_string(),
         }),
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }

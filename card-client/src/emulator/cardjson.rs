@@ -1,16 +1,102 @@
-//! Operations on stored card JSON: find, insert, replace, merge and delete elements; count
-//! them; check the card-wide limits.
+//! Operations on stored card JSON: find, insert, replace, merge and delete elements; and how
+//! Feishu answers a card that `card_core`'s validator refuses.
 
-use std::collections::HashSet;
-
+use card_core::registry::rule;
+use card_core::Diagnostics;
 use serde_json::{Map, Value};
 
 use super::state::Rejection;
 
-/// Feishu's card size limit, in bytes of serialized JSON.
-pub(crate) const MAX_CARD_BYTES: usize = 30 * 1024;
-/// Components and elements per card.
-pub(crate) const MAX_ELEMENTS: usize = 200;
+/// Which of Feishu's APIs judges a card: the same broken rule is answered with other codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Api {
+    /// Sending, replying with or patching a message.
+    Message,
+    /// A CardKit card entity (create, update, element writes).
+    Entity,
+    /// A card given back to a callback, or a delayed update with its token.
+    CallbackCard,
+}
+
+/// How Feishu words a refusal.
+#[derive(Debug, Clone, Copy)]
+enum Answer {
+    /// `code` with the rule's message.
+    Code(i64),
+    /// `code` with `ErrCode: sub; ErrPath: …` in the message.
+    CardError(i64, i64),
+}
+
+/// Feishu's answer to a broken rule of the validator, per API: the one table from rule ids to
+/// Feishu's error codes. The first listed rule the card breaks is answered; a card that breaks
+/// no listed rule but another error is answered with [`Api::invalid_card`].
+const CODES: &[(&str, Api, Answer)] = &[
+    (rule::CARD_SIZE, Api::Message, Answer::Code(230025)),
+    (rule::CARD_SIZE, Api::Entity, Answer::Code(200860)),
+    (rule::CARD_SIZE, Api::CallbackCard, Answer::Code(100000)),
+    (
+        rule::ELEMENTS,
+        Api::Message,
+        Answer::CardError(230099, 11310),
+    ),
+    (rule::ELEMENTS, Api::Entity, Answer::Code(300305)),
+    (
+        rule::ELEMENT_ID_DUPLICATE,
+        Api::Entity,
+        Answer::Code(300301),
+    ),
+];
+
+impl Api {
+    /// The answer to any other error: `code` with `ErrCode: 200621` (an invalid card).
+    fn invalid_card(self) -> Answer {
+        Answer::CardError(
+            match self {
+                Api::Message => 230099,
+                Api::Entity => 200220,
+                Api::CallbackCard => 11311,
+            },
+            200621,
+        )
+    }
+}
+
+/// The refusal of a card by `api` for a rule of [`CODES`] the card breaks, if any.
+pub(crate) fn coded_refusal(diagnostics: &Diagnostics, api: Api) -> Option<Rejection> {
+    CODES
+        .iter()
+        .filter(|(_, judge, _)| *judge == api)
+        .find_map(|(id, _, answer)| {
+            let d = diagnostics.errors().find(|d| d.rule == *id)?;
+            Some(answer.rejection(&d.path, format!("{} ({})", d.message, d.rule)))
+        })
+}
+
+/// The refusal of a card by `api`: for a rule of [`CODES`], else for the first error of the
+/// validator (and how many more there are).
+pub(crate) fn refusal(diagnostics: &Diagnostics, api: Api) -> Result<(), Rejection> {
+    if let Some(rejection) = coded_refusal(diagnostics, api) {
+        return Err(rejection);
+    }
+    let Some(first) = diagnostics.errors().next() else {
+        return Ok(());
+    };
+    let more = diagnostics.errors().count() - 1;
+    let mut msg = format!("{} ({})", first.message, first.rule);
+    if more > 0 {
+        msg.push_str(&format!(", and {more} more"));
+    }
+    Err(api.invalid_card().rejection(&first.path, msg))
+}
+
+impl Answer {
+    fn rejection(self, path: &str, msg: String) -> Rejection {
+        match self {
+            Answer::Code(code) => Rejection::new(code, msg),
+            Answer::CardError(code, sub) => Rejection::card_invalid(code, sub, path, &msg),
+        }
+    }
+}
 
 /// The JSON-pointer path of the first object whose `element_id` is `id`.
 pub(crate) fn find(card: &Value, id: &str) -> Option<Vec<String>> {
@@ -219,37 +305,6 @@ pub(crate) fn set_text(card: &mut Value, id: &str, content: &str) -> Result<(), 
     Ok(())
 }
 
-/// How many components and elements (objects with a `tag`) the card holds.
-pub(crate) fn count_elements(card: &Value) -> usize {
-    match card {
-        Value::Object(map) => {
-            usize::from(map.get("tag").is_some_and(Value::is_string))
-                + map.values().map(count_elements).sum::<usize>()
-        }
-        Value::Array(items) => items.iter().map(count_elements).sum(),
-        _ => 0,
-    }
-}
-
-/// The first `element_id` used twice.
-pub(crate) fn duplicate_id(card: &Value) -> Option<String> {
-    fn walk(v: &Value, seen: &mut HashSet<String>) -> Option<String> {
-        match v {
-            Value::Object(map) => {
-                if let Some(id) = map.get("element_id").and_then(Value::as_str) {
-                    if !seen.insert(id.to_owned()) {
-                        return Some(id.to_owned());
-                    }
-                }
-                map.values().find_map(|c| walk(c, seen))
-            }
-            Value::Array(items) => items.iter().find_map(|c| walk(c, seen)),
-            _ => None,
-        }
-    }
-    walk(card, &mut HashSet::new())
-}
-
 /// Whether the card is shared (`config.update_multi`): 2.0 cards are unless they say `false`,
 /// 1.0 cards only when they say `true`.
 pub(crate) fn is_shared(card: &Value) -> bool {
@@ -455,8 +510,10 @@ mod tests {
     #[test]
     fn limits_and_flags_are_read_from_the_card() {
         let c = card();
-        assert_eq!(count_elements(&c), 4);
-        assert_eq!(duplicate_id(&c), None);
+        let code = |card: &Value, api| {
+            coded_refusal(&card_core::validate::validate_value(card), api).map(|r| r.code)
+        };
+        assert_eq!(code(&c, Api::Entity), None);
         let mut d = c.clone();
         add(
             &mut d,
@@ -464,7 +521,13 @@ mod tests {
             vec![json!({"tag": "hr", "element_id": "a"})],
         )
         .expect("ok");
-        assert_eq!(duplicate_id(&d).as_deref(), Some("a"));
+        assert_eq!(code(&d, Api::Entity), Some(300301));
+        // A message answers a duplicate id as any other invalid card.
+        assert_eq!(code(&d, Api::Message), None);
+        assert_eq!(
+            refusal(&card_core::validate::validate_value(&d), Api::Message).map_err(|r| r.code),
+            Err(230099)
+        );
         assert!(is_shared(&c));
         assert!(!is_shared(&json!({"config": {}})));
         assert!(!is_shared(
@@ -475,6 +538,36 @@ mod tests {
         assert!(streaming_mode(&s));
         apply_settings(&mut s, json!({"streaming_mode": false})).expect("ok");
         assert!(!streaming_mode(&s));
+    }
+
+    #[test]
+    fn limits_of_the_registry_get_each_api_s_code() {
+        let many = |n: usize| {
+            let elements: Vec<Value> = (0..n)
+                .map(|_| json!({"tag": "markdown", "content": "."}))
+                .collect();
+            json!({"schema": "2.0", "body": {"elements": elements}})
+        };
+        let limit = card_core::registry::LIMITS.max_elements;
+        let judge = |card: &Value, api| refusal(&card_core::validate::validate_value(card), api);
+        assert_eq!(judge(&many(limit), Api::Message), Ok(()));
+        let too_many = judge(&many(limit + 1), Api::Message).expect_err("too many");
+        assert_eq!(too_many.code, 230099);
+        assert!(too_many.msg.contains("ErrCode: 11310"), "{}", too_many.msg);
+        assert_eq!(
+            judge(&many(limit + 1), Api::Entity).map_err(|r| r.code),
+            Err(300305)
+        );
+        let huge = json!({"schema": "2.0", "body": {"elements": [
+            {"tag": "markdown", "content": "x".repeat(card_core::registry::LIMITS.max_bytes)}
+        ]}});
+        for (api, code) in [
+            (Api::Message, 230025),
+            (Api::Entity, 200860),
+            (Api::CallbackCard, 100000),
+        ] {
+            assert_eq!(judge(&huge, api).map_err(|r| r.code), Err(code));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Finding the component a user acts on in a card's JSON, and checking what they put in it the
 //! way Feishu's client would (options, required fields, formats).
 
-use card_core::registry::{self, Container, FormRole};
+use card_core::registry::{self, Container, FormRole, FormValue, Format, Kind};
 use serde_json::{Map, Value};
 
 use super::user::{Target, UserError};
@@ -257,50 +257,17 @@ pub(crate) fn option_values(element: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Checks a picked local value against its format.
-type FormatCheck = fn(&str) -> bool;
-
-/// The format a picker takes, and its check.
-fn picker_format(tag: &str) -> Option<(&'static str, FormatCheck)> {
-    match tag {
-        "date_picker" => Some(("yyyy-MM-dd", is_date)),
-        "picker_time" => Some(("HH:mm", is_time)),
-        "picker_datetime" => Some(("yyyy-MM-dd HH:mm", |s| {
-            s.split_once(' ')
-                .is_some_and(|(d, t)| is_date(d) && is_time(t))
-        })),
-        _ => None,
-    }
-}
-
-fn digits(s: &str, n: usize) -> Option<u32> {
-    (s.len() == n && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
-}
-
-fn is_date(s: &str) -> bool {
-    let mut parts = s.split('-');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d), None) => {
-            digits(y, 4).is_some()
-                && digits(m, 2).is_some_and(|m| (1..=12).contains(&m))
-                && digits(d, 2).is_some_and(|d| (1..=31).contains(&d))
-        }
-        _ => false,
-    }
-}
-
-fn is_time(s: &str) -> bool {
-    s.split_once(':').is_some_and(|(h, m)| {
-        digits(h, 2).is_some_and(|h| h < 24) && digits(m, 2).is_some_and(|m| m < 60)
-    })
+/// The format of a picker's value, from the registry.
+fn picker_format(tag: &str) -> Option<Format> {
+    registry::component(tag)
+        .and_then(|c| c.submits(|_| false))
+        .and_then(FormValue::format)
 }
 
 /// A picked value as Feishu sends it: the local value, a space, the user's UTC offset.
 pub(crate) fn picked(found: &Found<'_>, value: &str, offset: &str) -> Result<String, UserError> {
     let tag = found.tag();
-    let Some((format, valid)) = picker_format(tag) else {
+    let Some(format) = picker_format(tag) else {
         return Ok(value.to_owned());
     };
     // Accept the value with or without an offset already on it.
@@ -308,10 +275,10 @@ pub(crate) fn picked(found: &Found<'_>, value: &str, offset: &str) -> Result<Str
         Some((local, off)) if off.starts_with(['+', '-']) && off.len() == 5 => local,
         _ => value,
     };
-    if !valid(local) {
+    if !format.matches(local) {
         return Err(UserError::BadValue {
             target: found.describe(),
-            reason: format!("{value:?} is not a {format} value"),
+            reason: format!("{value:?} is not a {} value", format.pattern()),
         });
     }
     Ok(format!("{local} {offset}"))
@@ -364,13 +331,15 @@ pub(crate) fn check_single(found: &Found<'_>, value: &str) -> Result<(), UserErr
     Ok(())
 }
 
-/// The value a form field holds before the user touches it.
+/// The value a form field holds before the user touches it: by what the registry says the
+/// field submits.
 fn initial(found: &Found<'_>, offset: &str) -> Option<Value> {
     let e = found.element;
     let text = |key: &str| e.get(key).and_then(Value::as_str).filter(|s| !s.is_empty());
-    match found.tag() {
-        "input" => text("default_value").map(|s| Value::String(s.to_owned())),
-        "select_static" | "select_person" => text("initial_option")
+    let component = registry::component(found.tag())?;
+    match component.submits(|_| false)? {
+        FormValue::Text => text("default_value")
+            .or_else(|| text("initial_option"))
             .map(str::to_owned)
             .or_else(|| {
                 let index = e.get("initial_index").and_then(Value::as_u64)?;
@@ -379,19 +348,22 @@ fn initial(found: &Found<'_>, offset: &str) -> Option<Value> {
                 options.get(i).cloned()
             })
             .map(Value::String),
-        "multi_select_static" | "multi_select_person" => e
+        FormValue::List => e
             .get("selected_values")
             .and_then(Value::as_array)
             .filter(|v| !v.is_empty())
             .cloned()
             .map(Value::Array),
-        "date_picker" => text("initial_date").map(|s| Value::String(format!("{s} {offset}"))),
-        "picker_time" => text("initial_time").map(|s| Value::String(format!("{s} {offset}"))),
-        "picker_datetime" => {
-            text("initial_datetime").map(|s| Value::String(format!("{s} {offset}")))
+        FormValue::Bool => Some(Value::Bool(found.flag("checked"))),
+        picker => {
+            // The picker's initial value is its attribute of the picker's format.
+            let format = picker.format()?;
+            let attr = component
+                .attrs
+                .iter()
+                .find(|a| matches!(a.kind, Kind::Format(f) if f == format))?;
+            text(attr.name).map(|s| Value::String(format!("{s} {offset}")))
         }
-        "checker" => Some(Value::Bool(found.flag("checked"))),
-        _ => None,
     }
 }
 
@@ -460,8 +432,8 @@ fn field_value(field: &Found<'_>, given: &Value, offset: &str) -> Result<Value, 
         reason,
     };
     let tag = field.tag();
-    let multi = matches!(tag, "multi_select_static" | "multi_select_person")
-        || (tag == "select_img" && field.flag("multi_select"));
+    let multi = registry::component(tag).and_then(|c| c.submits(|attr| field.flag(attr)))
+        == Some(FormValue::List);
     match (tag, given) {
         ("checker", Value::Bool(b)) => Ok(Value::Bool(*b)),
         ("checker", other) => Err(bad(format!("a checker takes true or false, not {other}"))),

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 use sha2::Digest as _;
 
-use super::cardjson::{self, Place, MAX_CARD_BYTES, MAX_ELEMENTS};
+use super::cardjson::{self, Api, Place};
 use super::fault::Fault;
 
 /// Tenant tokens live 2 hours; asking again with less than 30 minutes left gives a new one.
@@ -255,20 +255,6 @@ fn inner_json(body: &Value, key: &str, code: i64, sub: i64) -> Result<Value, Rej
     };
     serde_json::from_str(text)
         .map_err(|e| Rejection::card_invalid(code, sub, "ROOT", &format!("parse `{key}` err: {e}")))
-}
-
-/// The first error of the shared validator, as Feishu would word it.
-fn validation(card: &Value, code: i64) -> Result<(), Rejection> {
-    let diagnostics = card_core::validate::validate_value(card);
-    let Some(first) = diagnostics.errors().next() else {
-        return Ok(());
-    };
-    let more = diagnostics.errors().count() - 1;
-    let mut msg = format!("{} ({})", first.message, first.rule);
-    if more > 0 {
-        msg.push_str(&format!(", and {more} more"));
-    }
-    Err(Rejection::card_invalid(code, 200621, &first.path, &msg))
 }
 
 impl State {
@@ -837,8 +823,10 @@ impl State {
                 "the message was recalled or does not exist",
             ));
         };
-        if card.to_string().len() > MAX_CARD_BYTES {
-            return Err(Rejection::new(100000, "card content exceeds 30 KB"));
+        let diagnostics = card_core::validate::validate_value(&card);
+        // Feishu judges the size before what the new card may replace.
+        if let Some(too_big) = cardjson::coded_refusal(&diagnostics, Api::CallbackCard) {
+            return Err(too_big);
         }
         let old = self.shown_json(&self.messages[i].shown);
         if cardjson::is_v2(&old) && !cardjson::is_v2(&card) {
@@ -853,7 +841,7 @@ impl State {
                 "a non-shared 1.0 card needs open_ids",
             ));
         }
-        validation(&card, 11311)?;
+        cardjson::refusal(&diagnostics, Api::CallbackCard)?;
         match self.messages[i].shown.clone() {
             Shown::Entity(card_id) => {
                 if let Some(entity) = self.cards.get_mut(&card_id) {
@@ -1087,21 +1075,7 @@ fn check_im_card(card: &Value) -> Result<(), Rejection> {
             "the card must be a JSON object",
         ));
     }
-    if card.to_string().len() > MAX_CARD_BYTES {
-        return Err(Rejection::new(
-            230025,
-            "the message content is too long: cards are limited to 30 KB",
-        ));
-    }
-    if cardjson::count_elements(card) > MAX_ELEMENTS {
-        return Err(Rejection::card_invalid(
-            230099,
-            11310,
-            "ROOT -> body",
-            "element exceeds the limit (200)",
-        ));
-    }
-    validation(card, 230099)
+    cardjson::refusal(&card_core::validate::validate_value(card), Api::Message)
 }
 
 /// Limits on a card entity's JSON, checked after every change.
@@ -1129,22 +1103,7 @@ fn check_cardkit_card(card: &Value) -> Result<(), Rejection> {
             "config.update_multi must be true for card entities",
         ));
     }
-    if card.to_string().len() > MAX_CARD_BYTES {
-        return Err(Rejection::new(200860, "Card content exceeds limit (30 KB)"));
-    }
-    if cardjson::count_elements(card) > MAX_ELEMENTS {
-        return Err(Rejection::new(
-            300305,
-            "the number of card elements exceeds the limit (200)",
-        ));
-    }
-    if let Some(id) = cardjson::duplicate_id(card) {
-        return Err(Rejection::new(
-            300301,
-            format!("duplicate element_id {id:?}"),
-        ));
-    }
-    validation(card, 200220)
+    cardjson::refusal(&card_core::validate::validate_value(card), Api::Entity)
 }
 
 /// The CardKit writes that take a card id, as the server dispatches them.

@@ -3,8 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-/// Feishu refuses cards whose compact JSON is larger than this (200860 / 230025).
-pub(crate) const FEISHU_CARD_BYTES: usize = 30 * 1024;
+/// Feishu refuses cards whose compact JSON is larger than this (200860 / 230025): the
+/// registry's limit.
+pub(crate) const FEISHU_CARD_BYTES: usize = card_core::registry::LIMITS.max_bytes;
 
 /// Calls `f` on the first object, depth first, whose `element_id` is `id`; whether one was
 /// found.

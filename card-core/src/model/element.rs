@@ -86,10 +86,6 @@ macro_rules! elements {
             }
         }
 
-        crate::build::emplace!($($variant),*);
-        crate::build::splice_one!(Element: $($variant),*);
-        crate::build::splice_one!(BodyElement: $($variant),*);
-
         $(
             impl Tagged for $variant {
                 const TAG: &'static str = $tag;
@@ -122,32 +118,42 @@ macro_rules! elements {
     };
 }
 
-elements! {
-    ColumnSet = "column_set",
-    InteractiveContainer = "interactive_container",
-    CollapsiblePanel = "collapsible_panel",
-    Div = "div",
-    Markdown = "markdown",
-    Img = "img",
-    ImgCombination = "img_combination",
-    Person = "person",
-    PersonList = "person_list",
-    Chart = "chart",
-    Hr = "hr",
-    Audio = "audio",
-    Input = "input",
-    Button = "button",
-    Overflow = "overflow",
-    SelectStatic = "select_static",
-    MultiSelectStatic = "multi_select_static",
-    SelectPerson = "select_person",
-    MultiSelectPerson = "multi_select_person",
-    DatePicker = "date_picker",
-    PickerTime = "picker_time",
-    PickerDatetime = "picker_datetime",
-    SelectImg = "select_img",
-    Checker = "checker",
+/// Every [`Element`] variant and its tag, handed to `$callback!` as `Variant = "tag",` lines: the
+/// one list from which the enum and everything else made per component are generated.
+macro_rules! element_list {
+    ($callback:path) => {
+        $callback! {
+        ColumnSet = "column_set",
+        InteractiveContainer = "interactive_container",
+        CollapsiblePanel = "collapsible_panel",
+        Div = "div",
+        Markdown = "markdown",
+        Img = "img",
+        ImgCombination = "img_combination",
+        Person = "person",
+        PersonList = "person_list",
+        Chart = "chart",
+        Hr = "hr",
+        Audio = "audio",
+        Input = "input",
+        Button = "button",
+        Overflow = "overflow",
+        SelectStatic = "select_static",
+        MultiSelectStatic = "multi_select_static",
+        SelectPerson = "select_person",
+        MultiSelectPerson = "multi_select_person",
+        DatePicker = "date_picker",
+        PickerTime = "picker_time",
+        PickerDatetime = "picker_datetime",
+        SelectImg = "select_img",
+        Checker = "checker",
+        }
+    };
 }
+
+pub(crate) use element_list;
+
+element_list!(elements);
 
 /// Reads a component from its object, `tag` included.
 fn read_element<T>(value: Value) -> Result<Element, serde_json::Error>

@@ -6,6 +6,14 @@
 //! chained setter per field. `string_enum!` turns a list of spellings into an enum with `as_str`,
 //! `FromStr`, `Display` and serde impls that use exactly those spellings.
 
+/// A value written as a string literal in `card!` markup and checked against the registry at
+/// compile time: an enum spelling, a width, a spacing… The macro's code turns the literal into
+/// the field's type through this trait, chosen by inference.
+pub trait Literal: Sized {
+    /// The value of a literal the macro has already checked.
+    fn literal(s: &'static str) -> Self;
+}
+
 /// Defines a model struct. Fields are written as in Rust; `Option<_>` fields become optional
 /// properties; a field named `tag` holds the object's tag marker and gets no setter; a field
 /// may be preceded by `@serde(...)` for extra serde attributes.
@@ -244,6 +252,13 @@ macro_rules! string_enum {
             /// Every JSON spelling, in documentation order.
             pub const NAMES: &'static [&'static str] = &[$($json),*];
 
+            /// The enum as the registry describes it: its name, spellings and variants.
+            pub const ENUM: $crate::registry::EnumType = $crate::registry::EnumType {
+                rust: stringify!($name),
+                names: Self::NAMES,
+                variants: &[$(stringify!($variant)),*],
+            };
+
             /// The JSON spelling.
             pub fn as_str(&self) -> &'static str {
                 match self {
@@ -271,17 +286,6 @@ macro_rules! string_enum {
                     $(Self::$variant => concat!("\"", $json, "\""),)*
                 });
                 Ok(())
-            }
-        }
-
-        impl $crate::build::Literal for $name {
-            fn literal(s: &'static str) -> Self {
-                match s {
-                    $($json => Self::$variant,)*
-                    // `card!` accepts only values the registry allows, and the registry-model
-                    // agreement test proves the model has every one of them.
-                    _ => panic!("card!: the model does not accept {s:?}, which the registry allows"),
-                }
             }
         }
 
@@ -361,7 +365,7 @@ macro_rules! string_enum {
             }
         }
 
-        impl $crate::build::Literal for $name {
+        impl $crate::model::Literal for $name {
             fn literal(s: &'static str) -> Self {
                 Self::custom(s)
             }
@@ -403,7 +407,7 @@ macro_rules! string_enum {
 /// failure (`FromStr<Err = Infallible>` + `Display`), such as widths and spacings.
 macro_rules! text_value {
     ($name:ident, $what:literal) => {
-        impl $crate::build::Literal for $name {
+        impl $crate::model::Literal for $name {
             fn literal(s: &'static str) -> Self {
                 Self::parse(std::borrow::Cow::Borrowed(s))
             }

@@ -54,7 +54,7 @@ mod card;
 mod common;
 mod containers;
 mod display;
-mod element;
+pub(crate) mod element;
 mod interactive;
 mod json;
 mod parse;
@@ -69,6 +69,8 @@ pub use containers::*;
 pub use display::*;
 pub use element::{BodyElement, Element, Tagged};
 pub use interactive::*;
+#[doc(hidden)]
+pub use macros::Literal;
 pub use parse::ParseError;
 pub use static_card::StaticCard;
 pub use values::*;

@@ -209,6 +209,73 @@ impl Component {
     pub fn required_attrs(&self) -> impl Iterator<Item = &'static Attr> {
         self.attrs.iter().filter(|a| a.required == Required::Yes)
     }
+
+    /// The boolean attribute that makes this component a multiple choice (`select_img`'s
+    /// `multi_select`): when it is true the component may only stand in a form, and submits a
+    /// list.
+    pub fn multi_choice_attr(&self) -> Option<&'static str> {
+        match self.placement.form_only {
+            FormOnly::WhenTrue(attr, _) => Some(attr),
+            _ => None,
+        }
+    }
+
+    /// What the component submits in a form, if it is a field; `is_true` says whether one of
+    /// its boolean attributes is true (see [`multi_choice_attr`](Self::multi_choice_attr)).
+    ///
+    /// ```
+    /// use card_core::registry::{self, FormValue};
+    ///
+    /// let img = registry::component("select_img").unwrap();
+    /// assert_eq!(img.submits(|_| false), Some(FormValue::Text));
+    /// assert_eq!(img.submits(|attr| attr == "multi_select"), Some(FormValue::List));
+    /// assert_eq!(registry::component("button").unwrap().submits(|_| true), None);
+    /// ```
+    pub fn submits(&self, is_true: impl Fn(&str) -> bool) -> Option<FormValue> {
+        let FormRole::Field(value) = self.form else {
+            return None;
+        };
+        match self.multi_choice_attr() {
+            Some(attr) if is_true(attr) => Some(FormValue::List),
+            _ => Some(value),
+        }
+    }
+}
+
+impl FormValue {
+    /// The format of a picker's value, before Feishu adds the user's UTC offset.
+    pub fn format(self) -> Option<Format> {
+        match self {
+            FormValue::Date => Some(Format::Date),
+            FormValue::Time => Some(Format::Time),
+            FormValue::DateTime => Some(Format::DateTime),
+            FormValue::Text | FormValue::List | FormValue::Bool => None,
+        }
+    }
+}
+
+impl Format {
+    /// The format as Feishu's documentation writes it.
+    ///
+    /// ```
+    /// use card_core::registry::Format;
+    ///
+    /// assert_eq!(Format::DateTime.pattern(), "yyyy-MM-dd HH:mm");
+    /// assert!(Format::DateTime.matches("2024-01-31 09:30"));
+    /// ```
+    pub fn pattern(self) -> &'static str {
+        match self {
+            Format::Date => "yyyy-MM-dd",
+            Format::Time => "HH:mm",
+            Format::DateTime => "yyyy-MM-dd HH:mm",
+            Format::Ratio => "W:H",
+        }
+    }
+
+    /// Whether `s` is written in this format.
+    pub fn matches(self, s: &str) -> bool {
+        values::matches_format(self, s)
+    }
 }
 
 /// The attribute of `attrs` named `name`.
@@ -245,6 +312,35 @@ pub enum Status {
     Legacy(&'static str),
 }
 
+/// A closed set of spellings that is an enum of the model ([`ButtonType`](crate::model::ButtonType)
+/// …): what `card!` needs to write a spelling it has checked as the enum's value. Each such
+/// enum gives its own as `ENUM`.
+///
+/// ```
+/// use card_core::model::ButtonType;
+///
+/// assert_eq!(ButtonType::ENUM.rust, "ButtonType");
+/// assert_eq!(ButtonType::ENUM.variant("primary_filled"), Some("PrimaryFilled"));
+/// assert_eq!(ButtonType::ENUM.variant("primary_filed"), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnumType {
+    /// The enum's name in `card_core::model`.
+    pub rust: &'static str,
+    /// The JSON spellings, in the enum's order.
+    pub names: &'static [&'static str],
+    /// The variant of each spelling, in the same order.
+    pub variants: &'static [&'static str],
+}
+
+impl EnumType {
+    /// The variant spelt `spelling` in JSON.
+    pub fn variant(&self, spelling: &str) -> Option<&'static str> {
+        let i = self.names.iter().position(|n| *n == spelling)?;
+        self.variants.get(i).copied()
+    }
+}
+
 /// One attribute of a component or object.
 #[derive(Debug, Clone, Copy)]
 pub struct Attr {
@@ -262,6 +358,9 @@ pub struct Attr {
     pub lenient: bool,
     /// Choices made where the documentation is unclear, or what to use instead of a leftover.
     pub note: &'static str,
+    /// The model enum of an attribute whose kind is exactly its spellings
+    /// ([`Kind::Enum`] of [`EnumType::names`]).
+    pub model_enum: Option<&'static EnumType>,
 }
 
 impl Attr {
@@ -274,7 +373,15 @@ impl Attr {
             status: Status::Current,
             lenient: false,
             note: "",
+            model_enum: None,
         }
+    }
+
+    /// An optional, current, strictly checked attribute whose values are the model enum `t`.
+    pub const fn model_enum(name: &'static str, t: &'static EnumType) -> Attr {
+        let mut attr = Attr::new(name, Kind::Enum(t.names));
+        attr.model_enum = Some(t);
+        attr
     }
 
     /// The same attribute, required.

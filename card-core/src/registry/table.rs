@@ -13,12 +13,18 @@
 
 use super::rule::*;
 use super::{
-    Attr, Category, Component, Container, FormOnly, FormRole, FormValue, Format, Kind, Limits,
-    Placement, Shape, Status,
+    Attr, Category, Component, Container, EnumType, FormOnly, FormRole, FormValue, Format, Kind,
+    Limits, Placement, Shape, Status,
 };
+use crate::model;
 
 const fn a(name: &'static str, kind: Kind) -> Attr {
     Attr::new(name, kind)
+}
+
+/// An attribute whose values are a model enum's spellings.
+const fn en(name: &'static str, t: &'static EnumType) -> Attr {
+    Attr::model_enum(name, t)
 }
 
 const UNBOUNDED: i64 = i64::MAX;
@@ -26,9 +32,6 @@ const UNBOUNDED: i64 = i64::MAX;
 // ---------------------------------------------------------------------------------------------
 // Shared value kinds
 
-const ALIGN_H: Kind = Kind::Enum(&["left", "center", "right"]);
-const ALIGN_V: Kind = Kind::Enum(&["top", "center", "bottom"]);
-const DIRECTION: Kind = Kind::Enum(&["vertical", "horizontal"]);
 /// §2.3: spacing tokens or `[0,99]px`; the 1.0 tokens `default` and `""` still appear in
 /// official 2.0 examples on `column_set` and are tolerated with a warning.
 const SPACING: Kind = Kind::AnyOf(&[
@@ -69,8 +72,6 @@ const RICH_TEXT: Kind = Kind::Text {
     max_chars: None,
 };
 const ICON: Kind = Kind::Tagged(&[&STANDARD_ICON, &CUSTOM_ICON]);
-const PERSON_SIZE: Kind = Kind::Enum(&["extra_small", "small", "medium", "large"]);
-const SELECT_TYPE: Kind = Kind::Enum(&["default", "text"]);
 
 const MULTI_URL: Kind = Kind::Object(&[
     a("url", Kind::Str),
@@ -101,7 +102,7 @@ const BEHAVIOR: Kind = Kind::Union {
         },
         Shape {
             value: "form_action",
-            attrs: &[a("behavior", Kind::Enum(&["submit", "reset"]))],
+            attrs: &[en("behavior", &model::FormActionType::ENUM)],
             status: Status::Legacy(LEGACY_PROPERTY),
         },
     ],
@@ -154,7 +155,7 @@ pub static PLAIN_TEXT: Component = Component {
         ELEMENT_ID,
         a("text_size", Kind::TextSize),
         a("text_color", Kind::Color),
-        a("text_align", ALIGN_H).lenient(),
+        en("text_align", &model::TextAlign::ENUM).lenient(),
         a("lines", Kind::Int { min: 1, max: UNBOUNDED }).lenient(),
         a("i18n", LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"),
     ],
@@ -178,7 +179,7 @@ pub static LARK_MD: Component = Component {
         ELEMENT_ID,
         a("text_size", Kind::TextSize),
         a("text_color", Kind::Color),
-        a("text_align", ALIGN_H).lenient(),
+        en("text_align", &model::TextAlign::ENUM).lenient(),
         a(
             "lines",
             Kind::Int {
@@ -209,7 +210,7 @@ pub static COLLAPSIBLE_TITLE_MARKDOWN: Component = Component {
         a("text_size", Kind::TextSize)
             .note("not documented on the title; accepted like other texts"),
         a("text_color", Kind::Color).note("not documented on the title; accepted like other texts"),
-        a("text_align", ALIGN_H).lenient(),
+        en("text_align", &model::TextAlign::ENUM).lenient(),
     ],
     children: None,
     text_child: Some("content"),
@@ -272,25 +273,7 @@ pub static TEXT_TAG: Component = Component {
     attrs: &[
         ELEMENT_ID,
         a("text", TEXT),
-        a(
-            "color",
-            Kind::Enum(&[
-                "neutral",
-                "blue",
-                "turquoise",
-                "lime",
-                "orange",
-                "violet",
-                "indigo",
-                "wathet",
-                "green",
-                "yellow",
-                "red",
-                "purple",
-                "carmine",
-            ]),
-        )
-        .lenient(),
+        en("color", &model::TextTagColor::ENUM).lenient(),
     ],
     children: None,
     text_child: Some("text"),
@@ -320,10 +303,10 @@ pub static COLUMN: Component = Component {
         .note("[16,600]px; 2.0 clips widths instead of rejecting them, and working cards use 4px"),
         a("weight", Kind::Int { min: 1, max: 5 }),
         a("horizontal_spacing", SPACING).lenient(),
-        a("horizontal_align", ALIGN_H),
-        a("vertical_align", ALIGN_V),
+        en("horizontal_align", &model::HorizontalAlign::ENUM),
+        en("vertical_align", &model::VerticalAlign::ENUM),
         a("vertical_spacing", SPACING).lenient(),
-        a("direction", DIRECTION),
+        en("direction", &model::Direction::ENUM),
         PADDING_ATTR,
         MARGIN_ATTR,
         a("elements", Kind::Elements),
@@ -350,11 +333,8 @@ pub static COLUMN_SET: Component = Component {
         ELEMENT_ID,
         MARGIN_ATTR,
         a("horizontal_spacing", SPACING).lenient(),
-        a("horizontal_align", ALIGN_H),
-        a(
-            "flex_mode",
-            Kind::Enum(&["none", "stretch", "flow", "bisect", "trisect"]),
-        ),
+        en("horizontal_align", &model::HorizontalAlign::ENUM),
+        en("flex_mode", &model::FlexMode::ENUM),
         a("background_style", Kind::Color),
         a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
         a("columns", Kind::List(&Kind::Tagged(&[&COLUMN])))
@@ -379,12 +359,12 @@ pub static FORM: Component = Component {
         a("elements", Kind::Elements),
         ELEMENT_ID,
         MARGIN_ATTR,
-        a("direction", DIRECTION),
+        en("direction", &model::Direction::ENUM),
         PADDING_ATTR,
         a("horizontal_spacing", SPACING).lenient(),
         a("vertical_spacing", SPACING).lenient(),
-        a("horizontal_align", ALIGN_H),
-        a("vertical_align", ALIGN_V),
+        en("horizontal_align", &model::HorizontalAlign::ENUM),
+        en("vertical_align", &model::VerticalAlign::ENUM),
     ],
     children: Some("elements"),
     text_child: None,
@@ -421,11 +401,11 @@ pub static INTERACTIVE_CONTAINER: Component = Component {
         .lenient(),
         ELEMENT_ID,
         MARGIN_ATTR,
-        a("direction", DIRECTION),
+        en("direction", &model::Direction::ENUM),
         a("horizontal_spacing", SPACING).lenient(),
         a("vertical_spacing", SPACING).lenient(),
-        a("horizontal_align", ALIGN_H),
-        a("vertical_align", ALIGN_V),
+        en("horizontal_align", &model::HorizontalAlign::ENUM),
+        en("vertical_align", &model::VerticalAlign::ENUM),
         a(
             "background_style",
             Kind::AnyOf(&[Kind::Enum(&["laser"]), Kind::Color]),
@@ -457,14 +437,11 @@ const PANEL_TITLE: Kind = Kind::Text {
 const PANEL_HEADER: Kind = Kind::Object(&[
     a("title", PANEL_TITLE),
     a("background_color", Kind::Color),
-    a("width", Kind::Enum(&["fill", "auto", "auto_when_fold"])).lenient(),
-    a("vertical_align", ALIGN_V),
+    en("width", &model::PanelHeaderWidth::ENUM).lenient(),
+    en("vertical_align", &model::VerticalAlign::ENUM),
     PADDING_ATTR,
     a("icon", ICON),
-    a(
-        "icon_position",
-        Kind::Enum(&["left", "right", "follow_text"]),
-    ),
+    en("icon_position", &model::IconPosition::ENUM),
     a(
         "icon_expanded_angle",
         Kind::Number {
@@ -474,7 +451,7 @@ const PANEL_HEADER: Kind = Kind::Object(&[
     )
     .lenient()
     .note("documented values are -180, -90, 90 and 180"),
-    a("position", Kind::Enum(&["top", "bottom"]))
+    en("position", &model::PanelHeaderPosition::ENUM)
         .lenient()
         .history("shown in the official example, missing from the table"),
 ]);
@@ -489,11 +466,11 @@ pub static COLLAPSIBLE_PANEL: Component = Component {
         a("expanded", Kind::Bool),
         ELEMENT_ID,
         MARGIN_ATTR,
-        a("direction", DIRECTION),
+        en("direction", &model::Direction::ENUM),
         a("horizontal_spacing", SPACING).lenient(),
         a("vertical_spacing", SPACING).lenient(),
-        a("horizontal_align", ALIGN_H),
-        a("vertical_align", ALIGN_V),
+        en("horizontal_align", &model::HorizontalAlign::ENUM),
+        en("vertical_align", &model::VerticalAlign::ENUM),
         PADDING_ATTR,
         a("background_color", Kind::Color),
         a("border", BORDER),
@@ -564,7 +541,7 @@ pub static MARKDOWN: Component = Component {
         a("i18n_content", LOCALE_STR),
         ELEMENT_ID,
         MARGIN_ATTR,
-        a("text_align", ALIGN_H).lenient(),
+        en("text_align", &model::TextAlign::ENUM).lenient(),
         a("text_size", Kind::TextSize),
         a("icon", ICON),
         a("href", Kind::Json).legacy(LEGACY_PROPERTY, "use `<link>` in `content`"),
@@ -591,11 +568,7 @@ pub static IMG: Component = Component {
         ELEMENT_ID,
         MARGIN_ATTR,
         a("corner_radius", CORNER_RADIUS).lenient(),
-        a(
-            "scale_type",
-            Kind::Enum(&["crop_center", "crop_top", "fit_horizontal"]),
-        )
-        .lenient(),
+        en("scale_type", &model::ImgScaleType::ENUM).lenient(),
         a(
             "size",
             Kind::AnyOf(&[
@@ -608,20 +581,9 @@ pub static IMG: Component = Component {
         .note("working cards also use aspect ratios such as `4:3` and `16:9`"),
         a("transparent", Kind::Bool),
         a("preview", Kind::Bool),
-        a(
-            "mode",
-            Kind::Enum(&[
-                "crop_center",
-                "fit_horizontal",
-                "stretch",
-                "large",
-                "medium",
-                "small",
-                "tiny",
-            ]),
-        )
-        .lenient()
-        .history("history attribute; overrides `custom_width`"),
+        en("mode", &model::ImgMode::ENUM)
+            .lenient()
+            .history("history attribute; overrides `custom_width`"),
         a(
             "custom_width",
             Kind::AnyOf(&[
@@ -648,11 +610,7 @@ pub static IMG_COMBINATION: Component = Component {
     category: Category::Display,
     summary: "image group",
     attrs: &[
-        a(
-            "combination_mode",
-            Kind::Enum(&["double", "triple", "bisect", "trisect"]),
-        )
-        .required(),
+        en("combination_mode", &model::CombinationMode::ENUM).required(),
         a(
             "img_list",
             Kind::List(&Kind::Object(&[
@@ -691,10 +649,10 @@ pub static PERSON: Component = Component {
     summary: "user",
     attrs: &[
         a("user_id", Kind::Str).required(),
-        a("size", PERSON_SIZE),
+        en("size", &model::PersonSize::ENUM),
         a("show_avatar", Kind::Bool),
         a("show_name", Kind::Bool),
-        a("style", Kind::Enum(&["normal", "capsule"])),
+        en("style", &model::PersonStyle::ENUM),
         ELEMENT_ID,
         MARGIN_ATTR,
     ],
@@ -729,7 +687,7 @@ pub static PERSON_LIST: Component = Component {
         .lenient(),
         a("show_name", Kind::Bool),
         a("show_avatar", Kind::Bool),
-        a("size", PERSON_SIZE),
+        en("size", &model::PersonSize::ENUM),
         a("icon", ICON),
         a(
             "ud_icon",
@@ -758,11 +716,8 @@ pub static CHART: Component = Component {
     summary: "chart",
     attrs: &[
         a("chart_spec", Kind::Json).required(),
-        a("aspect_ratio", Kind::Enum(&["1:1", "2:1", "4:3", "16:9"])).lenient(),
-        a(
-            "color_theme",
-            Kind::Enum(&["brand", "rainbow", "complementary", "converse", "primary"]),
-        )
+        en("aspect_ratio", &model::ChartAspectRatio::ENUM).lenient(),
+        en("color_theme", &model::ColorTheme::ENUM)
         .lenient(),
         a("preview", Kind::Bool),
         a(
@@ -794,23 +749,9 @@ const TABLE_COLUMN: Kind = Kind::Object(&[
         ]),
     )
     .lenient(),
-    a("vertical_align", ALIGN_V),
-    a("horizontal_align", ALIGN_H),
-    a(
-        "data_type",
-        Kind::Enum(&[
-            "text",
-            "lark_md",
-            "options",
-            "number",
-            "persons",
-            "date",
-            "markdown",
-            "person_list",
-        ]),
-    )
-    .lenient()
-    .note(
+    en("vertical_align", &model::VerticalAlign::ENUM),
+    en("horizontal_align", &model::HorizontalAlign::ENUM),
+    en("data_type", &model::TableDataType::ENUM).lenient().note(
         "documented as required with default `text`: optional; `person_list` is not on the \
          table page, but working cards use it",
     ),
@@ -848,9 +789,9 @@ pub static TABLE: Component = Component {
         a(
             "header_style",
             Kind::Object(&[
-                a("text_align", ALIGN_H),
+                en("text_align", &model::TextAlign::ENUM),
                 a("text_size", Kind::Enum(&["normal", "heading"])).lenient(),
-                a("background_style", Kind::Enum(&["none", "grey"])).lenient(),
+                en("background_style", &model::TableHeaderBackground::ENUM).lenient(),
                 a("text_color", Kind::Enum(&["default", "grey"])).lenient(),
                 a("bold", Kind::Bool),
                 a("lines", Kind::Int { min: 1, max: UNBOUNDED }),
@@ -899,10 +840,10 @@ pub static AUDIO: Component = Component {
         DISABLED_TIPS,
         a("show_progress_bar", Kind::Bool),
         a("show_time", Kind::Bool),
-        a("time_display", Kind::Enum(&["default", "both"])).lenient(),
-        a("time_position", Kind::Enum(&["end", "start", "both_sides"])).lenient(),
+        en("time_display", &model::TimeDisplay::ENUM).lenient(),
+        en("time_position", &model::TimePosition::ENUM).lenient(),
         a("border", BORDER),
-        a("style", Kind::Enum(&["normal", "flat", "speak"])),
+        en("style", &model::AudioStyle::ENUM),
         PADDING_ATTR,
         a("background_style", Kind::Color),
         a("fill_color", Kind::Color),
@@ -958,10 +899,7 @@ pub static INPUT: Component = Component {
         DISABLED_TIPS,
         WIDTH_WIDGET,
         a("max_length", Kind::Int { min: 1, max: 1000 }),
-        a(
-            "input_type",
-            Kind::Enum(&["text", "multiline_text", "password"]),
-        ),
+        en("input_type", &model::InputType::ENUM),
         a("show_icon", Kind::Bool),
         a(
             "rows",
@@ -982,7 +920,7 @@ pub static INPUT: Component = Component {
         .lenient()
         .note("values below 1 become 1 and fractions are rounded: lenient"),
         a("label", TEXT),
-        a("label_position", Kind::Enum(&["top", "left"])),
+        en("label_position", &model::LabelPosition::ENUM),
         BEHAVIORS_ATTR,
         CONFIRM_ATTR,
         HISTORY_VALUE,
@@ -1004,21 +942,8 @@ pub static BUTTON: Component = Component {
     category: Category::Interactive,
     summary: "button",
     attrs: &[
-        a(
-            "type",
-            Kind::Enum(&[
-                "default",
-                "primary",
-                "danger",
-                "text",
-                "primary_text",
-                "danger_text",
-                "primary_filled",
-                "danger_filled",
-                "laser",
-            ]),
-        ),
-        a("size", Kind::Enum(&["tiny", "small", "medium", "large"])),
+        en("type", &model::ButtonType::ENUM),
+        en("size", &model::ButtonSize::ENUM),
         WIDTH_WIDGET,
         a("text", TEXT_100),
         a("icon", ICON),
@@ -1028,7 +953,7 @@ pub static BUTTON: Component = Component {
         CONFIRM_ATTR,
         BEHAVIORS_ATTR,
         NAME,
-        a("form_action_type", Kind::Enum(&["submit", "reset"])),
+        en("form_action_type", &model::FormActionType::ENUM),
         ELEMENT_ID,
         MARGIN_ATTR,
         a("url", Kind::Str).legacy(
@@ -1045,11 +970,7 @@ pub static BUTTON: Component = Component {
         ),
         a("complex_interaction", Kind::Bool)
             .legacy(LEGACY_PROPERTY, "list several `behaviors` instead"),
-        a(
-            "action_type",
-            Kind::Enum(&["link", "request", "multi", "form_submit", "form_reset"]),
-        )
-        .legacy(
+        en("action_type", &model::ActionType::ENUM).legacy(
             LEGACY_PROPERTY,
             "use `form_action_type: \"submit\"` or `\"reset\"`",
         ),
@@ -1108,7 +1029,7 @@ pub static SELECT_STATIC: Component = Component {
     category: Category::Interactive,
     summary: "single-choice dropdown",
     attrs: &[
-        a("type", SELECT_TYPE),
+        en("type", &model::SelectType::ENUM),
         NAME,
         REQUIRED,
         DISABLED,
@@ -1144,7 +1065,7 @@ pub static MULTI_SELECT_STATIC: Component = Component {
     category: Category::Interactive,
     summary: "multiple-choice dropdown",
     attrs: &[
-        a("type", SELECT_TYPE),
+        en("type", &model::SelectType::ENUM),
         NAME,
         REQUIRED,
         DISABLED,
@@ -1175,7 +1096,7 @@ pub static SELECT_PERSON: Component = Component {
     category: Category::Interactive,
     summary: "single user picker",
     attrs: &[
-        a("type", SELECT_TYPE),
+        en("type", &model::SelectType::ENUM),
         NAME.note("missing from the table, shown in the form callback example: accepted, and required inside a form like every field"),
         REQUIRED,
         DISABLED,
@@ -1204,7 +1125,7 @@ pub static MULTI_SELECT_PERSON: Component = Component {
     category: Category::Interactive,
     summary: "multiple user picker",
     attrs: &[
-        a("type", SELECT_TYPE),
+        en("type", &model::SelectType::ENUM),
         NAME,
         REQUIRED,
         DISABLED,
@@ -1329,11 +1250,11 @@ pub static SELECT_IMG: Component = Component {
         )
         .required(),
         a("multi_select", Kind::Bool),
-        a("layout", Kind::Enum(&["stretch", "bisect", "trisect"])),
+        en("layout", &model::SelectImgLayout::ENUM),
         NAME,
         REQUIRED,
         a("can_preview", Kind::Bool),
-        a("aspect_ratio", Kind::Enum(&["1:1", "16:9", "4:3"])).lenient(),
+        en("aspect_ratio", &model::SelectImgAspectRatio::ENUM).lenient(),
         DISABLED,
         DISABLED_TIPS,
         HISTORY_VALUE,
@@ -1368,7 +1289,7 @@ pub static CHECKER: Component = Component {
         a(
             "button_area",
             Kind::Object(&[
-                a("pc_display_rule", Kind::Enum(&["always", "on_hover"])),
+                en("pc_display_rule", &model::PcDisplayRule::ENUM),
                 a("buttons", Kind::List(&Kind::Tagged(&[&BUTTON])))
                     .note("at most 3 buttons; more are not rejected"),
             ]),
@@ -1403,7 +1324,7 @@ pub static CHECKER: Component = Component {
 
 /// Attributes of the card object itself.
 pub static CARD: &[Attr] = &[
-    a("schema", Kind::Enum(&["2.0"])),
+    en("schema", &model::Schema::ENUM),
     a("config", Kind::Object(CONFIG)),
     a("card_link", Kind::Object(CARD_LINK)),
     a("header", Kind::Object(HEADER)),
@@ -1454,7 +1375,7 @@ pub static CONFIG: &[Attr] = &[
         Kind::Object(&[
             a("print_frequency_ms", PER_PLATFORM).note("no documented range"),
             a("print_step", PER_PLATFORM).note("no documented range"),
-            a("print_strategy", Kind::Enum(&["fast", "delay"])),
+            en("print_strategy", &model::PrintStrategy::ENUM),
         ]),
     ),
     a(
@@ -1464,7 +1385,7 @@ pub static CONFIG: &[Attr] = &[
     a("locales", Kind::List(&Kind::Enum(LOCALES_ENUM))).lenient(),
     a("enable_forward", Kind::Bool),
     a("update_multi", Kind::Bool),
-    a("width_mode", Kind::Enum(&["default", "compact", "fill"])),
+    en("width_mode", &model::WidthMode::ENUM),
     a("use_custom_translation", Kind::Bool),
     a("enable_forward_interaction", Kind::Bool),
     a(
@@ -1514,37 +1435,19 @@ pub static HEADER: &[Attr] = &[
         "i18n_text_tag_list",
         Kind::Locales(&Kind::List(&Kind::Tagged(&[&TEXT_TAG]))),
     ),
-    a(
-        "template",
-        Kind::Enum(&[
-            "blue",
-            "wathet",
-            "turquoise",
-            "green",
-            "yellow",
-            "orange",
-            "red",
-            "carmine",
-            "violet",
-            "purple",
-            "indigo",
-            "grey",
-            "default",
-        ]),
-    )
-    .lenient(),
+    en("template", &model::HeaderTemplate::ENUM).lenient(),
     a("icon", ICON),
     PADDING_ATTR,
 ];
 
 /// Attributes of `body` (§1.3).
 pub static BODY: &[Attr] = &[
-    a("direction", DIRECTION),
+    en("direction", &model::Direction::ENUM),
     PADDING_ATTR,
     a("horizontal_spacing", SPACING).lenient(),
     a("vertical_spacing", SPACING).lenient(),
-    a("horizontal_align", ALIGN_H),
-    a("vertical_align", ALIGN_V),
+    en("horizontal_align", &model::HorizontalAlign::ENUM),
+    en("vertical_align", &model::VerticalAlign::ENUM),
     a("elements", Kind::Elements),
 ];
 

@@ -1,7 +1,7 @@
 //! The card-wide rules: what can only be judged with the whole card in view.
 
 use super::rule::*;
-use super::{Category, Component, Violation, LIMITS};
+use super::{Category, Component, Scalar, Violation, LIMITS};
 
 /// Accumulates the card-wide rules while a card is walked, in document order, by any walker:
 /// the runtime validator (with JSON locations) or the `card!` macro (with spans).
@@ -282,6 +282,42 @@ impl<'s, L: Copy> CardTracker<'s, L> {
             if let Some(form) = self.frames.iter_mut().rev().find(|f| is_form(f.component)) {
                 form.submits = true;
             }
+        }
+    }
+
+    /// One attribute of the current component, as written; the tracker keeps what the card-wide
+    /// rules need (`element_id`, `name`, `required`, a button's form action, an audio's
+    /// `audio_id`) and ignores the rest. `None` is a value computed at run time: a computed form
+    /// action may submit, so it satisfies the form.
+    ///
+    /// Every walker reports attributes here, so that which attribute feeds which rule is
+    /// decided once.
+    ///
+    /// ```
+    /// use card_core::registry::{self, CardTracker, Scalar};
+    ///
+    /// let mut t = CardTracker::new();
+    /// t.enter(&registry::BUTTON, "button");
+    /// t.attribute("audio_id", Some(Scalar::Str("a1")), "button"); // not an audio: ignored
+    /// t.attribute("element_id", Some(Scalar::Str("9x")), "button.element_id");
+    /// t.leave();
+    /// let found = t.finish();
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!(found[0].1.rule, "element_id.pattern");
+    /// ```
+    pub fn attribute(&mut self, name: &str, value: Option<Scalar<'s>>, at: L) {
+        match (name, value) {
+            ("element_id", Some(Scalar::Str(id))) => self.element_id(id, at),
+            ("name", Some(Scalar::Str(name))) => self.name(name, at),
+            ("required", Some(Scalar::Bool(b))) => self.required(b, at),
+            ("form_action_type" | "action_type", Some(Scalar::Str(action))) => {
+                self.form_action(action);
+            }
+            ("form_action_type" | "action_type", None) => self.form_action("submit"),
+            ("audio_id", Some(Scalar::Str(id))) if self.current_tag() == super::AUDIO.tag => {
+                self.audio_id(id, at);
+            }
+            _ => {}
         }
     }
 

@@ -59,10 +59,7 @@ pub const TEXT_SIZES: &[&str] = &[
 ];
 
 /// The 16 locale codes of §2.6.
-pub const LOCALES: &[&str] = &[
-    "zh_cn", "en_us", "zh_hk", "zh_tw", "ja_jp", "id_id", "vi_vn", "th_th", "pt_br", "es_es",
-    "ko_kr", "de_de", "fr_fr", "it_it", "ru_ru", "ms_my",
-];
+pub const LOCALES: &[&str] = crate::model::Locale::NAMES;
 
 /// Whether `name` is one of the colours of §2.7 (not counting custom names).
 ///

@@ -3,7 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::locate::{locate_all, tag_of};
-use crate::diagnostic::{Location, Segment};
+use crate::diagnostic::{json_kind, Location, Segment};
 use crate::registry::{
     self, did_you_mean, find_attr, placement_violation, rule, Attr, CardTracker, Category,
     Component, Container, CustomStyles, Kind, Required, Scalar, Status, Violation, CARD,
@@ -60,18 +60,6 @@ struct Walker<'a> {
     out: Diagnostics,
 }
 
-/// What a JSON value is, for messages.
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn scalar(v: &Value) -> Option<Scalar<'_>> {
     match v {
         Value::String(s) => Some(Scalar::Str(s)),
@@ -125,7 +113,7 @@ impl<'a> Walker<'a> {
                 rule::WRONG_TYPE,
                 format!(
                     "a card is a JSON object such as `{{\"schema\": \"2.0\", \"body\": {{\"elements\": []}}}}`, not {}",
-                    type_name(card)
+                    json_kind(card)
                 ),
             );
             return;
@@ -185,7 +173,7 @@ impl<'a> Walker<'a> {
             }
             Some(other) => {
                 let shown =
-                    scalar(other).map_or_else(|| type_name(other).to_owned(), |s| s.to_string());
+                    scalar(other).map_or_else(|| json_kind(other).to_owned(), |s| s.to_string());
                 self.report_at_key(
                     "schema",
                     rule::SCHEMA_VERSION,
@@ -258,7 +246,7 @@ impl<'a> Walker<'a> {
                 rule::WRONG_TYPE,
                 format!(
                     "an entry of `elements` is a component object such as `{{\"tag\": \"markdown\", \"content\": \"…\"}}`, not {}",
-                    type_name(item)
+                    json_kind(item)
                 ),
             );
             return;
@@ -314,7 +302,7 @@ impl<'a> Walker<'a> {
                     rule::WRONG_TYPE,
                     format!(
                         "`tag` is a string such as `\"markdown\"`, not {}",
-                        type_name(other)
+                        json_kind(other)
                     ),
                 );
                 None
@@ -393,8 +381,10 @@ impl<'a> Walker<'a> {
                             self.report_violation(v);
                         }
                     }
-                    if let Some(component) = component {
-                        self.track(component, attr, value);
+                    // The tracker hears about a component's own attributes; it picks what
+                    // the card-wide rules need.
+                    if let (Some(_), Some(scalar)) = (component, scalar(value)) {
+                        self.tracker.attribute(attr.name, Some(scalar), value);
                     }
                     self.value(attr, &attr.kind, value, owner, component);
                 }
@@ -412,22 +402,6 @@ impl<'a> Walker<'a> {
                     ),
                 );
             }
-        }
-    }
-
-    /// Tells the tracker about ids, names and the other card-wide facts of a component.
-    fn track(&mut self, component: &'static Component, attr: &'static Attr, value: &'a Value) {
-        match (attr.name, value) {
-            ("element_id", Value::String(id)) => self.tracker.element_id(id, value),
-            ("name", Value::String(name)) => self.tracker.name(name, value),
-            ("required", Value::Bool(b)) => self.tracker.required(*b, value),
-            ("form_action_type" | "action_type", Value::String(action)) => {
-                self.tracker.form_action(action)
-            }
-            ("audio_id", Value::String(id)) if component.tag == "audio" => {
-                self.tracker.audio_id(id, value)
-            }
-            _ => {}
         }
     }
 
@@ -527,7 +501,7 @@ impl<'a> Walker<'a> {
             format!(
                 "`{}` on `{owner}` is {}: allowed {}",
                 attr.name,
-                type_name(value),
+                json_kind(value),
                 kind.describe()
             ),
         );
@@ -662,7 +636,7 @@ impl<'a> Walker<'a> {
                 }
             },
             Some(other) => {
-                let message = format!("`{key}` is a string, not {}", type_name(other));
+                let message = format!("`{key}` is a string, not {}", json_kind(other));
                 self.report_at_key(key, rule::WRONG_TYPE, message);
                 return;
             }

@@ -369,10 +369,12 @@ impl<'a> Checker<'a> {
             self.unknown_element(t);
             return;
         };
-        let multi = matches!(
-            t.attr("multi_select").map(|a| &a.value),
-            Some(Value::Flag | Value::Bool(true, _))
-        );
+        let multi = component.multi_choice_attr().is_some_and(|attr| {
+            matches!(
+                t.attr(attr).map(|a| &a.value),
+                Some(Value::Flag | Value::Bool(true, _))
+            )
+        });
         if let Some(v) = registry::placement_violation(component, &self.enclosing, multi) {
             if v.is_error() {
                 self.rejected.tags.push(t);
@@ -473,18 +475,16 @@ impl<'a> Checker<'a> {
                 other => {
                     if c.children == Some("elements") {
                         self.elements_child(other, c.tag);
-                    } else if let Some(attr) = c.children {
+                    } else if c.children.is_some() {
                         // `columns`: computed columns are typed; tags inside loops are checked.
                         let mut inner = Vec::new();
                         collect_tags(std::slice::from_ref(other), &mut inner);
                         for tag in inner {
                             self.child_tag(c, tag);
                         }
-                        let _ = attr;
                     } else if shape::object_items(c.attrs).is_some() {
                         self.dynamic_in_object(other, c.tag, c.attrs);
-                    } else if let Child::Invalid(_) = other {
-                    } else {
+                    } else if !matches!(other, Child::Invalid(_)) {
                         self.error(
                             child_span(other),
                             format!("`<{}>` takes no children", c.tag),
@@ -493,7 +493,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if let Some(_opens) = c.opens {
+        if c.opens.is_some() {
             self.enclosing.pop();
         }
         self.row_keys.pop();
@@ -873,23 +873,18 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        match (attr.name, &a.value) {
-            ("element_id", Value::Str(_, id)) => self.tracker.element_id(id, span),
-            ("name", Value::Str(_, name)) => self.tracker.name(name, span),
-            ("name", Value::Expr(_) | Value::Invalid(_)) => {
-                let n = self.dynamic_name();
-                self.tracker.name(n, span);
+        // The tracker picks what the card-wide rules need; a computed `name` stands for a
+        // distinct name of its own, a computed value otherwise for "known at run time".
+        let tracked = match (&a.value, attr.name) {
+            (Value::Expr(_) | Value::Invalid(_), "name") => {
+                Some(Some(Scalar::Str(self.dynamic_name())))
             }
-            ("required", Value::Flag) => self.tracker.required(true, span),
-            ("required", Value::Bool(b, _)) => self.tracker.required(*b, span),
-            ("form_action_type" | "action_type", Value::Str(_, action)) => {
-                self.tracker.form_action(action)
-            }
-            ("form_action_type" | "action_type", Value::Expr(_)) => {
-                self.tracker.form_action("submit")
-            }
-            ("audio_id", Value::Str(_, id)) => self.tracker.audio_id(id, span),
-            _ => {}
+            (Value::Expr(_), _) => Some(None),
+            (Value::Invalid(_), _) => None,
+            _ => scalar.map(Some),
+        };
+        if let Some(value) = tracked {
+            self.tracker.attribute(attr.name, value, span);
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `check`, and whatever the checker rejected is left out here, so that one mistake does not
 //! bring a cascade of follow-on errors.
 
-use card_core::registry::{self, Attr, Component, Container, FormOnly, FormRole, FormValue, Kind};
+use card_core::registry::{self, Attr, Component, Container, FormRole, FormValue, Kind};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -166,9 +166,8 @@ impl Expander<'_> {
                 continue;
             };
             let f = field(attr.name, a.span);
-            if let Some(value) = self.value(a, attr) {
-                out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
-            }
+            let value = self.value(a, attr);
+            out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
         }
         let text_attr = match component {
             Some(c) => c.text_child.and_then(|n| c.attr(n)),
@@ -507,15 +506,18 @@ impl Expander<'_> {
     }
 
     /// The value of an attribute, converted to the field's type by inference.
-    fn value(&self, a: &MAttr, attr: &'static Attr) -> Option<TokenStream> {
+    fn value(&self, a: &MAttr, attr: &'static Attr) -> TokenStream {
         let p = private();
         let span = a.value.span(a.span);
-        Some(match &a.value {
+        match &a.value {
             Value::Flag => quote_spanned!(span=> true),
             Value::Bool(b, _) => quote_spanned!(span=> #b),
-            Value::Str(lit, _) => {
+            Value::Str(lit, text) => {
                 if Self::takes_text_as_is(&attr.kind) {
                     quote_spanned!(span=> ::core::convert::Into::into(#lit))
+                } else if let Some(value) = attr.model_enum.and_then(|t| enum_value(t, text, span))
+                {
+                    value
                 } else {
                     quote_spanned!(span=> #p::lit(#lit))
                 }
@@ -530,7 +532,7 @@ impl Expander<'_> {
             }
             Value::Expr(e) => quote_spanned!(span=> ::core::convert::Into::into(#e)),
             Value::Invalid(ts) => quote!(#ts),
-        })
+        }
     }
 
     /// Kinds whose model type is made from a `&'static str` by `Into` (plain strings and text
@@ -576,6 +578,15 @@ fn is_place(e: &syn::Expr) -> bool {
     }
 }
 
+/// The value of a spelling the checker accepted, as the model enum's variant
+/// (`ButtonType::PrimaryFilled`): nothing is parsed at run time.
+fn enum_value(t: &registry::EnumType, spelling: &str, span: Span) -> Option<TokenStream> {
+    let p = private();
+    let ty = Ident::new(t.rust, span);
+    let variant = Ident::new(t.variant(spelling)?, span);
+    Some(quote_spanned!(span=> #p::model::#ty::#variant))
+}
+
 /// `text:en_us="OK"` → a translation in the text object; `i18n_content:en_us="…"` → an entry.
 fn translation(
     var: &Ident,
@@ -594,12 +605,16 @@ fn translation(
         Value::Expr(e) => quote!(#e),
         _ => return TokenStream::new(),
     };
+    // The checker accepts only the locales of the model's `Locale`.
+    let Some(locale) = enum_value(&card_core::model::Locale::ENUM, locale, a.span) else {
+        return TokenStream::new();
+    };
     match attr.kind {
         Kind::Text { .. } => quote_spanned! {a.span=>
-            #p::translate(#p::slot(&mut #var.#f), #p::lit(#locale), #value);
+            #p::translate(#p::slot(&mut #var.#f), #locale, #value);
         },
         _ => quote_spanned! {a.span=>
-            #p::slot(&mut #var.#f).insert(#p::lit(#locale), ::core::convert::Into::into(#value));
+            #p::slot(&mut #var.#f).insert(#locale, ::core::convert::Into::into(#value));
         },
     }
 }
@@ -733,16 +748,14 @@ fn collect_fields<'a>(
     }
 }
 
-/// What a component submits: a component whose form-only rule hangs on a boolean attribute
-/// (`select_img` with `multi_select`) submits a list when that attribute is true.
+/// What a component submits: a multiple choice (`select_img` with `multi_select`) submits a
+/// list.
 fn submitted(c: &'static Component, t: &Tag, value: FormValue) -> FormValue {
-    if let FormOnly::WhenTrue(attr, _) = c.placement.form_only {
-        if matches!(
+    c.submits(|attr| {
+        matches!(
             t.attr(attr).map(|a| &a.value),
             Some(Value::Flag | Value::Bool(true, _))
-        ) {
-            return FormValue::List;
-        }
-    }
-    value
+        )
+    })
+    .unwrap_or(value)
 }

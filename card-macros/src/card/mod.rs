@@ -53,8 +53,6 @@ pub fn card(input: TokenStream) -> TokenStream {
 /// warning is about, with the message as the deprecation note.
 fn warning(span: proc_macro2::Span, message: &str) -> TokenStream {
     let item = proc_macro2::Ident::new("feishu_card_warning", span);
-    let def = proc_macro2::Ident::new("feishu_card_warning", proc_macro2::Span::mixed_site());
-    let _ = def;
     quote::quote_spanned! {span=>
         {
             #[deprecated(note = #message)]
