@@ -10,17 +10,23 @@
 //! Whatever delivers card actions only has to call [`Questions::route`], send back the
 //! [`Answer`] it returns, and then hand over its [`Delivery`] (once the answer has gone out, so
 //! that the caller's next update of the card lands after the answer's card). `serve` builds
-//! one such handler, `on_action`, for every route:
-//! - with `--emulator`, the emulator delivers actions in process (`Emulator::deliver_to_handler`),
-//!   or over HTTP to the callback route with `--callback`, and an [`EmulatedUser`] answers each
-//!   question;
-//! - with `--callback ADDR`, Feishu posts them to the card callback route the server serves;
-//! - the long connection (`card_client::ws`) is to deliver them too: a listener whose
-//!   card-action handler turns each `card.action.trigger` body into a [`CardAction`]
-//!   (`CardAction::from_json`), calls `route`, acknowledges with the [`Answer`], then calls
-//!   [`Delivery::deliver`]; with that listener running, `serve` sets the server's
-//!   [`AnswerRoute`] to [`AnswerRoute::Connected`] and starts no emulated user. Without any of
-//!   these, asking is refused with a tool error that says so.
+//! one such handler, `on_action`, and gives it to one of these routes:
+//! - the long connection (`card_client::ws`, the default): a listener, started with the app's
+//!   credentials, whose card-action handler gets each `card.action.trigger` as a
+//!   [`CardAction`], calls `route`, acknowledges the frame with the [`Answer`], then calls
+//!   [`Delivery::deliver`] (see [`super::listen`]). The bot needs no public URL. With
+//!   `--emulator`, the listener connects to the built-in emulator's long connection and the
+//!   [`EmulatedUser`]'s clicks come back over it;
+//! - `--callback ADDR`: Feishu (or the emulator) posts the actions to the card callback route
+//!   the server serves;
+//! - `--emulator --no-long-connection`: the emulator calls the handler in process
+//!   (`Emulator::deliver_to_handler`).
+//!
+//! With any of these the server's [`AnswerRoute`] is [`AnswerRoute::Connected`]; with
+//! `--no-long-connection` against Feishu it is [`AnswerRoute::Unconnected`], and asking is
+//! refused with a tool error that says so. When the route breaks for good (Feishu refuses the
+//! long connection), [`Questions::fail_all`] ends the waiting calls at once instead of letting
+//! them run into their timeout.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -436,6 +442,15 @@ impl Questions {
     pub fn forget(&self, id: &str) {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         pending.remove(id);
+    }
+
+    /// Ends every waiting call at once: each sees its answer channel closed (the route that
+    /// brings answers broke). Returns how many were waiting.
+    pub fn fail_all(&self) -> usize {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let n = pending.len();
+        pending.clear();
+        n
     }
 
     /// How many questions wait.

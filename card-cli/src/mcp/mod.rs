@@ -8,8 +8,24 @@
 //! failure codes come back explained ([`explain`]).
 //!
 //! Resources: the component reference generated from the registry, the three reference cards,
-//! and with `--emulator` the emulator's state (its request log, messages and cards). Prompt:
-//! `feishu_cards`, when and how to send a card.
+//! and with `--emulator` the emulator's state (its request log, messages and cards, how answers
+//! arrive and each delivery over the long connection). Prompt: `feishu_cards`, when and how to
+//! send a card.
+//!
+//! `feishu_ask_user` gets the user's click or submission back over one of these routes
+//! ([`ask`] describes the handler they share):
+//!
+//! | flags | answers arrive |
+//! |---|---|
+//! | credentials (the default) | over Feishu's long connection, held by the server ([`listen`]) |
+//! | `--callback ADDR` | at the card callback route `http://ADDR/callback` the server serves |
+//! | `--no-long-connection` | nowhere: `feishu_ask_user` is refused with a tool error |
+//! | `--emulator` | over the built-in emulator's long connection, from its emulated user |
+//! | `--emulator --callback ADDR` | from the emulator, posted to the callback route over HTTP |
+//! | `--emulator --no-long-connection` | from the emulator, by a call in process |
+//!
+//! With `--emulator` nothing is printed on standard output (it carries MCP with stdio): the
+//! emulator's state is the resource `feishu-card://emulator/state`.
 //!
 //! Argument errors (wrong types, a card string that is not JSON, an oversized card) are tool
 //! errors the model can read and fix; an unknown tool is a protocol error (invalid params).
@@ -17,6 +33,7 @@
 mod args;
 mod ask;
 mod explain;
+mod listen;
 mod resources;
 mod tools;
 
@@ -28,7 +45,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use card_client::callback::{CallbackConfig, CallbackHandler, CardAction, Deferred};
-use card_client::emulator::Emulator;
+use card_client::emulator::{DeliveryOutcome, Emulator};
 use card_client::stream::Stream;
 use card_client::Client;
 use rmcp::model::{
@@ -47,6 +64,7 @@ use ask::{AnswerRoute, Answers, EmulatedUser, Questions};
 
 /// Arguments of `feishu-card mcp`.
 #[derive(Debug, clap::Args)]
+#[command(mut_arg("emulator", |a| a.help(EMULATOR_HELP)))]
 pub struct Args {
     #[command(flatten)]
     pub net: Net,
@@ -60,12 +78,19 @@ pub struct Args {
     /// sample values.
     #[arg(long, value_name = "FILE", requires = "emulator")]
     pub emulator_answers: Option<PathBuf>,
-    /// Also serve Feishu's card callbacks (POST /callback) at this address, so that
-    /// feishu_ask_user receives the user's click: set the app's card callback URL to this
-    /// route. Needs the app's verification token (and encrypt key, if it has one). With
-    /// --emulator, the emulator posts its callbacks there instead of calling in process.
+    /// Receive feishu_ask_user's answers at Feishu's card callback route (POST /callback),
+    /// served at this address, instead of over the long connection: set the app's card
+    /// callback URL to this route. Needs the app's verification token (and encrypt key, if it
+    /// has one). With --emulator, the emulator posts its callbacks there.
     #[arg(long, value_name = "ADDR")]
     pub callback: Option<SocketAddr>,
+    /// Do not hold the app's long connection (by default the server holds one, and
+    /// feishu_ask_user's answers arrive over it). Feishu hands each event to one of the app's
+    /// connections at random: use this when another process of the app receives its events
+    /// and card actions. Without --callback, feishu_ask_user is then refused; with --emulator,
+    /// the emulator calls the server in process instead.
+    #[arg(long, conflicts_with = "callback")]
+    pub no_long_connection: bool,
     /// The app's Verification Token, checked in every card callback (with --callback).
     #[arg(long, env = "FEISHU_VERIFICATION_TOKEN", hide_env_values = true)]
     pub verification_token: Option<String>,
@@ -75,12 +100,40 @@ pub struct Args {
     pub encrypt_key: Option<String>,
 }
 
+/// The help of `--emulator` for `feishu-card mcp`.
+const EMULATOR_HELP: &str = "Run against the built-in Feishu emulator, offline, with an emulated \
+     user who answers feishu_ask_user over the emulator's long connection (over the callback \
+     route with --callback, in process with --no-long-connection); the emulator's state is the \
+     resource feishu-card://emulator/state (standard output carries MCP)";
+
+/// How `feishu_ask_user`'s answers arrive, as the emulator's state resource names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    LongConnection,
+    Callback,
+    InProcess,
+    Nowhere,
+}
+
+impl Via {
+    fn name(self) -> &'static str {
+        match self {
+            Via::LongConnection => "long_connection",
+            Via::Callback => "callback",
+            Via::InProcess => "in_process",
+            Via::Nowhere => "none",
+        }
+    }
+}
+
 /// What every call shares.
 pub struct Shared {
     client: Client,
     emulator: Option<Arc<Emulator>>,
     questions: Arc<Questions>,
     route: AnswerRoute,
+    via: Via,
+    long_connection: Option<listen::LongConnection>,
     user: Option<EmulatedUser>,
     streams: Mutex<HashMap<String, Stream>>,
 }
@@ -145,22 +198,38 @@ async fn serve(args: Args) -> ExitCode {
         }
         async move { answer }
     };
-    let (route, user) = match (&emulator, args.callback) {
+    let mut long_connection = None;
+    let (via, user) = match (&emulator, args.callback) {
         (Some(emulator), callback) => {
             let mut config = CallbackConfig::new(emulator.verification_token());
             if let Some(key) = emulator.encrypt_key() {
                 config = config.encrypt_key(key);
             }
             let handler = config.client(session.client.clone()).build();
-            match callback {
-                None => emulator.deliver_to_handler(handler, on_action),
+            let via = match callback {
                 Some(addr) => match callback_route(addr, handler, on_action).await {
-                    Ok(url) => emulator.set_callback_url(url),
+                    Ok(url) => {
+                        emulator.set_callback_url(url);
+                        Via::Callback
+                    }
                     Err(code) => return code,
                 },
-            }
+                None if args.no_long_connection => {
+                    emulator.deliver_to_handler(handler, on_action);
+                    Via::InProcess
+                }
+                None => {
+                    emulator.use_long_connection();
+                    long_connection = Some(listen::LongConnection::start(
+                        session.client.clone(),
+                        on_action,
+                        questions.clone(),
+                    ));
+                    Via::LongConnection
+                }
+            };
             let user = EmulatedUser::spawn(emulator.clone(), answers);
-            (AnswerRoute::Connected, Some(user))
+            (via, Some(user))
         }
         (None, Some(addr)) => {
             let Some(token) = args.verification_token.filter(|t| !t.is_empty()) else {
@@ -179,9 +248,22 @@ async fn serve(args: Args) -> ExitCode {
             if let Err(code) = callback_route(addr, handler, on_action).await {
                 return code;
             }
-            (AnswerRoute::Connected, None)
+            (Via::Callback, None)
         }
-        (None, None) => (AnswerRoute::Unconnected, None),
+        (None, None) if args.no_long_connection => (Via::Nowhere, None),
+        (None, None) => {
+            long_connection = Some(listen::LongConnection::start(
+                session.client.clone(),
+                on_action,
+                questions.clone(),
+            ));
+            (Via::LongConnection, None)
+        }
+    };
+    let route = if via == Via::Nowhere {
+        AnswerRoute::Unconnected
+    } else {
+        AnswerRoute::Connected
     };
     let server = Server {
         shared: Arc::new(Shared {
@@ -189,11 +271,14 @@ async fn serve(args: Args) -> ExitCode {
             emulator,
             questions,
             route,
+            via,
+            long_connection,
             user,
             streams: Mutex::new(HashMap::new()),
         }),
     };
-    match args.http {
+    let shared = server.shared.clone();
+    let code = match args.http {
         None => match server.serve(rmcp::transport::stdio()).await {
             Ok(running) => match running.waiting().await {
                 Ok(_) => ExitCode::SUCCESS,
@@ -208,7 +293,12 @@ async fn serve(args: Args) -> ExitCode {
             }
         },
         Some(addr) => http(server, addr).await,
+    };
+    // Stop listening before the runtime goes: answers in flight are acknowledged first.
+    if let Some(long_connection) = &shared.long_connection {
+        long_connection.shutdown().await;
     }
+    code
 }
 
 /// The client, and with `--emulator` the emulator, whose callbacks carry the verification
@@ -347,7 +437,26 @@ impl Server {
                 })
             })
             .collect();
+        let deliveries: Vec<Value> = emulator
+            .long_connection_deliveries()
+            .into_iter()
+            .map(|d| {
+                let outcome = match &d.outcome {
+                    DeliveryOutcome::Acked { code, .. } => json!({"acked": code}),
+                    other => json!(format!("{other:?}")),
+                };
+                json!({
+                    "event_id": d.event_id,
+                    "event_type": d.event_type,
+                    "attempt": d.attempt,
+                    "outcome": outcome,
+                })
+            })
+            .collect();
         Some(json!({
+            "answers_via": self.shared.via.name(),
+            "long_connections": emulator.long_connections().len(),
+            "long_connection_deliveries": deliveries,
             "request_count": requests.len(),
             "requests": requests,
             "messages": messages,

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use super::args::{check_card, parse_card, recipient, validation, Arguments, Recipient, ToolError};
 use super::ask::{self, AnswerRoute, Asked, EMULATED_USER};
 use super::explain::error_json;
+use super::listen;
 use super::Shared;
 
 /// Every tool's name.
@@ -376,15 +377,22 @@ async fn ask_user(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolEr
     if shared.route == AnswerRoute::Unconnected {
         return Err(ToolError::msg(
             "feishu_ask_user needs the user's click to come back to this server, and this server \
-             has no way to receive it: answers arrive over Feishu's long connection, which this \
-             server does not hold yet, or over the card callback route, which it serves only \
-             when started with --callback ADDR and the app's verification token. Ask in plain \
-             text, or send the card with feishu_send_card and handle its callback elsewhere \
-             (with --emulator, ask_user works offline)",
+             was started with --no-long-connection and without --callback, so it has no way to \
+             receive it. Ask in plain text, or send the card with feishu_send_card and handle \
+             its callback elsewhere; restart the server without --no-long-connection (answers \
+             then arrive over Feishu's long connection) or with --callback ADDR to ask",
         ));
     }
     let card = ask::question_card(&question);
     check_card(&card)?;
+    if let Some(long_connection) = &shared.long_connection {
+        let wait = listen::READY_WAIT.min(Duration::from_secs_f64(timeout));
+        if let Err(why) = long_connection.ready(wait).await {
+            return Err(ToolError::msg(format!(
+                "feishu_ask_user cannot receive the answer, so nothing was sent: {why}"
+            )));
+        }
+    }
     let reply = shared.questions.register(question.clone());
     // However this call ends (answered, timed out, failed, or cancelled by the client), the
     // question stops waiting.
@@ -412,7 +420,29 @@ async fn ask_user(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolEr
             }
             Ok(out)
         }
-        Ok(Err(_)) | Err(_) => {
+        Ok(Err(_)) => {
+            // The route that brings answers broke for good while waiting.
+            let why = shared
+                .long_connection
+                .as_ref()
+                .and_then(|l| l.failure())
+                .unwrap_or_else(|| "the route that brings answers closed".to_owned());
+            let closed = ask::answered_card(
+                &question,
+                "⚠️ The answer could not be received; ask again later",
+            );
+            let _ = shared
+                .client
+                .messages()
+                .patch(PatchMessage::new(message_id.clone(), closed))
+                .await;
+            let mut err = ToolError::msg(format!(
+                "the card was sent ({message_id}) but its answer can no longer be received: {why}"
+            ));
+            err.0["message_id"] = json!(message_id);
+            Err(err)
+        }
+        Err(_) => {
             shared.questions.forget(&question.id);
             let shown = match &default {
                 Some(d) => format!("⏱ No answer within {timeout} s; went on with: {d}"),
