@@ -25,7 +25,8 @@ mod validate;
 ///
 /// The network commands take the app's credentials from FEISHU_APP_ID and FEISHU_APP_SECRET
 /// (or --app-id / --app-secret); --lark talks to Lark instead of Feishu; --emulator runs
-/// against a built-in local Feishu and prints what it holds afterwards.
+/// against a built-in local Feishu (send, send-form, update and stream print what it holds
+/// afterwards; mcp serves it as the resource feishu-card://emulator/state).
 #[derive(Debug, Parser)]
 #[command(name = "feishu-card", version, about, long_about)]
 struct Cli {
@@ -88,12 +89,19 @@ enum Command {
     /// emulator's request log, messages and cards). Prompt: feishu_cards (when to send a card
     /// and how).
     ///
+    /// feishu_ask_user needs the user's click to come back. By default the server holds the
+    /// app's long connection to Feishu (no public URL needed; choose "receive events/callbacks
+    /// through a long connection" and subscribe to card.action.trigger in the developer
+    /// console), and the answers arrive over it; its failures (such as wrong credentials) are
+    /// printed on standard error and returned by feishu_ask_user. With --callback ADDR (and the
+    /// app's verification token) the server serves Feishu's card callbacks at
+    /// http://ADDR/callback instead; with --no-long-connection and no --callback,
+    /// feishu_ask_user answers with a tool error saying so.
+    ///
     /// --emulator runs offline against the built-in Feishu, with an emulated user who answers
-    /// feishu_ask_user (the first choice, or what --emulator-answers FILE says). Against
-    /// Feishu, feishu_ask_user needs the user's click to come back: with --callback ADDR (and
-    /// the app's verification token) the server serves Feishu's card callbacks at
-    /// http://ADDR/callback; without it, it answers with a tool error saying so (the long
-    /// connection is not held by this server yet).
+    /// feishu_ask_user (the first choice, or what --emulator-answers FILE says) over the
+    /// emulator's long connection (over HTTP with --callback ADDR, in process with
+    /// --no-long-connection).
     #[command(verbatim_doc_comment)]
     Mcp(mcp::Args),
 }

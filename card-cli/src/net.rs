@@ -35,7 +35,8 @@ pub struct Net {
     /// Another base URL, such as a local emulator's (`http://127.0.0.1:PORT`).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Run against the built-in Feishu emulator, offline, and print what it holds afterwards.
+    /// Run against the built-in Feishu emulator, offline; send, send-form, update and stream
+    /// then print what it holds afterwards (its messages and cards, as JSON on standard output).
     #[arg(long, conflicts_with_all = ["lark", "base_url"])]
     pub emulator: bool,
 }
