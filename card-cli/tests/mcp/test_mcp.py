@@ -6,7 +6,13 @@ Run by `card-cli/tests/mcp_python.rs` with FEISHU_CARD_BIN set to the built bina
 
 Each test starts its own server, so each has a fresh emulator. What the emulator received is
 read from the server's `feishu-card://emulator/state` resource (its request log, messages and
-card entities).
+card entities, how answers arrive and each delivery over the long connection).
+
+`feishu_ask_user`'s answers come back over the emulator's long connection by default (the
+server holds it, as it holds Feishu's with real credentials), over HTTP with `--callback`, and
+in process with `--no-long-connection`; the tests of asking run over each. The tests named
+`..._with_credentials_...` run the server as with real credentials against a standalone
+`feishu-card emulator`, and play the user through its control API.
 """
 
 import asyncio
@@ -15,6 +21,9 @@ import json
 import os
 import socket
 import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 from mcp import ClientSession, StdioServerParameters
@@ -61,9 +70,19 @@ def table_in_column():
     }
 
 
+# How the emulated user's answers reach the server: the flags, and what the state resource says.
+ROUTES = {
+    "long_connection": ["--emulator"],
+    "in_process": ["--emulator", "--no-long-connection"],
+}
+
+
 @contextlib.asynccontextmanager
-async def server(answers=None, args=None):
-    """A session with a fresh `feishu-card mcp` (with --emulator unless `args` say otherwise)."""
+async def server(answers=None, args=None, log=None):
+    """A session with a fresh `feishu-card mcp` (with --emulator unless `args` say otherwise).
+
+    With `log` (a list), the server's standard error is appended to it once the server stopped.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         argv = ["mcp"] + (args if args is not None else ["--emulator"])
         if answers is not None:
@@ -72,11 +91,15 @@ async def server(answers=None, args=None):
                 json.dump(answers, f)
             argv += ["--emulator-answers", path]
         params = StdioServerParameters(command=BIN, args=argv)
-        with open(os.path.join(tmp, "stderr.log"), "w") as errlog:
+        errpath = os.path.join(tmp, "stderr.log")
+        with open(errpath, "w") as errlog:
             async with stdio_client(params, errlog=errlog) as (read, write):
                 async with ClientSession(read, write) as session:
                     await session.initialize()
                     yield session
+        if log is not None:
+            with open(errpath, encoding="utf-8") as f:
+                log.append(f.read())
 
 
 async def call(session, name, arguments):
@@ -91,6 +114,23 @@ async def call(session, name, arguments):
 async def state(session):
     result = await session.read_resource(STATE)
     return json.loads(result.contents[0].text)
+
+
+def card_requests(st):
+    """The requests made for cards: every request but the long connection's own."""
+    return [r for r in st["requests"] if not r["path"].startswith("/callback/ws")]
+
+
+def answered_over(st, route, answers):
+    """Checks that `answers` card actions reached the server over `route`."""
+    assert st["answers_via"] == route, st["answers_via"]
+    clicks = [d for d in st["long_connection_deliveries"] if d["event_type"] == "card.action.trigger"]
+    if route == "long_connection":
+        assert st["long_connections"] == 1
+        assert len(clicks) == answers, clicks
+        assert all(d["outcome"] == {"acked": 200} and d["attempt"] == 1 for d in clicks), clicks
+    else:
+        assert clicks == [] and st["long_connections"] == 0
 
 
 def message(st, message_id):
@@ -173,14 +213,14 @@ async def test_an_invalid_card_is_refused_with_its_rule_and_no_request_is_made()
         assert d["severity"] == "error" and d["fix"] and d["message"]
         assert "nothing was sent" in out["error"]
         after = await state(s)
-        assert after["request_count"] == before["request_count"] == 0
+        assert card_requests(after) == card_requests(before) == []
         assert after["messages"] == []
         # The same card as a string, and through the other tools that send: refused, no request.
         err, _ = await call(s, "feishu_send_form", {"chat_id": "oc_team", "card": json.dumps(table_in_column())})
         assert err
         err, _ = await call(s, "feishu_update_card", {"message_id": "om_x", "card": table_in_column()})
         assert err
-        assert (await state(s))["request_count"] == 0
+        assert card_requests(await state(s)) == []
 
 
 async def test_send_form_refuses_a_card_without_a_form_and_sends_one_with_a_form():
@@ -207,7 +247,7 @@ async def test_send_form_refuses_a_card_without_a_form_and_sends_one_with_a_form
     async with server() as s:
         err, out = await call(s, "feishu_send_form", {"chat_id": "oc_team", "card": good_card()})
         assert err and "has no `form`" in out["error"] and "feishu_send_card" in out["error"]
-        assert (await state(s))["request_count"] == 0
+        assert card_requests(await state(s)) == []
         err, out = await call(s, "feishu_send_form", {"chat_id": "oc_team", "card": form})
         assert not err, out
         assert out["forms"] == [{"name": "leave", "fields": [{"name": "reason", "kind": "text"}]}]
@@ -246,8 +286,9 @@ async def test_cards_are_updated_by_message_id_token_and_card_id():
         assert err and "message_id" in out["error"]
 
 
-async def test_ask_user_with_choices_gets_the_emulated_users_click():
-    async with server(answers={"Deploy to production?": "Later"}) as s:
+@pytest.mark.parametrize("route", sorted(ROUTES))
+async def test_ask_user_with_choices_gets_the_emulated_users_click(route):
+    async with server(answers={"Deploy to production?": "Later"}, args=ROUTES[route]) as s:
         err, out = await call(
             s,
             "feishu_ask_user",
@@ -257,12 +298,16 @@ async def test_ask_user_with_choices_gets_the_emulated_users_click():
         assert out["answered"] is True
         assert out["answer"] == {"choice": "Later", "index": 1}
         assert out["user"] == "ou_emulated_user"
-        card = message(await state(s), out["message_id"])["card"]
+        st = await state(s)
+        card = message(st, out["message_id"])["card"]
         text = json.dumps(card, ensure_ascii=False)
         assert "Answered: **Later**" in text and "button" not in text
+        answered_over(st, route, 1)
+        assert st["questions_waiting"] == 0
 
 
-async def test_ask_user_with_a_form_gets_the_submission():
+@pytest.mark.parametrize("route", sorted(ROUTES))
+async def test_ask_user_with_a_form_gets_the_submission(route):
     fields = [
         {"name": "reason", "label": "Why?", "kind": "text", "required": True},
         {"name": "team", "label": "Team", "kind": "select", "options": ["core", "web"]},
@@ -270,7 +315,7 @@ async def test_ask_user_with_a_form_gets_the_submission():
         {"name": "tags", "kind": "multi_select", "options": ["a", "b", "c"]},
     ]
     answers = {"Request access": {"reason": "on call", "team": "web", "tags": ["b", "c"]}}
-    async with server(answers=answers) as s:
+    async with server(answers=answers, args=ROUTES[route]) as s:
         err, out = await call(
             s, "feishu_ask_user", {"user_id": "ou_bob", "question": "Request access", "fields": fields, "timeout_s": 20}
         )
@@ -281,8 +326,10 @@ async def test_ask_user_with_a_form_gets_the_submission():
         assert values["urgent"] is True
         assert values["tags"] == ["b", "c"]
         assert out["user"] == "ou_bob"
-        card = json.dumps(message(await state(s), out["message_id"])["card"], ensure_ascii=False)
+        st = await state(s)
+        card = json.dumps(message(st, out["message_id"])["card"], ensure_ascii=False)
         assert "on call" in card and '"form"' not in card
+        answered_over(st, route, 1)
 
 
 async def test_a_question_nobody_answers_times_out_with_the_default():
@@ -304,9 +351,10 @@ async def test_a_question_nobody_answers_times_out_with_the_default():
         assert not err and out["answered"] is False and out["answer"] is None and out["used_default"] is False
 
 
-async def test_two_concurrent_questions_in_one_chat_get_their_own_answers():
+@pytest.mark.parametrize("route", sorted(ROUTES))
+async def test_two_concurrent_questions_in_one_chat_get_their_own_answers(route):
     answers = {"Colour?": "Blue", "Size?": "L", "Tea?": None}
-    async with server(answers=answers) as s:
+    async with server(answers=answers, args=ROUTES[route]) as s:
         q1 = call(s, "feishu_ask_user", {"chat_id": "oc_team", "question": "Colour?", "choices": ["Red", "Blue"], "timeout_s": 20})
         q2 = call(s, "feishu_ask_user", {"chat_id": "oc_team", "question": "Size?", "choices": ["S", "M", "L"], "timeout_s": 20})
         q3 = call(s, "feishu_ask_user", {"chat_id": "oc_team", "question": "Tea?", "choices": ["Yes"], "timeout_s": 2, "default": "skip"})
@@ -316,6 +364,12 @@ async def test_two_concurrent_questions_in_one_chat_get_their_own_answers():
         assert a2["answer"] == {"choice": "L", "index": 2}
         assert a3["answered"] is False and a3["answer"] == "skip"
         assert len({a1["message_id"], a2["message_id"], a3["message_id"]}) == 3
+        st = await state(s)
+        answered_over(st, route, 2)
+        texts = {m["message_id"]: json.dumps(m["card"], ensure_ascii=False) for m in st["messages"]}
+        assert "Answered: **Blue**" in texts[a1["message_id"]]
+        assert "Answered: **L**" in texts[a2["message_id"]]
+        assert "No answer within" in texts[a3["message_id"]]
 
 
 async def test_a_stream_is_started_appended_and_finished():
@@ -403,7 +457,7 @@ async def test_malformed_requests_get_errors_and_the_server_goes_on():
         assert err and "chat_id" in out["error"]
         err, out = await call(s, "feishu_stream_append", {"stream_id": "nope", "text": "x"})
         assert err and "no open stream" in out["error"]
-        assert (await state(s))["request_count"] == 0
+        assert card_requests(await state(s)) == []
         # Still serving.
         err, out = await call(s, "feishu_send_card", {"chat_id": "oc_team", "card": good_card()})
         assert not err and out["message_id"]
@@ -447,15 +501,149 @@ async def test_resources_and_the_prompt():
 
 
 async def test_without_the_long_connection_ask_user_says_so_and_sends_nothing():
-    args = ["--app-id", "cli_test", "--app-secret", "secret", "--base-url", "http://127.0.0.1:9"]
+    args = ["--app-id", "cli_test", "--app-secret", "secret", "--base-url", "http://127.0.0.1:9", "--no-long-connection"]
     async with server(args=args) as s:
         err, out = await call(s, "feishu_ask_user", {"chat_id": "oc_team", "question": "?", "choices": ["a"]})
-        assert err and "long connection" in out["error"]
+        assert err and "--no-long-connection" in out["error"] and "--callback" in out["error"]
         uris = {str(r.uri) for r in (await s.list_resources()).resources}
         assert STATE not in uris
         # Validation needs no network.
         err, out = await call(s, "feishu_validate_card", {"card": good_card()})
         assert not err and out["valid"]
+
+
+async def test_a_long_connection_that_cannot_open_makes_ask_user_fail_at_once():
+    # Nothing listens on port 9: the listener keeps reconnecting; asking does not hang until
+    # the timeout's end but says why, and sends nothing (no request could have gone out).
+    args = ["--app-id", "cli_test", "--app-secret", "secret", "--base-url", "http://127.0.0.1:9"]
+    log = []
+    async with server(args=args, log=log) as s:
+        err, out = await call(
+            s, "feishu_ask_user", {"chat_id": "oc_team", "question": "?", "choices": ["a"], "timeout_s": 1}
+        )
+        assert err, out
+        assert "long connection" in out["error"] and "nothing was sent" in out["error"], out
+    assert "reconnecting" in log[0], log[0]
+
+
+@contextlib.asynccontextmanager
+async def standalone_emulator():
+    """A `feishu-card emulator` process: its URL. It delivers card actions over the long
+    connection when a client holds one (no callback URL is set)."""
+    proc = await asyncio.create_subprocess_exec(
+        BIN, "emulator", "--port", "0",
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        first = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        assert "listening on " in first, first
+        url = first.split("listening on ", 1)[1].split()[0]
+        # The rest of the announcement is read so that the pipe never fills.
+        drain = asyncio.ensure_future(proc.stdout.read())
+        yield url
+        drain.cancel()
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+async def control(url, path, body=None, params=None):
+    """A request to the standalone emulator's control API: its JSON answer (also for a 4xx)."""
+
+    def go():
+        full = url + path + ("?" + urllib.parse.urlencode(params) if params else "")
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(full, data=data, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as answer:
+                return json.loads(answer.read())
+        except urllib.error.HTTPError as refused:
+            return json.loads(refused.read())
+
+    return await asyncio.to_thread(go)
+
+
+def with_credentials(url, secret="emulator-secret"):
+    """The server's flags as with real credentials, pointed at a standalone emulator."""
+    return ["--base-url", url, "--app-id", "cli_emulator", "--app-secret", secret]
+
+
+async def question_message(url, question):
+    """The message id of the card that asks `question`, once it was sent."""
+    for _ in range(1200):
+        listed = await control(url, "/_emulator/messages", params={"chat_id": "oc_team"})
+        for m in listed:
+            if question in json.dumps(m["card"], ensure_ascii=False) and "Answered" not in json.dumps(m["card"]):
+                return m["message_id"]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no card asks {question!r}")
+
+
+async def test_with_credentials_answers_arrive_over_the_long_connection():
+    # As with real credentials: no --emulator, no --callback. The server holds the app's long
+    # connection to the emulator; a user clicks and submits through the control API, the
+    # emulator sends each card action over that connection, and the acknowledgement's card is
+    # what the user sees. Two questions wait at once and each gets its own answer.
+    fields = [
+        {"name": "reason", "label": "Why?", "kind": "text", "required": True},
+        {"name": "team", "kind": "select", "options": ["core", "web"]},
+    ]
+    log = []
+    async with standalone_emulator() as url:
+        async with server(args=with_credentials(url), log=log) as s:
+            choice = asyncio.ensure_future(call(s, "feishu_ask_user", {
+                "chat_id": "oc_team", "question": "Deploy now?", "choices": ["Yes", "Later"], "timeout_s": 60,
+            }))
+            form = asyncio.ensure_future(call(s, "feishu_ask_user", {
+                "chat_id": "oc_team", "question": "Request access", "fields": fields, "timeout_s": 60,
+            }))
+            asked_choice = await question_message(url, "Deploy now?")
+            asked_form = await question_message(url, "Request access")
+            submitted = (await control(url, "/_emulator/submit", {
+                "user": "ou_bob", "message_id": asked_form, "form": "answer",
+                "values": {"reason": "on call", "team": "web"},
+            }))
+            assert submitted["delivered"] and submitted["error"] is None, submitted
+            assert submitted["toast"]["content"] == "Answer received"
+            assert "on call" in json.dumps(submitted["card"]) and '"form"' not in json.dumps(submitted["card"])
+            clicked = (await control(url, "/_emulator/click", {
+                "user": "ou_alice", "message_id": asked_choice, "button": "Later",
+            }))
+            assert clicked["delivered"] and clicked["error"] is None, clicked
+            assert "Answered: **Later**" in json.dumps(clicked["card"], ensure_ascii=False)
+            (err1, a1), (err2, a2) = await asyncio.wait_for(asyncio.gather(choice, form), 60)
+            assert not err1 and not err2, (a1, a2)
+            assert a1["answer"] == {"choice": "Later", "index": 1} and a1["user"] == "ou_alice"
+            assert a1["message_id"] == asked_choice and a1["token"]
+            assert a2["answer"] == {"values": {"reason": "on call", "team": "web"}} and a2["user"] == "ou_bob"
+            # The answered card has no button left to click.
+            again = (await control(url, "/_emulator/click", {
+                "user": "ou_alice", "message_id": asked_choice, "button": "Later",
+            }))
+            assert again["error"]["kind"] == "refused" and "none" in again["error"]["message"], again
+            # The answer's token updates the card afterwards (a delayed update).
+            err, out = await call(s, "feishu_update_card", {"token": a1["token"], "card": good_card("deployed")})
+            assert not err, out
+    # The server said how the answers arrive, and closed the connection when it stopped.
+    assert "long connection open" in log[0], log[0]
+    assert "long connection closed" in log[0], log[0]
+
+
+async def test_with_wrong_credentials_the_long_connections_refusal_reaches_the_agent():
+    log = []
+    async with standalone_emulator() as url:
+        async with server(args=with_credentials(url, secret="wrong-secret"), log=log) as s:
+            err, out = await call(s, "feishu_ask_user", {
+                "chat_id": "oc_team", "question": "Anyone?", "choices": ["Yes"], "timeout_s": 60,
+            })
+            assert err, out
+            assert "authentication failed" in out["error"] and "app secret" in out["error"], out
+            assert "nothing was sent" in out["error"]
+            assert (await control(url, "/_emulator/messages")) == []
+            # The other tools go on working.
+            err, out = await call(s, "feishu_validate_card", {"card": good_card()})
+            assert not err and out["valid"]
+    assert "error: Feishu refused the long connection: authentication failed" in log[0], log[0]
 
 
 async def test_answers_can_come_over_the_http_callback_route():
@@ -473,8 +661,10 @@ async def test_answers_can_come_over_the_http_callback_route():
         )
         assert not err, out
         assert out["answer"] == {"choice": "Yes", "index": 1}
-        card = json.dumps(message(await state(s), out["message_id"])["card"], ensure_ascii=False)
+        st = await state(s)
+        card = json.dumps(message(st, out["message_id"])["card"], ensure_ascii=False)
         assert "Answered: **Yes**" in card
+        answered_over(st, "callback", 1)
         # The route checks what it receives: an unsigned body is refused.
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         body = json.dumps({"schema": "2.0", "header": {"event_type": "card.action.trigger", "token": "wrong"}, "event": {}})
