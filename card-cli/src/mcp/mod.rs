@@ -164,6 +164,8 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 async fn serve(args: Args) -> ExitCode {
+    // From the start, a signal stops the server gracefully rather than killing it.
+    let mut stop = Box::pin(stop_signal());
     let answers = match &args.emulator_answers {
         None => Answers::default(),
         Some(path) => {
@@ -279,20 +281,37 @@ async fn serve(args: Args) -> ExitCode {
     };
     let shared = server.shared.clone();
     let code = match args.http {
-        None => match server.serve(rmcp::transport::stdio()).await {
-            Ok(running) => match running.waiting().await {
-                Ok(_) => ExitCode::SUCCESS,
-                Err(err) => {
-                    eprintln!("error: the MCP session stopped: {err}");
-                    ExitCode::from(EXIT_API)
+        None => match tokio::select! {
+            started = server.serve(rmcp::transport::stdio()) => Some(started),
+            () = &mut stop => None,
+        } {
+            None => ExitCode::SUCCESS,
+            Some(Ok(running)) => {
+                let cancel = running.cancellation_token();
+                let waiting = running.waiting();
+                tokio::pin!(waiting);
+                // The session ends when the client closes standard input, or on a signal.
+                let quit = tokio::select! {
+                    quit = &mut waiting => Some(quit),
+                    () = &mut stop => {
+                        cancel.cancel();
+                        tokio::time::timeout(STOP_WAIT, waiting).await.ok()
+                    }
+                };
+                match quit {
+                    Some(Err(err)) => {
+                        eprintln!("error: the MCP session stopped: {err}");
+                        ExitCode::from(EXIT_API)
+                    }
+                    Some(Ok(_)) | None => ExitCode::SUCCESS,
                 }
-            },
-            Err(err) => {
+            }
+            Some(Err(err)) => {
                 eprintln!("error: the MCP session could not start: {err}");
                 ExitCode::from(EXIT_API)
             }
         },
-        Some(addr) => http(server, addr).await,
+        Some(addr) => http(server, addr, stop).await,
     };
     // Stop listening before the runtime goes: answers in flight are acknowledged first.
     if let Some(long_connection) = &shared.long_connection {
@@ -355,7 +374,11 @@ where
     Ok(url)
 }
 
-async fn http(server: Server, addr: SocketAddr) -> ExitCode {
+async fn http(
+    server: Server,
+    addr: SocketAddr,
+    stop: impl std::future::Future<Output = ()> + Send + 'static,
+) -> ExitCode {
     use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
     use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
@@ -379,18 +402,65 @@ async fn http(server: Server, addr: SocketAddr) -> ExitCode {
         }
     };
     let bound = listener.local_addr().map_or(addr, |a| a);
-    eprintln!("mcp: serving streamable HTTP at http://{bound}/mcp (Ctrl-C stops)");
-    let stop = async {
-        let _ = tokio::signal::ctrl_c().await;
+    eprintln!("mcp: serving streamable HTTP at http://{bound}/mcp (Ctrl-C or SIGTERM stops)");
+    let (stopping_tx, stopping) = tokio::sync::oneshot::channel::<()>();
+    let stop = async move {
+        stop.await;
+        let _ = stopping_tx.send(());
     };
-    match axum::serve(listener, router)
-        .with_graceful_shutdown(stop)
-        .await
-    {
+    let serving = std::future::IntoFuture::into_future(
+        axum::serve(listener, router).with_graceful_shutdown(stop),
+    );
+    // Open event streams would keep a graceful shutdown waiting for ever: give them a while.
+    let overdue = async move {
+        match stopping.await {
+            Ok(()) => tokio::time::sleep(STOP_WAIT).await,
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    let served = tokio::select! {
+        served = serving => served,
+        () = overdue => Ok(()),
+    };
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: the HTTP server stopped: {err}");
             ExitCode::from(EXIT_API)
+        }
+    }
+}
+
+/// How long the MCP sessions may take to end once a signal said to stop.
+const STOP_WAIT: Duration = Duration::from_secs(3);
+
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, whose handlers are installed at once (not on the
+/// first poll); never when no handler can be installed.
+fn stop_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            let wait = |s: Option<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Some(mut s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(interrupt) => {}
+                () = wait(terminate) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
         }
     }
 }

@@ -701,7 +701,7 @@ async def test_streamable_http_serves_the_same_tools():
     port = free_port()
     proc = await asyncio.create_subprocess_exec(
         BIN, "mcp", "--emulator", "--http", f"127.0.0.1:{port}",
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )
     try:
         for _ in range(100):
@@ -721,6 +721,36 @@ async def test_streamable_http_serves_the_same_tools():
                 assert not err and out["message_id"]
                 err, out = await call(s, "feishu_send_card", {"chat_id": "oc_team", "card": table_in_column()})
                 assert err
+                # Asking works over HTTP too, answered over the emulator's long connection.
+                err, out = await call(s, "feishu_ask_user", {"chat_id": "oc_team", "question": "Via HTTP?", "choices": ["Yes"], "timeout_s": 20})
+                assert not err and out["answer"] == {"choice": "Yes", "index": 0}, out
+                answered_over(await state(s), "long_connection", 1)
     finally:
         proc.terminate()
-        await proc.wait()
+        _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    # SIGTERM stops the server gracefully: the long connection is closed first.
+    assert proc.returncode == 0, stderr
+    assert b"long connection closed" in stderr, stderr
+
+
+async def test_a_signal_stops_the_stdio_server_and_closes_the_long_connection():
+    proc = await asyncio.create_subprocess_exec(
+        BIN, "mcp", "--emulator",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        # Wait until the long connection is open, then ask the server to stop while its
+        # standard input is still open.
+        seen = b""
+        while b"long connection open" not in seen:
+            line = await asyncio.wait_for(proc.stderr.readline(), 60)
+            assert line, seen
+            seen += line
+        proc.terminate()
+        _, rest = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0, seen + rest
+    assert b"long connection closed" in rest, seen + rest
