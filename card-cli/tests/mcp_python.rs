@@ -1,5 +1,9 @@
-//! `feishu-card mcp --emulator` driven end to end by a client that is not this project's own:
-//! the official Python MCP SDK, running `tests/mcp/test_mcp.py` with pytest.
+//! `feishu-card mcp` driven end to end by a client that is not this project's own: the official
+//! Python MCP SDK, running `tests/mcp/test_mcp.py` with pytest. Most tests run the server with
+//! `--emulator`; `feishu_ask_user`'s answers come over the emulator's long connection, over the
+//! HTTP callback route and in process. Others run it as with real credentials against a
+//! standalone `feishu-card emulator` (the same binary), whose control API plays the user, so
+//! the long connection the server holds by default is tested as an agent would use it.
 //!
 //! The Python comes from `FEISHU_CARD_PYTHON` (a virtualenv's interpreter with `mcp` and
 //! `pytest`; `.ci/run` makes one). Without it the test is skipped with a message, except in CI
