@@ -613,7 +613,10 @@ impl ServerHandler for Server {
             list.push(
                 Resource::new(resources::EMULATOR_STATE_URI, "emulator-state")
                     .with_description(
-                        "The built-in emulator's request log, messages and cards (--emulator only)",
+                        "The built-in emulator's request log (with the long connection's own \
+                         requests), messages and cards, how feishu_ask_user's answers arrive \
+                         (answers_via), and each event delivered over the long connection \
+                         (--emulator only)",
                     )
                     .with_mime_type("application/json"),
             );

@@ -188,7 +188,8 @@ pub fn definitions() -> Vec<Definition> {
                 per choice (`choices`) or a form (`fields`), waits up to timeout_s for the click or submission, \
                 updates the card to show the answer, and returns it as JSON: {answered, answer: {choice, index} \
                 or {values: {name: value}}, user}. On timeout returns `default` if given. Use it to confirm an \
-                action or collect values before going on.".into(),
+                action or collect values before going on. When the answer cannot come back (the server's \
+                connection to Feishu is down or refused) it returns an error saying why and sends nothing.".into(),
             schema: object(ask, &["question"]),
         },
         Definition {
