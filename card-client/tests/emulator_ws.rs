@@ -232,7 +232,8 @@ async fn the_endpoint_hands_out_urls_and_refuses_wrong_credentials() {
 
     let wrong = endpoint(&feishu, "cli_ws", "nope").await;
     assert_eq!(wrong["code"], codes::AUTH_FAILED, "{wrong}");
-    assert!(wrong.get("data").is_none());
+    // Refusals carry an empty `data`: the Node SDK reads `data.URL` whatever the code.
+    assert_eq!(wrong["data"], json!({}), "{wrong}");
     let wrong_app = endpoint(&feishu, "cli_other", "s3cret").await;
     assert_eq!(wrong_app["code"], codes::AUTH_FAILED);
 

@@ -188,13 +188,14 @@
 //! A bot may take its events and card actions over Feishu's long connection instead of a
 //! callback URL (the wire format is [`crate::ws::frame`]). `POST /callback/ws/endpoint` with
 //! `{"AppID": …, "AppSecret": …}` answers `{"code": 0, "msg": "ok", "data": {"URL":
-//! "ws://127.0.0.1:…/ws?device_id=…&service_id=…&ticket=…", "ClientConfig": {…}}}`; the
-//! WebSocket has a loopback port of its own, and only URLs handed out by the endpoint are let
-//! in, at most [`MAX_LONG_CONNECTIONS`] at once. Every `ping` control frame gets a `pong`
-//! carrying the current `ClientConfig` (Feishu's by default; [`EmulatorBuilder::client_config`]
-//! and [`Emulator::set_client_config`] change it, and tests want small values).
-//! [`Emulator::long_connections`] lists the open connections and
-//! [`Emulator::wait_for_long_connections`] waits for the bot to connect.
+//! "ws://127.0.0.1:…/ws?ticket=…&device_id=…&service_id=…", "ClientConfig": {…}}}`, and a
+//! refusal `{"code", "msg", "data": {}}`; the WebSocket has a loopback port of its own, and
+//! only URLs handed out by the endpoint are let in, at most [`MAX_LONG_CONNECTIONS`] at once.
+//! Every `ping` control frame gets a `pong` carrying the current `ClientConfig` (Feishu's by
+//! default; [`EmulatorBuilder::client_config`] and [`Emulator::set_client_config`] change it,
+//! and tests want small values). [`Emulator::long_connections`] lists the open connections
+//! (over HTTP: `GET /_emulator/connections`) and [`Emulator::wait_for_long_connections`] waits
+//! for the bot to connect.
 //!
 //! Where emulated users' card actions go:
 //!
