@@ -313,7 +313,10 @@ use state::State;
 use user::{Bot, CallbackSettings, Players};
 
 /// The app id the emulator accepts by default.
-pub const APP_ID: &str = "cli_emulator";
+///
+/// Like Feishu's app ids it is `cli_` and 16 hexadecimal digits: the official Node SDK's
+/// long-connection client refuses to start with any other.
+pub const APP_ID: &str = "cli_0123456789abcdef";
 /// The app secret the emulator accepts by default.
 pub const APP_SECRET: &str = "emulator-secret";
 
