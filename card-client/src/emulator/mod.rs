@@ -159,6 +159,7 @@
 //! | `POST /_emulator/input` | `{"user", "message_id", "input": "…", "text": "…"}` | [`User::input`] |
 //! | `GET /_emulator/messages` | optional query `chat_id=oc_…` | `[{"message_id", "chat_id", "card", "card_id", "parent_id", "updated"}]`, in the order sent ([`Emulator::messages`]) |
 //! | `POST /_emulator/callback_url` | `{"url": "http://…"}` | [`Emulator::set_callback_url`] |
+//! | `GET /_emulator/connections` | none | the open long connections, `[{"id", "device_id", "connected_at_ms", "last_ping_ms", "pings", "wrong_service_pings"}]` ([`Emulator::long_connections`]; times in milliseconds on the emulator's clock): poll it to wait until a bot has connected |
 //!
 //! An action answers 200 with `{"delivered", "status", "toast", "card", "card_changed",
 //! "error", "event_id", "answer"}`: `delivered` tells whether the bot answered in time,
