@@ -317,7 +317,16 @@ async fn pings_get_pongs_with_the_client_config() {
     assert_eq!(connections.len(), 1);
     assert_eq!(connections[0].device_id, peer.device_id);
     assert_eq!(connections[0].pings, 2);
+    assert_eq!(connections[0].wrong_service_pings, 0);
     assert!(connections[0].last_ping.is_some());
+
+    // A ping for another service is answered all the same, and counted.
+    peer.send(&Frame::control(peer.service + 1, FrameType::Ping, None))
+        .await;
+    assert_eq!(peer.pong().await, changed);
+    let connections = feishu.long_connections();
+    assert_eq!(connections[0].pings, 3);
+    assert_eq!(connections[0].wrong_service_pings, 1);
 }
 
 #[tokio::test]
