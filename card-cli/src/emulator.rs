@@ -3,11 +3,21 @@
 //! The first line of standard output is `feishu-card emulator: listening on
 //! http://127.0.0.1:PORT`; the lines after it give the app credentials and how to point an SDK
 //! at the emulator. It serves until interrupted (Ctrl-C) or terminated (SIGTERM), then exits 0.
+//!
+//! Bots that take card actions over the long connection ask the same base URL for a
+//! connection URL; `--ping-interval` and the `--reconnect-*` options set the `ClientConfig` the
+//! emulator hands them (Feishu's by default: ping every 120 s, reconnect for ever every 120 s
+//! after a first wait of up to 30 s), so that a test's bot pings and reconnects promptly:
+//!
+//! ```text
+//! feishu-card emulator --ping-interval 1 --reconnect-interval 1 --reconnect-nonce 0
+//! ```
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use card_client::emulator::{Emulator, APP_ID, APP_SECRET};
+use card_client::ws::frame::ClientConfig;
 
 use crate::net::{block_on, EXIT_API, EXIT_USAGE};
 
@@ -32,6 +42,50 @@ pub struct Args {
     /// The bot's callback URL, where emulated users' clicks and submissions are POSTed.
     #[arg(long, value_name = "URL")]
     pub callback_url: Option<String>,
+    /// Seconds between a long-connection client's pings (`PingInterval` of the `ClientConfig`
+    /// in endpoint answers and pongs).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = ClientConfig::default().ping_interval,
+        value_parser = clap::value_parser!(u64).range(1..),
+    )]
+    pub ping_interval: u64,
+    /// Seconds between a long-connection client's attempts to reconnect
+    /// (`ReconnectInterval`).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = ClientConfig::default().reconnect_interval,
+        value_parser = clap::value_parser!(u64).range(1..),
+    )]
+    pub reconnect_interval: u64,
+    /// Up to how many seconds a long-connection client waits, at random, before its first
+    /// attempt to reconnect (`ReconnectNonce`); 0 reconnects at once.
+    #[arg(long, value_name = "SECS", default_value_t = ClientConfig::default().reconnect_nonce)]
+    pub reconnect_nonce: u64,
+    /// How many times a long-connection client tries to reconnect (`ReconnectCount`); -1 for
+    /// ever.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = ClientConfig::default().reconnect_count,
+        allow_negative_numbers = true,
+        value_parser = clap::value_parser!(i64).range(-1..),
+    )]
+    pub reconnect_count: i64,
+}
+
+impl Args {
+    /// The `ClientConfig` the long connection hands out.
+    fn client_config(&self) -> ClientConfig {
+        ClientConfig {
+            ping_interval: self.ping_interval,
+            reconnect_count: self.reconnect_count,
+            reconnect_interval: self.reconnect_interval,
+            reconnect_nonce: self.reconnect_nonce,
+        }
+    }
 }
 
 /// Runs `feishu-card emulator`.
@@ -48,6 +102,7 @@ pub fn run(args: Args) -> ExitCode {
 async fn serve(args: Args) -> ExitCode {
     let mut builder = Emulator::builder()
         .port(args.port)
+        .client_config(args.client_config())
         .app(args.app_id, args.app_secret);
     if let Some(key) = &args.encrypt_key {
         builder = builder.encrypt_key(key);
@@ -116,6 +171,10 @@ fn announce(emulator: &Emulator, callback_url: Option<&str>) -> std::io::Result<
     writeln!(
         out,
         "  Node: new lark.Client({{appId, appSecret, domain: '{url}'}})"
+    )?;
+    writeln!(
+        out,
+        "  Long connection: lark.WSClient with the same domain, app id and secret; GET {url}/_emulator/connections lists the connected clients"
     )?;
     writeln!(
         out,

@@ -387,6 +387,12 @@ async fn bad_control_requests_get_a_4xx_with_a_message_and_the_server_keeps_serv
             405,
             "GET /_emulator/messages",
         ),
+        (
+            format!("{base}/_emulator/connections"),
+            "{}".into(),
+            405,
+            "GET /_emulator/connections",
+        ),
         (click.clone(), "x".repeat(2 << 20), 413, "at most"),
     ];
     for (url, body, want, says) in cases {
@@ -410,6 +416,10 @@ async fn bad_control_requests_get_a_4xx_with_a_message_and_the_server_keeps_serv
     assert_eq!(status, 404, "{answer}");
     let (status, answer) = get(&http, &format!("{base}/_emulator/messages?chat=oc_cmd")).await;
     assert_eq!(status, 400, "{answer}");
+    let (status, answer) = get(&http, &format!("{base}/_emulator/connections?id=1")).await;
+    assert_eq!(status, 400, "{answer}");
+    let (status, answer) = get(&http, &format!("{base}/_emulator/connections")).await;
+    assert_eq!((status, answer), (200, json!([])), "no long connection yet");
 
     // Still serving, both sides.
     let (status, listed) = get(&http, &format!("{base}/_emulator/messages")).await;
@@ -517,4 +527,47 @@ fn it_serves_on_the_port_it_is_given() {
     drop(free);
     let emulator = common::start_with_port(port, &[]);
     assert_eq!(emulator.url, format!("http://127.0.0.1:{port}"));
+}
+
+#[tokio::test]
+async fn the_long_connection_hands_out_the_client_config_it_is_given() {
+    let emulator = start(&[
+        "--ping-interval",
+        "2",
+        "--reconnect-interval",
+        "3",
+        "--reconnect-nonce",
+        "0",
+        "--reconnect-count",
+        "-1",
+    ]);
+    let http = reqwest::Client::new();
+    let body = json!({"AppID": APP_ID, "AppSecret": APP_SECRET}).to_string();
+    let (status, answer) = post(
+        &http,
+        &format!("{}/callback/ws/endpoint", emulator.url),
+        body,
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["code"], 0, "{answer}");
+    assert_eq!(
+        answer["data"]["ClientConfig"],
+        json!({"PingInterval": 2, "ReconnectCount": -1, "ReconnectInterval": 3, "ReconnectNonce": 0})
+    );
+
+    for bad in [
+        ["--ping-interval", "0"],
+        ["--reconnect-interval", "0"],
+        ["--reconnect-count", "-2"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+            .arg("emulator")
+            .args(bad)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(bad[0]), "{bad:?}: {err}");
+    }
 }

@@ -1,6 +1,8 @@
 //! Feishu's official Node SDK (`@larksuiteoapi/node-sdk`) against `feishu-card emulator`: its
-//! OpenAPI client sends, patches and streams cards, and its `CardActionHandler`, served with
-//! `adaptDefault` as the callback URL, answers a click made through the control API.
+//! OpenAPI client sends, patches and streams cards; its `CardActionHandler`, served with
+//! `adaptDefault` as the callback URL, answers a click made through the control API; and its
+//! long-connection client (`WSClient` with an `EventDispatcher`) answers a click over the
+//! emulator's long connection.
 //!
 //! Needs `node` and the SDK installed from npm: the folder `node_modules` that holds it is
 //! `$FEISHU_CARD_NODE_MODULES`, or else `target/node-sdk/node_modules` (where `.ci/run` puts
@@ -13,13 +15,29 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 /// How long one step of the Node script may take before the test gives up on it (not a
 /// measurement: only a bound so that a stuck script fails the test instead of hanging it).
 const STEP_LIMIT: Duration = Duration::from_secs(120);
+
+/// How long the SDK's long-connection client may take to connect and ping twice (a bound, as
+/// above; it is half the 120 s a client that ignored the emulator's `PingInterval` of 1 s
+/// would wait between pings, so such a client fails the test).
+const CONNECT_LIMIT: Duration = Duration::from_secs(60);
+
+/// The emulator's options for the long-connection tests: the SDK pings every second and
+/// reconnects at once.
+const PROMPT_LONG_CONNECTION: [&str; 6] = [
+    "--ping-interval",
+    "1",
+    "--reconnect-interval",
+    "1",
+    "--reconnect-nonce",
+    "0",
+];
 
 /// `node` and the SDK's `node_modules`, or why they cannot be used.
 fn node_setup() -> Result<(PathBuf, PathBuf), String> {
@@ -327,4 +345,154 @@ fn the_node_sdk_refuses_a_callback_signed_with_another_key() {
         rest.iter().all(|r| r["step"] != "card_action"),
         "the bot's function must not run: {rest:?}"
     );
+}
+
+/// Polls `GET /_emulator/connections` until `ready` holds for the list, and returns it; fails
+/// after [`CONNECT_LIMIT`].
+fn connections_until(base: &str, what: &str, ready: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let started = Instant::now();
+    loop {
+        let listed = get(&format!("{base}/_emulator/connections"));
+        let listed = listed.as_array().cloned().expect("a list");
+        if ready(&listed) {
+            return listed;
+        }
+        assert!(
+            started.elapsed() < CONNECT_LIMIT,
+            "waited {CONNECT_LIMIT:?} for {what}; the connections are {listed:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn the_node_sdk_ws_client_answers_a_click_over_the_long_connection() {
+    let Some(node) =
+        node_or_skip("the_node_sdk_ws_client_answers_a_click_over_the_long_connection")
+    else {
+        return;
+    };
+    let emulator = common::start(&PROMPT_LONG_CONNECTION);
+    let script = Script::start(&node, "card-action-ws", &emulator.url, ("", ""));
+    let sent = script.expect("sent");
+    let message_id = sent["message_id"].as_str().expect("a message id");
+    let ready = script.expect("ready");
+
+    // The SDK pings as soon as it is connected, then every `PingInterval` of the endpoint's
+    // answer: a second ping shows it read the emulator's ClientConfig.
+    let connections = connections_until(&emulator.url, "the SDK's second ping", |c| {
+        c.len() == 1 && c[0]["pings"].as_u64().is_some_and(|n| n >= 2)
+    });
+    let connection = &connections[0];
+    assert_eq!(
+        connection["wrong_service_pings"], 0,
+        "the SDK's pings carry the service_id of its URL: {connection}"
+    );
+    assert_eq!(
+        ready["device_id"], connection["device_id"],
+        "the SDK read the device_id of its URL"
+    );
+    assert!(ready["service_id"]
+        .as_str()
+        .is_some_and(|s| s.parse::<i32>().is_ok()));
+
+    let (status, click) = post(
+        &format!("{}/_emulator/click", emulator.url),
+        json!({"user": "ou_node", "message_id": message_id, "button": "Approve"}),
+    );
+    assert_eq!(status, 200, "{click}");
+    assert_eq!(click["delivered"], true, "{click}");
+    assert_eq!(click["error"], Value::Null, "{click}");
+    assert_eq!(click["status"], 200, "{click}");
+    assert_eq!(
+        click["toast"],
+        json!({"type": "success", "content": "Approved by ou_node over the long connection"})
+    );
+    let after = "Approved by ou_node (answered by the Node SDK's WSClient)";
+    assert_eq!(
+        click["card"]["body"]["elements"],
+        json!([{"tag": "markdown", "content": after}]),
+        "{click}"
+    );
+    assert_eq!(click["card_changed"], true);
+
+    // What the SDK's EventDispatcher handed to the bot: the v2 event, header and event merged.
+    let action = script.expect("card_action");
+    assert_eq!(action["event_type"], "card.action.trigger");
+    assert_eq!(action["event_id"], click["event_id"]);
+    assert_eq!(action["app_id"], card_client::emulator::APP_ID);
+    assert_eq!(
+        action["operator"],
+        json!({
+            "tenant_key": card_client::emulator::TENANT_KEY,
+            "open_id": "ou_node",
+            "union_id": "on_node",
+        })
+    );
+    assert_eq!(action["action"]["tag"], "button");
+    assert_eq!(action["action"]["value"], json!({"action": "approve"}));
+    assert_eq!(action["host"], "im_message");
+    assert_eq!(
+        action["context"],
+        json!({"open_message_id": message_id, "open_chat_id": "oc_node"})
+    );
+    assert!(
+        action["token"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("c-")),
+        "the event's update token, not the header's verification token: {action}"
+    );
+
+    let messages = get(&format!(
+        "{}/_emulator/messages?chat_id=oc_node",
+        emulator.url
+    ));
+    let messages = messages.as_array().expect("a list");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["message_id"], message_id);
+    assert_eq!(messages[0]["card"]["body"]["elements"][0]["content"], after);
+
+    // Still the one connection: the SDK neither dropped nor replaced it.
+    let now = get(&format!("{}/_emulator/connections", emulator.url));
+    assert_eq!(now.as_array().map(Vec::len), Some(1), "{now}");
+    assert_eq!(now[0]["id"], connection["id"]);
+
+    let rest = script.finish();
+    let seen = rest
+        .iter()
+        .find(|r| r["step"] == "sdk_seen")
+        .unwrap_or_else(|| panic!("no `sdk_seen` from the Node script: {rest:?}"));
+    assert_eq!(seen["errors"], json!([]), "the SDK logged errors");
+    assert!(
+        seen["pongs"].as_u64().is_some_and(|n| n >= 1),
+        "the SDK applied no pong: {seen}"
+    );
+}
+
+#[test]
+fn the_node_sdk_ws_client_gives_up_when_the_endpoint_refuses_its_secret() {
+    let Some(node) =
+        node_or_skip("the_node_sdk_ws_client_gives_up_when_the_endpoint_refuses_its_secret")
+    else {
+        return;
+    };
+    let emulator = common::start(&PROMPT_LONG_CONNECTION);
+    let script = Script::start(&node, "ws-refused", &emulator.url, ("", ""));
+    // 514 is final: the SDK stops at once instead of retrying for ever.
+    let refused = script.expect("refused");
+    assert!(
+        refused["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("code=514")),
+        "{refused}"
+    );
+    assert_eq!(refused["state"], "failed", "{refused}");
+    let rest = script.finish();
+    let seen = rest
+        .iter()
+        .find(|r| r["step"] == "sdk_seen")
+        .unwrap_or_else(|| panic!("no `sdk_seen` from the Node script: {rest:?}"));
+    assert_eq!(seen["pongs"], 0, "{seen}");
+    let connections = get(&format!("{}/_emulator/connections", emulator.url));
+    assert_eq!(connections, json!([]));
 }

@@ -232,7 +232,8 @@ async fn the_endpoint_hands_out_urls_and_refuses_wrong_credentials() {
 
     let wrong = endpoint(&feishu, "cli_ws", "nope").await;
     assert_eq!(wrong["code"], codes::AUTH_FAILED, "{wrong}");
-    assert!(wrong.get("data").is_none());
+    // Refusals carry an empty `data`: the Node SDK reads `data.URL` whatever the code.
+    assert_eq!(wrong["data"], json!({}), "{wrong}");
     let wrong_app = endpoint(&feishu, "cli_other", "s3cret").await;
     assert_eq!(wrong_app["code"], codes::AUTH_FAILED);
 
@@ -316,7 +317,16 @@ async fn pings_get_pongs_with_the_client_config() {
     assert_eq!(connections.len(), 1);
     assert_eq!(connections[0].device_id, peer.device_id);
     assert_eq!(connections[0].pings, 2);
+    assert_eq!(connections[0].wrong_service_pings, 0);
     assert!(connections[0].last_ping.is_some());
+
+    // A ping for another service is answered all the same, and counted.
+    peer.send(&Frame::control(peer.service + 1, FrameType::Ping, None))
+        .await;
+    assert_eq!(peer.pong().await, changed);
+    let connections = feishu.long_connections();
+    assert_eq!(connections[0].pings, 3);
+    assert_eq!(connections[0].wrong_service_pings, 1);
 }
 
 #[tokio::test]

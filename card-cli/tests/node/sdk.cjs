@@ -181,6 +181,95 @@ async function serveCardActionsOverHttp() {
   return server;
 }
 
+// Sends an interactive card with a button to the chat; reports the message id.
+async function sendCardWithButton(sdk) {
+  const sent = await sdk.im.message.create({
+    params: { receive_id_type: 'chat_id' },
+    data: {
+      receive_id: env('FEISHU_CHAT_ID'),
+      msg_type: 'interactive',
+      content: JSON.stringify(card('Deploy v2 to production? Approve below.', true)),
+    },
+  });
+  if (sent.code !== 0) throw new Error(`create answered ${JSON.stringify(sent)}`);
+  report('sent', { message_id: sent.data.message_id, chat_id: sent.data.chat_id });
+  return sent.data.message_id;
+}
+
+// Opens the SDK's long connection (WSClient) with an EventDispatcher whose
+// `card.action.trigger` handler reports what it received and answers with a toast and a new
+// card. `started` resolves once the SDK began connecting (and fails if it refused to start),
+// `connected` when the SDK says it is connected (onReady), `failed` with the message of the
+// error it gives up with (onError). Every error the SDK logs is kept in
+// `errors`, and every pong it applied counted in `pongs`: a frame it could not decode, a pong
+// it could not read or a failed handler all show up there.
+function openLongConnection(appSecret) {
+  const seen = { errors: [], pongs: 0 };
+  const text = (msg) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  const watching = {
+    ...logger,
+    error: (...msg) => {
+      seen.errors.push(text(msg));
+      logger.error(...msg);
+    },
+    trace: (...msg) => {
+      if (text(msg).includes('update wsConfig with pong data')) seen.pongs += 1;
+    },
+  };
+  const dispatcher = new lark.EventDispatcher({ logger: watching }).register({
+    'card.action.trigger': async (data) => {
+      const who = data.operator && data.operator.open_id;
+      report('card_action', {
+        event_type: data.event_type,
+        event_id: data.event_id,
+        app_id: data.app_id,
+        operator: data.operator,
+        action: data.action,
+        host: data.host,
+        context: data.context,
+        token: data.token,
+      });
+      return {
+        toast: { type: 'success', content: `Approved by ${who} over the long connection` },
+        card: { type: 'raw', data: card(`Approved by ${who} (answered by the Node SDK's WSClient)`, false) },
+      };
+    },
+  });
+  let ready;
+  let gaveUp;
+  const connected = new Promise((resolve) => {
+    ready = resolve;
+  });
+  const failed = new Promise((resolve) => {
+    gaveUp = resolve;
+  });
+  const ws = new lark.WSClient({
+    appId: env('FEISHU_APP_ID'),
+    appSecret,
+    domain: env('FEISHU_EMULATOR_URL'),
+    logger: watching,
+    loggerLevel: lark.LoggerLevel.trace,
+    onReady: () => ready(),
+    onError: (err) => {
+      seen.errors.push(`onError: ${err && err.message}`);
+      gaveUp(String(err && err.message));
+    },
+  });
+  const started = ws.start({ eventDispatcher: dispatcher }).then(() => {
+    // A client that refused to start (an app id not shaped like Feishu's, …) is idle and
+    // would never call onReady nor onError.
+    const { state } = ws.getConnectionStatus();
+    if (state === 'idle') throw new Error(`the WSClient did not start (state ${state}); see its log`);
+  });
+  return { ws, started, connected, failed, seen };
+}
+
+// The ids the SDK read from the connection URL (its own configuration, not a public API).
+const connectionIds = (ws) => {
+  const config = (ws.wsConfig && ws.wsConfig.getWS && ws.wsConfig.getWS()) || {};
+  return { device_id: config.deviceId, service_id: config.serviceId };
+};
+
 const untilStdinCloses = () =>
   new Promise((resolve) => {
     process.stdin.on('end', resolve);
@@ -203,6 +292,28 @@ const scenarios = {
     await sendAndPatch(client());
     await untilStdinCloses();
     server.close();
+  },
+  // Card actions over the long connection: the card is sent, the SDK's WSClient connects, and
+  // clicks reach its EventDispatcher as `card.action.trigger` events; the acknowledgement
+  // carries the answer.
+  async 'card-action-ws'() {
+    const { ws, started, connected, seen } = openLongConnection(env('FEISHU_APP_SECRET'));
+    await started;
+    await sendCardWithButton(client());
+    await connected;
+    report('ready', connectionIds(ws));
+    await untilStdinCloses();
+    ws.close({ force: true });
+    report('sdk_seen', seen);
+  },
+  // The long connection with a wrong app secret: the endpoint refuses it, and the SDK gives up.
+  async 'ws-refused'() {
+    const { ws, started, failed, seen } = openLongConnection(`${env('FEISHU_APP_SECRET')}-wrong`);
+    await started;
+    const error = await failed;
+    report('refused', { error, state: ws.getConnectionStatus().state });
+    ws.close({ force: true });
+    report('sdk_seen', seen);
   },
 };
 

@@ -34,7 +34,7 @@ const MAX_BODY: usize = 1 << 20;
 /// The endpoints, for the answer to an unknown path.
 const ENDPOINTS: &str = "POST /_emulator/click, POST /_emulator/submit, POST /_emulator/choose, \
      POST /_emulator/tick, POST /_emulator/input, GET /_emulator/messages, \
-     POST /_emulator/callback_url";
+     POST /_emulator/callback_url, GET /_emulator/connections";
 
 /// Everything of an [`Emulator`] except its server task: the control API builds a handle that
 /// does not own the server from it and the server's [`Shared`] (kept apart so that the server
@@ -150,7 +150,7 @@ async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Value, R
     let endpoint = path.strip_prefix(PREFIX).unwrap_or_default();
     let wanted = match endpoint {
         "click" | "submit" | "choose" | "tick" | "input" | "callback_url" => Method::POST,
-        "messages" => Method::GET,
+        "messages" | "connections" => Method::GET,
         _ => {
             return Err(Refusal::new(
                 StatusCode::NOT_FOUND,
@@ -170,6 +170,9 @@ async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Value, R
     }
     if endpoint == "messages" {
         return messages(&emulator, req.uri().query());
+    }
+    if endpoint == "connections" {
+        return connections(&emulator, req.uri().query());
     }
     let body = read_body(req).await?;
     if endpoint == "callback_url" {
@@ -402,6 +405,32 @@ fn messages(emulator: &Emulator, query: Option<&str>) -> Result<Value, Refusal> 
                 item.insert("parent_id".into(), json!(m.parent_id));
                 item.insert("updated".into(), m.updated.into());
                 Value::Object(item)
+            })
+            .collect(),
+    ))
+}
+
+/// `GET /_emulator/connections`: the open long connections.
+fn connections(emulator: &Emulator, query: Option<&str>) -> Result<Value, Refusal> {
+    if query.is_some_and(|q| !q.is_empty()) {
+        return Err(Refusal::bad_request(
+            "GET /_emulator/connections takes no query parameters",
+        ));
+    }
+    let millis = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+    Ok(Value::Array(
+        emulator
+            .long_connections()
+            .into_iter()
+            .map(|c| {
+                json!({
+                    "id": c.id,
+                    "device_id": c.device_id,
+                    "connected_at_ms": millis(c.connected_at),
+                    "last_ping_ms": c.last_ping.map(millis),
+                    "pings": c.pings,
+                    "wrong_service_pings": c.wrong_service_pings,
+                })
             })
             .collect(),
     ))

@@ -159,6 +159,7 @@
 //! | `POST /_emulator/input` | `{"user", "message_id", "input": "…", "text": "…"}` | [`User::input`] |
 //! | `GET /_emulator/messages` | optional query `chat_id=oc_…` | `[{"message_id", "chat_id", "card", "card_id", "parent_id", "updated"}]`, in the order sent ([`Emulator::messages`]) |
 //! | `POST /_emulator/callback_url` | `{"url": "http://…"}` | [`Emulator::set_callback_url`] |
+//! | `GET /_emulator/connections` | none | the open long connections, `[{"id", "device_id", "connected_at_ms", "last_ping_ms", "pings", "wrong_service_pings"}]` ([`Emulator::long_connections`]; times in milliseconds on the emulator's clock): poll it to wait until a bot has connected |
 //!
 //! An action answers 200 with `{"delivered", "status", "toast", "card", "card_changed",
 //! "error", "event_id", "answer"}`: `delivered` tells whether the bot answered in time,
@@ -188,13 +189,14 @@
 //! A bot may take its events and card actions over Feishu's long connection instead of a
 //! callback URL (the wire format is [`crate::ws::frame`]). `POST /callback/ws/endpoint` with
 //! `{"AppID": …, "AppSecret": …}` answers `{"code": 0, "msg": "ok", "data": {"URL":
-//! "ws://127.0.0.1:…/ws?device_id=…&service_id=…&ticket=…", "ClientConfig": {…}}}`; the
-//! WebSocket has a loopback port of its own, and only URLs handed out by the endpoint are let
-//! in, at most [`MAX_LONG_CONNECTIONS`] at once. Every `ping` control frame gets a `pong`
-//! carrying the current `ClientConfig` (Feishu's by default; [`EmulatorBuilder::client_config`]
-//! and [`Emulator::set_client_config`] change it, and tests want small values).
-//! [`Emulator::long_connections`] lists the open connections and
-//! [`Emulator::wait_for_long_connections`] waits for the bot to connect.
+//! "ws://127.0.0.1:…/ws?ticket=…&device_id=…&service_id=…", "ClientConfig": {…}}}`, and a
+//! refusal `{"code", "msg", "data": {}}`; the WebSocket has a loopback port of its own, and
+//! only URLs handed out by the endpoint are let in, at most [`MAX_LONG_CONNECTIONS`] at once.
+//! Every `ping` control frame gets a `pong` carrying the current `ClientConfig` (Feishu's by
+//! default; [`EmulatorBuilder::client_config`] and [`Emulator::set_client_config`] change it,
+//! and tests want small values). [`Emulator::long_connections`] lists the open connections
+//! (over HTTP: `GET /_emulator/connections`) and [`Emulator::wait_for_long_connections`] waits
+//! for the bot to connect.
 //!
 //! Where emulated users' card actions go:
 //!
@@ -312,7 +314,10 @@ use state::State;
 use user::{Bot, CallbackSettings, Players};
 
 /// The app id the emulator accepts by default.
-pub const APP_ID: &str = "cli_emulator";
+///
+/// Like Feishu's app ids it is `cli_` and 16 hexadecimal digits: the official Node SDK's
+/// long-connection client refuses to start with any other.
+pub const APP_ID: &str = "cli_0123456789abcdef";
 /// The app secret the emulator accepts by default.
 pub const APP_SECRET: &str = "emulator-secret";
 

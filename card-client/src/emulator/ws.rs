@@ -73,6 +73,9 @@ pub struct LongConnectionInfo {
     pub last_ping: Option<Duration>,
     /// How many pings it sent.
     pub pings: u64,
+    /// How many of those pings carried a `service` other than the `service_id` of the URL
+    /// (they are answered all the same); a client that read its URL right sends none.
+    pub wrong_service_pings: u64,
 }
 
 /// What came of one delivery attempt.
@@ -741,6 +744,7 @@ fn admit(
                 connected_at: now,
                 last_ping: None,
                 pings: 0,
+                wrong_service_pings: 0,
             },
             open: false,
             tx: tx.clone(),
@@ -762,7 +766,7 @@ fn on_frame(shared: &Shared, id: u64, tx: &mpsc::UnboundedSender<Out>, bytes: &[
     };
     if frame.is_control() {
         match frame.frame_type() {
-            Some(FrameType::Ping) => pong(shared, id, tx),
+            Some(FrameType::Ping) => pong(shared, id, tx, frame.service),
             _ => tracing::warn!(
                 connection = id,
                 kind = frame.header(HEADER_TYPE),
@@ -799,13 +803,23 @@ fn on_frame(shared: &Shared, id: u64, tx: &mpsc::UnboundedSender<Out>, bytes: &[
     }
 }
 
-fn pong(shared: &Shared, id: u64, tx: &mpsc::UnboundedSender<Out>) {
+fn pong(shared: &Shared, id: u64, tx: &mpsc::UnboundedSender<Out>, ping_service: i32) {
     let now = shared.clock.now();
     let (fault, mut config, service) = {
         let mut state = shared.ws.state();
+        let service = state.service_id;
         if let Some(c) = state.connections.get_mut(&id) {
             c.info.last_ping = Some(now);
             c.info.pings += 1;
+            if ping_service != service {
+                c.info.wrong_service_pings += 1;
+                tracing::warn!(
+                    connection = id,
+                    ping_service,
+                    service,
+                    "long connection: a ping carried another service than the URL's service_id"
+                );
+            }
         }
         let fault = state.take_fault(Site::Ping);
         (fault, state.settings.config, state.service_id)
@@ -836,23 +850,23 @@ pub(crate) fn endpoint(shared: &Shared, body: Option<&Value>) -> Value {
     if let Some(LongConnectionFaultKind::EndpointError { code, msg }) =
         state.take_fault(Site::Endpoint)
     {
-        return json!({"code": code, "msg": msg});
+        return refused(code, &msg);
     }
     let field = |key: &str| body.and_then(|b| b.get(key)).and_then(Value::as_str);
     let (Some(app_id), Some(secret)) = (field("AppID"), field("AppSecret")) else {
-        return json!({
-            "code": codes::AUTH_FAILED,
-            "msg": "authentication failed: the body must be {\"AppID\": …, \"AppSecret\": …}",
-        });
+        return refused(
+            codes::AUTH_FAILED,
+            "authentication failed: the body must be {\"AppID\": …, \"AppSecret\": …}",
+        );
     };
     if app_id != state.app_id || secret != state.app_secret {
-        return json!({
-            "code": codes::AUTH_FAILED,
-            "msg": "authentication failed: wrong AppID or AppSecret",
-        });
+        return refused(
+            codes::AUTH_FAILED,
+            "authentication failed: wrong AppID or AppSecret",
+        );
     }
     let Some(addr) = state.addr else {
-        return json!({"code": codes::INTERNAL, "msg": "internal error: no WebSocket server"});
+        return refused(codes::INTERNAL, "internal error: no WebSocket server");
     };
     let device_id = state
         .rng
@@ -860,8 +874,11 @@ pub(crate) fn endpoint(shared: &Shared, body: Option<&Value>) -> Value {
         .to_string();
     let ticket = state.random_hex(32);
     state.issued.insert(ticket.clone(), device_id.clone());
+    // Neither id comes first: Feishu's URLs start with other parameters, and the Node SDK
+    // reads the ids by parsing the whole URL as a query string, where the first key keeps the
+    // `ws://…?` prefix.
     let url = format!(
-        "ws://{addr}{WS_PATH}?device_id={device_id}&service_id={}&ticket={ticket}",
+        "ws://{addr}{WS_PATH}?ticket={ticket}&device_id={device_id}&service_id={}",
         state.service_id
     );
     json!({
@@ -869,6 +886,13 @@ pub(crate) fn endpoint(shared: &Shared, body: Option<&Value>) -> Value {
         "msg": "ok",
         "data": {"URL": url, "ClientConfig": state.settings.config},
     })
+}
+
+/// A refused endpoint request: `code` and `msg`, with an empty `data` object. The Node SDK
+/// reads `data.URL` whatever the code, and would take an answer without `data` for a network
+/// failure and retry for ever, even after a final refusal (514, 403).
+fn refused(code: i64, msg: &str) -> Value {
+    json!({"code": code, "msg": msg, "data": {}})
 }
 
 /// An event on its way to a client.
