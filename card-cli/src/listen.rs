@@ -20,7 +20,8 @@ use card_client::callback::{Answer, CardAction, Deferred, Toast, CARD_ACTION_TRI
 use card_client::emulator::{Emulator, Interaction};
 use card_client::ws::{self, Event, Listener, ListenerHandle, State};
 use card_client::{BaseUrl, Client, SendMessage};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
 use tokio::sync::watch;
 
 use crate::net::{print_out, with_session, Net, Session, EXIT_API};
@@ -103,59 +104,112 @@ fn start(client: &Client, answer: Option<Answer>) -> ListenerHandle {
         .on_card_action(move |action: CardAction, _later: Deferred| {
             let answer = answer.clone();
             async move {
-                print_out(&card_action_line(&action).to_string());
+                print_out(&card_action_line(&action));
                 answer
             }
         })
         .on_event(|event: Event| async move {
-            print_out(&event_line(&event).to_string());
+            print_out(&event_line(&event));
         })
         .start()
 }
 
-/// The line printed for a card action: its typed fields.
-fn card_action_line(action: &CardAction) -> Value {
-    let a = &action.action;
-    let token = action
-        .raw()
-        .pointer("/event/token")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    json!({
-        "type": "card_action",
-        "event_type": CARD_ACTION_TRIGGER,
-        "event_id": action.event_id,
-        "operator": {
-            "open_id": action.operator.open_id,
-            "user_id": action.operator.user_id,
-            "union_id": action.operator.union_id,
-            "tenant_key": action.operator.tenant_key,
-        },
-        "action": {
-            "tag": a.tag,
-            "name": a.name,
-            "value": a.value,
-            "form_value": a.form_value,
-            "input_value": a.input_value,
-            "option": a.option,
-            "options": a.options,
-            "checked": a.checked,
-            "timezone": a.timezone,
-        },
-        "message_id": action.context.open_message_id,
-        "chat_id": action.context.open_chat_id,
-        "host": action.host,
-        "token": token,
-    })
+/// The line printed for a card action: its typed fields, in this order.
+#[derive(Serialize)]
+struct CardActionLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    event_type: &'static str,
+    event_id: &'a str,
+    operator: OperatorLine<'a>,
+    action: ActionLine<'a>,
+    message_id: Option<&'a str>,
+    chat_id: Option<&'a str>,
+    host: Option<&'a str>,
+    /// The update token (`c-…`): two delayed updates within 30 minutes.
+    token: &'a str,
+}
+
+#[derive(Serialize)]
+struct OperatorLine<'a> {
+    open_id: &'a str,
+    user_id: Option<&'a str>,
+    union_id: Option<&'a str>,
+    tenant_key: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ActionLine<'a> {
+    tag: &'a str,
+    name: Option<&'a str>,
+    value: &'a Value,
+    form_value: Option<&'a Map<String, Value>>,
+    input_value: Option<&'a str>,
+    option: Option<&'a str>,
+    options: Option<&'a [String]>,
+    checked: Option<bool>,
+    timezone: Option<&'a str>,
 }
 
 /// The line printed for any other event: its type, id and body.
-fn event_line(event: &Event) -> Value {
-    json!({
-        "type": "event",
-        "event_type": event.event_type(),
-        "event_id": event.event_id(),
-        "event": event.body().cloned().unwrap_or(Value::Null),
+#[derive(Serialize)]
+struct EventLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    event_type: &'a str,
+    event_id: Option<&'a str>,
+    event: &'a Value,
+}
+
+fn card_action_line(action: &CardAction) -> String {
+    let a = &action.action;
+    let o = &action.operator;
+    let line = CardActionLine {
+        kind: "card_action",
+        event_type: CARD_ACTION_TRIGGER,
+        event_id: &action.event_id,
+        operator: OperatorLine {
+            open_id: &o.open_id,
+            user_id: o.user_id.as_deref(),
+            union_id: o.union_id.as_deref(),
+            tenant_key: o.tenant_key.as_deref(),
+        },
+        action: ActionLine {
+            tag: &a.tag,
+            name: a.name.as_deref(),
+            value: &a.value,
+            form_value: a.form_value.as_ref(),
+            input_value: a.input_value.as_deref(),
+            option: a.option.as_deref(),
+            options: a.options.as_deref(),
+            checked: a.checked,
+            timezone: a.timezone.as_deref(),
+        },
+        message_id: action.context.open_message_id.as_deref(),
+        chat_id: action.context.open_chat_id.as_deref(),
+        host: action.host.as_deref(),
+        token: action
+            .raw()
+            .pointer("/event/token")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+    };
+    to_line(&line)
+}
+
+fn event_line(event: &Event) -> String {
+    to_line(&EventLine {
+        kind: "event",
+        event_type: event.event_type(),
+        event_id: event.event_id(),
+        event: event.body().unwrap_or(&Value::Null),
+    })
+}
+
+/// One line of JSON; a value that cannot be written says so, as JSON.
+fn to_line(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| {
+        json!({"type": "error", "error": format!("cannot write the line as JSON: {e}")}).to_string()
     })
 }
 

@@ -67,7 +67,7 @@ impl Listen {
         }
     }
 
-    /// The next line on standard output, as JSON.
+    /// The next line on standard output, as JSON; each line says first what it is.
     fn next_json(&mut self) -> Value {
         let line = self.stdout.recv_timeout(PATIENCE).unwrap_or_else(|e| {
             panic!(
@@ -75,6 +75,7 @@ impl Listen {
                 self.said.join("\n")
             )
         });
+        assert!(line.starts_with("{\"type\":"), "{line}");
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"))
     }
 
