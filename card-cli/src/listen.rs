@@ -70,7 +70,8 @@ async fn listen(session: Session, net: Net, answer: Option<Answer>) -> ExitCode 
         base.as_str()
     );
     let reporter = tokio::spawn(report_states(handle.state()));
-    let demo = async {
+    // With `--emulator`, the emulated user acts once connected; then only the signals end it.
+    let drive = async {
         if let Some(emulator) = &session.emulator {
             play(emulator, &session.client, handle.state()).await;
         }
@@ -91,7 +92,7 @@ async fn listen(session: Session, net: Net, answer: Option<Answer>) -> ExitCode 
                 Err(err) => refused(&err),
             }
         }
-        () = demo => ExitCode::SUCCESS,
+        () = drive => ExitCode::SUCCESS,
     };
     reporter.abort();
     code
