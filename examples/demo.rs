@@ -1,7 +1,8 @@
 //! A card bot's whole conversation, played against a local Feishu.
 //!
 //! ```text
-//! cargo run --example demo
+//! cargo run --example demo              # card callbacks over the long connection
+//! cargo run --example demo -- --http    # card callbacks to an HTTP route instead
 //! ```
 //!
 //! With no credentials and no network, the demo starts the built-in emulator and plays every
@@ -12,17 +13,31 @@
 //! prints what was sent, what the user did and what the card shows now, and writes an HTML
 //! preview of the card to `target/demo/`.
 //!
+//! The bot receives its card callbacks over Feishu's long connection: it opens a WebSocket to
+//! Feishu itself, so it needs no callback URL, no public address, no verification token and no
+//! encrypt key. With `--http` it serves them on an HTTP route instead, signed and encrypted,
+//! as Feishu POSTs them to a callback URL.
+//!
 //! Against real Feishu: set `FEISHU_APP_ID`, `FEISHU_APP_SECRET` and `FEISHU_CHAT_ID` (add
-//! `FEISHU_LARK=1` for Lark). Card callbacks then come from Feishu to the address in
-//! `FEISHU_CALLBACK_ADDR` (default `0.0.0.0:3000`, path `/feishu/card`), checked with
-//! `FEISHU_VERIFICATION_TOKEN` and `FEISHU_ENCRYPT_KEY`; the demo waits up to five minutes for
-//! a person in the chat to submit the form and to click a feedback button.
+//! `FEISHU_LARK=1` for Lark), and run it from anywhere, a laptop included. The app must be a
+//! self-built app whose developer console receives events and callbacks "through a long
+//! connection", with `card.action.trigger` subscribed (the console saves that choice only while
+//! a client is connected: run the demo, then save). With `--http`, Feishu POSTs the callbacks to
+//! the address in `FEISHU_CALLBACK_ADDR` (default `0.0.0.0:3000`, path `/feishu/card`), which
+//! must be reachable from Feishu at the app's callback URL, checked with
+//! `FEISHU_VERIFICATION_TOKEN` and `FEISHU_ENCRYPT_KEY`. Either way the demo waits up to five
+//! minutes for a person in the chat to submit the form and to click a feedback button.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use feishu_card::client::callback::{self, Answer, CallbackConfig, CardAction, Deferred, Toast};
+use feishu_card::client::callback::{
+    self, Answer, CallbackConfig, CallbackHandler, CardAction, Deferred, Toast,
+};
 use feishu_card::client::emulator::{Emulator, Interaction, UserIdentity};
+use feishu_card::client::ws::{Listener, ListenerHandle, State};
 use feishu_card::client::{BaseUrl, Client, SendMessage};
 use feishu_card::model::HeaderTemplate;
 use feishu_card::{card, preview, Card, FormValue, SelectOptions};
@@ -31,6 +46,52 @@ use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 pub type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Every line the demo printed, kept so that its test can read what it said.
+static SAID: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Prints a line, and keeps it.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let line = format!($($arg)*);
+        println!("{line}");
+        SAID.lock().unwrap_or_else(PoisonError::into_inner).push(line);
+    }};
+}
+
+/// The lines printed since the last call.
+pub fn take_transcript() -> Vec<String> {
+    std::mem::take(&mut *SAID.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
+/// How card callbacks reach the bot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Route {
+    /// Feishu's long connection: the bot opens a WebSocket to Feishu; no callback URL.
+    #[default]
+    LongConnection,
+    /// An HTTP route that Feishu POSTs signed, encrypted callbacks to (`--http`).
+    Http,
+}
+
+impl Route {
+    /// The route the command line asks for: `--http`, or by default the long connection.
+    pub fn from_args<I: IntoIterator<Item = String>>(args: I) -> Result<Route, String> {
+        let mut route = Route::LongConnection;
+        for arg in args {
+            match arg.as_str() {
+                "--http" => route = Route::Http,
+                other => {
+                    return Err(format!(
+                        "unknown argument {other:?}: the demo takes only `--http` (card \
+                         callbacks to an HTTP route instead of the long connection)"
+                    ))
+                }
+            }
+        }
+        Ok(route)
+    }
+}
 
 /// The manager's verdict: the select's options and the decoded choice, from one enum.
 #[derive(Debug, Clone, Copy, PartialEq, SelectOptions)]
@@ -169,17 +230,24 @@ enum Feishu {
 
 #[tokio::main]
 async fn main() {
-    if let Err(e) = run().await {
+    let route = match Route::from_args(std::env::args().skip(1)) {
+        Ok(route) => route,
+        Err(e) => {
+            eprintln!("demo: {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run(route).await {
         eprintln!("demo failed: {e}");
         std::process::exit(1);
     }
 }
 
-pub async fn run() -> Result<(), Failure> {
+pub async fn run(route: Route) -> Result<(), Failure> {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/demo");
     std::fs::create_dir_all(&out)?;
 
-    let (feishu, client, handler, addr) = match std::env::var("FEISHU_APP_ID") {
+    let (feishu, client) = match std::env::var("FEISHU_APP_ID") {
         Ok(app_id) => real(app_id)?,
         Err(_) => emulated().await?,
     };
@@ -188,21 +256,13 @@ pub async fn run() -> Result<(), Failure> {
         Feishu::Real { chat } => chat.clone(),
     };
 
-    // The bot's callback server: the same axum route behind the emulator or behind Feishu.
+    // The bot's callback: the same function behind the long connection or the HTTP route.
     let (events_tx, mut events) = mpsc::unbounded_channel();
-    let app = axum::Router::new().route(
-        "/feishu/card",
-        callback::axum::post(handler.clone(), move |action, later| {
-            on_card(action, later, events_tx.clone())
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind(&addr).await?;
-    let url = format!("http://{}/feishu/card", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    if let Feishu::Emulated(emulator) = &feishu {
-        emulator.set_callback_url(&url);
-    }
-    println!("The bot serves card callbacks at {url}\n");
+    let bot = move |action, later| on_card(action, later, events_tx.clone());
+    let receiver = match route {
+        Route::LongConnection => long_connection(&feishu, &client, bot).await?,
+        Route::Http => http_route(&feishu, &client, bot).await?,
+    };
 
     // 1. The bot sends the approval card.
     let approval = approval_card();
@@ -211,7 +271,7 @@ pub async fn run() -> Result<(), Failure> {
         .send(SendMessage::to_chat(chat.as_str(), &approval))
         .await?;
     step(1, &format!("the bot sends an approval card to {chat}"));
-    println!("  message {}", sent.message_id);
+    say!("  message {}", sent.message_id);
     show(
         &feishu,
         &sent.message_id,
@@ -232,16 +292,16 @@ pub async fn run() -> Result<(), Failure> {
                     json!({"verdict": "approve", "comment": "Enjoy the visit!"}),
                 )
                 .await?;
-            interaction(&submitted);
+            interaction(route, &submitted);
             next_event(&mut events, Duration::from_secs(5)).await?
         }
         Feishu::Real { .. } => {
-            println!("  waiting up to 5 minutes for someone in the chat to submit the form…");
+            say!("  waiting up to 5 minutes for someone in the chat to submit the form…");
             next_event(&mut events, Duration::from_secs(300)).await?
         }
     };
     if let Event::Decided(decision) = &decision {
-        println!("  the bot decoded: {decision:?}");
+        say!("  the bot decoded: {decision:?}");
     }
     show(
         &feishu,
@@ -272,7 +332,7 @@ pub async fn run() -> Result<(), Failure> {
                     .and_then(|c| c.pointer("/body/elements/0/content"))
                     .and_then(Value::as_str)
                     .unwrap_or("");
-                println!(
+                say!(
                     "  halfway, the user sees {} of {} characters typing in: {:?}…",
                     shown.chars().count(),
                     chars.len(),
@@ -287,7 +347,7 @@ pub async fn run() -> Result<(), Failure> {
         .last()
         .ok_or("the stream reported no card")?
         .clone();
-    println!(
+    say!(
         "  {} characters pushed in {} deltas; {} call(s) to Feishu, message {}",
         ANSWER.chars().count(),
         chars.len().div_ceil(6),
@@ -311,55 +371,150 @@ pub async fn run() -> Result<(), Failure> {
                 .user(MANAGER)
                 .click(&streamed.message_id, "👍 Helpful")
                 .await?;
-            interaction(&clicked);
+            interaction(route, &clicked);
         }
-        Feishu::Real { .. } => println!("  waiting up to 5 minutes for a click…"),
+        Feishu::Real { .. } => say!("  waiting up to 5 minutes for a click…"),
     }
     let wait = match feishu {
         Feishu::Emulated(_) => Duration::from_secs(5),
         Feishu::Real { .. } => Duration::from_secs(300),
     };
     if let Event::Feedback(feedback) = next_event(&mut events, wait).await? {
-        println!("  the bot recorded feedback {feedback:?}");
+        say!("  the bot recorded feedback {feedback:?}");
     }
 
-    handler.finish_background().await;
-    println!("\nHTML previews of each card: {}", out.display());
+    receiver.stop().await?;
+    say!("\nHTML previews of each card: {}", out.display());
     Ok(())
 }
 
-/// Starts the emulator with an emulated manager; the bot listens on loopback.
-async fn emulated() -> Result<(Feishu, Client, callback::CallbackHandler, String), Failure> {
-    let verification = "v-demo-verification-token";
-    let encrypt = "demo-encrypt-key";
+/// What receives the bot's card callbacks.
+enum Receiver {
+    /// The long connection's listener.
+    Listener(ListenerHandle),
+    /// The HTTP route's handler.
+    Http(CallbackHandler),
+}
+
+impl Receiver {
+    /// Stops receiving; answers still running finish first (and send their delayed updates).
+    async fn stop(self) -> Result<(), Failure> {
+        match self {
+            Receiver::Listener(listener) => listener.shutdown().await?,
+            Receiver::Http(handler) => handler.finish_background().await,
+        }
+        Ok(())
+    }
+}
+
+/// Receives card callbacks over Feishu's long connection: no URL, no public address.
+async fn long_connection<F, Fut>(
+    feishu: &Feishu,
+    client: &Client,
+    bot: F,
+) -> Result<Receiver, Failure>
+where
+    F: Fn(CardAction, Deferred) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Answer> + Send + 'static,
+{
+    if let Feishu::Emulated(emulator) = feishu {
+        emulator.use_long_connection();
+    }
+    let listener = Listener::builder(client.clone())
+        .on_card_action(bot)
+        .start();
+    let mut state = listener.state();
+    let wait = Duration::from_secs(60);
+    let reached = tokio::time::timeout(
+        wait,
+        state.wait_for(|s| matches!(s, State::Connected | State::Stopped(_))),
+    )
+    .await
+    .map(|state| state.map(|s| s.clone()));
+    match reached {
+        Ok(Ok(State::Connected)) => {}
+        Ok(_) => {
+            let why = listener.wait().await.err();
+            return Err(why.map_or_else(|| "the long connection stopped".into(), Into::into));
+        }
+        Err(_) => {
+            return Err(format!(
+                "the long connection did not open within {wait:?}: check the network"
+            )
+            .into())
+        }
+    }
+    let to = match feishu {
+        Feishu::Emulated(emulator) => emulator.base_url(),
+        Feishu::Real { .. } => "Feishu".to_string(),
+    };
+    say!(
+        "The bot receives card callbacks over the long connection (a WebSocket it opened to \
+         {to}): no callback URL\n"
+    );
+    if let Feishu::Real { .. } = feishu {
+        say!(
+            "  (the app's developer console must receive events and callbacks through the long \
+             connection, with card.action.trigger subscribed)\n"
+        );
+    }
+    Ok(Receiver::Listener(listener))
+}
+
+/// Serves card callbacks on an HTTP route: the emulator, or Feishu, POSTs them to its URL.
+async fn http_route<F, Fut>(feishu: &Feishu, client: &Client, bot: F) -> Result<Receiver, Failure>
+where
+    F: Fn(CardAction, Deferred) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Answer> + Send + 'static,
+{
+    let (config, addr) = match feishu {
+        Feishu::Emulated(emulator) => {
+            let mut config = CallbackConfig::new(emulator.verification_token());
+            if let Some(key) = emulator.encrypt_key() {
+                config = config.encrypt_key(key);
+            }
+            (config, "127.0.0.1:0".to_string())
+        }
+        Feishu::Real { .. } => {
+            let mut config = CallbackConfig::new(var("FEISHU_VERIFICATION_TOKEN")?);
+            if let Ok(key) = std::env::var("FEISHU_ENCRYPT_KEY") {
+                config = config.encrypt_key(key);
+            }
+            let addr =
+                std::env::var("FEISHU_CALLBACK_ADDR").unwrap_or_else(|_| "0.0.0.0:3000".into());
+            (config, addr)
+        }
+    };
+    let handler = config.client(client.clone()).build();
+    let app = axum::Router::new().route("/feishu/card", callback::axum::post(handler.clone(), bot));
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let url = format!("http://{}/feishu/card", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    if let Feishu::Emulated(emulator) = feishu {
+        emulator.set_callback_url(&url);
+    }
+    say!("The bot serves card callbacks at {url}\n");
+    Ok(Receiver::Http(handler))
+}
+
+/// Starts the emulator with an emulated manager.
+async fn emulated() -> Result<(Feishu, Client), Failure> {
     let emulator = Emulator::builder()
-        .verification_token(verification)
-        .encrypt_key(encrypt)
+        .verification_token("v-demo-verification-token")
+        .encrypt_key("demo-encrypt-key")
         .user(UserIdentity::new(MANAGER).name("Ahmed (manager)"))
         .start()
         .await?;
-    println!(
+    say!(
         "A local Feishu (the emulator) runs at {}",
         emulator.base_url()
     );
     let client = emulator.client().build()?;
-    let handler = CallbackConfig::new(verification)
-        .encrypt_key(encrypt)
-        .client(client.clone())
-        .build();
-    Ok((
-        Feishu::Emulated(emulator),
-        client,
-        handler,
-        "127.0.0.1:0".to_string(),
-    ))
+    Ok((Feishu::Emulated(emulator), client))
 }
 
 /// Real Feishu, from the environment.
-fn real(app_id: String) -> Result<(Feishu, Client, callback::CallbackHandler, String), Failure> {
-    let var = |name: &str| {
-        std::env::var(name).map_err(|_| format!("{name} is not set: the real-Feishu demo needs it"))
-    };
+fn real(app_id: String) -> Result<(Feishu, Client), Failure> {
     let secret = var("FEISHU_APP_SECRET")?;
     let chat = var("FEISHU_CHAT_ID")?;
     let mut builder = Client::builder(app_id, secret);
@@ -367,35 +522,43 @@ fn real(app_id: String) -> Result<(Feishu, Client, callback::CallbackHandler, St
         builder = builder.base_url(BaseUrl::Lark);
     }
     let client = builder.build()?;
-    let mut config = CallbackConfig::new(var("FEISHU_VERIFICATION_TOKEN")?).client(client.clone());
-    if let Ok(key) = std::env::var("FEISHU_ENCRYPT_KEY") {
-        config = config.encrypt_key(key);
-    }
-    let addr = std::env::var("FEISHU_CALLBACK_ADDR").unwrap_or_else(|_| "0.0.0.0:3000".into());
-    println!("Real Feishu: cards go to chat {chat}");
-    Ok((Feishu::Real { chat }, client, config.build(), addr))
+    say!("Real Feishu: cards go to chat {chat}");
+    Ok((Feishu::Real { chat }, client))
+}
+
+/// An environment variable the real-Feishu demo needs.
+fn var(name: &str) -> Result<String, Failure> {
+    std::env::var(name)
+        .map_err(|_| format!("{name} is not set: the real-Feishu demo needs it").into())
 }
 
 fn step(n: u32, what: &str) {
-    println!("\n── step {n}: {what}");
+    say!("\n── step {n}: {what}");
 }
 
 /// Prints what the user's client showed after an interaction.
-fn interaction(done: &Interaction) {
-    println!(
-        "  callback answered HTTP {} in {:?}",
-        done.status.unwrap_or(0),
-        done.elapsed
-    );
+fn interaction(route: Route, done: &Interaction) {
+    match route {
+        Route::LongConnection => say!(
+            "  callback answered over the long connection (acknowledged with code {}) in {:?}",
+            done.status.unwrap_or(0),
+            done.elapsed
+        ),
+        Route::Http => say!(
+            "  callback answered HTTP {} in {:?}",
+            done.status.unwrap_or(0),
+            done.elapsed
+        ),
+    }
     if let Some(toast) = &done.toast {
-        println!(
+        say!(
             "  the user sees a {} toast: {}",
             toast.kind,
             toast.content.as_deref().unwrap_or("")
         );
     }
     if let Some(failure) = &done.failure {
-        println!("  Feishu shows an error: {failure}");
+        say!("  Feishu shows an error: {failure}");
     }
 }
 
@@ -414,12 +577,12 @@ fn show(
             .ok_or_else(|| format!("the emulator has no message {message_id}"))?,
         Feishu::Real { .. } => sent.clone(),
     };
-    println!("  the card now shows:");
+    say!("  the card now shows:");
     outline(&shown, 2);
     let page: PathBuf = out.join(format!("{name}.html"));
     let card = Card::from_value(&shown)?;
     std::fs::write(&page, preview::render(&card))?;
-    println!("  preview: {}", page.display());
+    say!("  preview: {}", page.display());
     Ok(())
 }
 
@@ -441,7 +604,7 @@ fn outline(card: &Value, depth: usize) {
             .pointer("/header/template")
             .and_then(Value::as_str)
             .unwrap_or("default");
-        println!("{pad}┌ {title}  ({colour} header)");
+        say!("{pad}┌ {title}  ({colour} header)");
     }
     let elements = card
         .pointer("/body/elements")
@@ -468,7 +631,7 @@ fn element_outline(element: &Value, depth: usize) {
     let text = text.replace('\n', " ⏎ ");
     let shown: String = text.chars().take(90).collect();
     let more = if text.chars().count() > 90 { "…" } else { "" };
-    println!("{pad}│ {tag}: {shown}{more}");
+    say!("{pad}│ {tag}: {shown}{more}");
     for key in ["elements", "columns"] {
         if let Some(children) = element[key].as_array() {
             for child in children {

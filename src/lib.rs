@@ -168,6 +168,66 @@
 //! decrypts and decodes card callbacks and answers within Feishu's 3 seconds. With the
 //! `emulator` feature, [`client::emulator`] is a local Feishu whose emulated users click and
 //! submit cards: `cargo run --example demo` plays a whole conversation against it.
+//!
+//! # Receiving over the long connection (feature `ws`, on by default)
+//!
+//! Card actions and events reach a bot as HTTP callbacks ([`client::callback`]) or over
+//! Feishu's long connection: a WebSocket the bot opens to Feishu itself, so it needs no public
+//! URL, no TLS certificate, no verification token and no encrypt key, and runs from a laptop.
+//! [`client::ws::Listener`] holds the connection: it asks Feishu for its URL with the app's id
+//! and secret, pings, reconnects on Feishu's schedule, and stops with an error that says what
+//! to fix when Feishu refuses the app. Card actions go to your function exactly as on the HTTP
+//! route: a typed [`CardAction`](client::callback::CardAction), form values decoded into your
+//! [`FormValue`] struct, an [`Answer`](client::callback::Answer) sent back within Feishu's 3
+//! seconds (else the fallback toast, and your card by delayed update), each event handled
+//! once. Other events go to `on_event`.
+//!
+//! ```no_run
+//! use feishu_card::client::callback::{Answer, CardAction, Deferred, Toast};
+//! use feishu_card::client::ws::Listener;
+//! use feishu_card::client::Client;
+//! use feishu_card::FormValue;
+//!
+//! #[derive(Debug, FormValue)]
+//! struct Leave {
+//!     reason: String,
+//!     days: u32,
+//! }
+//!
+//! async fn on_card(action: CardAction, _later: Deferred) -> Answer {
+//!     match action.form::<Leave>() {
+//!         Ok(leave) => Answer::toast(Toast::success(format!(
+//!             "{} days off requested ({})",
+//!             leave.days, leave.reason
+//!         ))),
+//!         Err(e) => Answer::toast(Toast::error(e.to_string())),
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = Client::builder("cli_a1b2c3", "app-secret").build()?;
+//!     let listener = Listener::builder(client)
+//!         .on_card_action(on_card)
+//!         .on_event(|event| async move { println!("{}", event.event_type()) })
+//!         .start();
+//!     tokio::select! {
+//!         // Feishu refused the app (wrong secret, not a self-built app, too many connections).
+//!         refused = listener.wait() => refused?,
+//!         // Events being handled are answered and acknowledged before the connection closes.
+//!         _ = tokio::signal::ctrl_c() => listener.shutdown().await?,
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
+//! In the developer console, the app (a self-built one) must receive events and callbacks
+//! through the long connection, with `card.action.trigger` subscribed; the console saves that
+//! choice only while a client is connected. With several replicas connected, Feishu gives each
+//! event to one of them. The emulator serves the long connection too: its emulated users'
+//! clicks reach a listener built on `emulator.client()` (feature `emulator`), as in `examples/demo.rs`. From a shell, `feishu-card listen` prints each event and card
+//! action as one JSON line (`--answer-toast TEXT` answers the clicks; `--emulator` tries it
+//! offline).
 
 pub use card_core as core;
 pub use card_core::form::{

@@ -190,7 +190,7 @@ fn announce(emulator: &Emulator, callback_url: Option<&str>) -> std::io::Result<
 
 /// Listens for Ctrl-C and SIGTERM from now on (so that a signal sent as soon as the URL is
 /// printed is not missed); the future resolves to what stopped the emulator.
-fn stop_signals() -> std::pin::Pin<Box<dyn std::future::Future<Output = &'static str>>> {
+pub(crate) fn stop_signals() -> std::pin::Pin<Box<dyn std::future::Future<Output = &'static str>>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, Signal, SignalKind};

@@ -8,6 +8,7 @@ mod convert;
 mod emulator;
 mod fmt;
 mod input;
+mod listen;
 mod mcp;
 mod migrate;
 mod net;
@@ -104,6 +105,37 @@ enum Command {
     /// --no-long-connection).
     #[command(verbatim_doc_comment)]
     Mcp(mcp::Args),
+    /// Receive events and card actions over the long connection; print each as a JSON line.
+    ///
+    /// Opens Feishu's long connection (a WebSocket the command opens itself: no public URL, no
+    /// verification token, no encrypt key) with the app's credentials, and prints every event
+    /// and every card action on standard output as one JSON object per line:
+    ///
+    ///   {"type": "event", "event_type": "im.message.receive_v1", "event_id": "…",
+    ///    "event": {…the event's body…}}
+    ///   {"type": "card_action", "event_type": "card.action.trigger", "event_id": "…",
+    ///    "operator": {"open_id", "user_id", "union_id", "tenant_key"},
+    ///    "action": {"tag", "name", "value", "form_value", "input_value", "option", "options",
+    ///    "checked", "timezone"}, "message_id": "om_…", "chat_id": "oc_…", "host": "…",
+    ///    "token": "c-…"}
+    ///
+    /// The token is the callback's update token (`feishu-card update --token`, 30 minutes, two
+    /// uses). Card actions are answered with an info toast with --answer-toast TEXT, else with
+    /// `{}` (the card stays as it is). Standard error says when the connection opens, is lost
+    /// and comes back. In the developer console, choose to receive events and callbacks through
+    /// the long connection and subscribe to `card.action.trigger` and the events you want.
+    ///
+    /// --emulator runs offline against the built-in Feishu, which then plays a user: it sends a
+    /// card to oc_emulator, the user ou_emulator_user clicks its "Approve" button and submits its
+    /// form, and writes "hello, bot" to the bot (an im.message.receive_v1 event), so three lines
+    /// appear; standard error shows what the user saw and how to click again through the
+    /// emulator's control API.
+    ///
+    /// Ctrl-C (or SIGTERM) stops it gracefully: events being handled are answered and
+    /// acknowledged first, then it exits 0. Exits 2 without credentials, 3 when Feishu refuses
+    /// the app the connection (the message says what to fix).
+    #[command(verbatim_doc_comment)]
+    Listen(listen::Args),
 }
 
 fn main() -> ExitCode {
@@ -120,5 +152,6 @@ fn main() -> ExitCode {
         Command::Preview(args) => preview::run(args),
         Command::Emulator(args) => emulator::run(args),
         Command::Mcp(args) => mcp::run(args),
+        Command::Listen(args) => listen::run(args),
     }
 }
