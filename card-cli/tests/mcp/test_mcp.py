@@ -529,12 +529,16 @@ async def test_a_long_connection_that_cannot_open_makes_ask_user_fail_at_once():
     assert "reconnecting" in log[0], log[0]
 
 
+# The app the standalone emulator is started as (it refuses any other app's credentials).
+APP_ID = "cli_a1b2c3d4e5f60789"
+
+
 @contextlib.asynccontextmanager
 async def standalone_emulator():
     """A `feishu-card emulator` process: its URL. It delivers card actions over the long
     connection when a client holds one (no callback URL is set)."""
     proc = await asyncio.create_subprocess_exec(
-        BIN, "emulator", "--port", "0",
+        BIN, "emulator", "--port", "0", "--app-id", APP_ID, "--app-secret", "emulator-secret",
         stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
     )
     try:
@@ -568,7 +572,7 @@ async def control(url, path, body=None, params=None):
 
 def with_credentials(url, secret="emulator-secret"):
     """The server's flags as with real credentials, pointed at a standalone emulator."""
-    return ["--base-url", url, "--app-id", "cli_emulator", "--app-secret", secret]
+    return ["--base-url", url, "--app-id", APP_ID, "--app-secret", secret]
 
 
 async def question_message(url, question):
