@@ -332,6 +332,74 @@ async fn an_event_not_acknowledged_in_time_comes_again_and_runs_once() {
     handle.shutdown().await.expect("shutdown");
 }
 
+/// 3. An acknowledgement lost on its way after the function finished: the event, and a card
+///    action, come again, and the second delivery is acknowledged without running the function
+///    again (the card action's redelivery gets an empty answer).
+#[tokio::test]
+async fn a_lost_acknowledgement_brings_the_event_again_and_it_runs_once() {
+    let feishu = Emulator::builder()
+        .client_config(quiet_config())
+        .callback_deadline(Duration::from_millis(300))
+        .long_connection()
+        .start()
+        .await
+        .expect("emulator");
+    let client = client(&feishu);
+    let message_id = send_approval(&client).await;
+    let calls = Calls::default();
+    let clicks = Arc::new(AtomicUsize::new(0));
+    let counted = clicks.clone();
+    let handle = listener(&feishu)
+        .on_event(calls.on_event())
+        .on_card_action(move |action, _later| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            async move {
+                Answer::toast(Toast::success("Approved")).card(approved(&action.operator.open_id))
+            }
+        })
+        .start();
+    connected(&handle).await;
+
+    feishu.inject_long_connection(LongConnectionFault::lose_ack());
+    let delivery = feishu
+        .send_event("im.message.receive_v1", text_message("lost"))
+        .await;
+    assert_eq!(delivery.outcome, DeliveryOutcome::NoAck, "{delivery:?}");
+    assert_eq!(calls.finished(), 1, "handled before the acknowledgement");
+    eventually("the event's second delivery is acknowledged", || {
+        attempts(&feishu, &delivery.event_id)
+            .iter()
+            .any(|d| d.attempt == 2 && acked_without_answer(d))
+    })
+    .await;
+    assert_eq!(calls.started(), 1, "the function was not run again");
+
+    feishu.inject_long_connection(LongConnectionFault::lose_ack());
+    let click = feishu
+        .user("ou_alice")
+        .click(&message_id, "Approve")
+        .await
+        .expect("click");
+    let failure = click.failure.expect("no acknowledgement reached Feishu");
+    assert_eq!(failure.code, 200341, "{failure}");
+    eventually("the card action's second delivery is acknowledged", || {
+        attempts(&feishu, &click.event_id)
+            .iter()
+            .any(|d| d.attempt == 2 && acked_without_answer(d))
+    })
+    .await;
+    assert_eq!(clicks.load(Ordering::SeqCst), 1, "answered once");
+    assert_eq!(
+        feishu.message(&message_id).expect("message").card,
+        approval(),
+        "the user saw the error; the card stays"
+    );
+    for event_id in [&delivery.event_id, &click.event_id] {
+        assert_eq!(attempts(&feishu, event_id).len(), 2, "no third delivery");
+    }
+    handle.shutdown().await.expect("shutdown");
+}
+
 /// 4. A slow card-action function: the fallback toast goes back in the acknowledgement in
 ///    time, then the card of the function's late answer lands by delayed update.
 #[tokio::test]
