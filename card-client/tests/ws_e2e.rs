@@ -118,12 +118,15 @@ async fn send_approval(client: &Client) -> String {
         .message_id
 }
 
+/// An event id and the text of the message it carried, as an event function saw them.
+type Seen = (String, Option<String>);
+
 /// Counts the calls of an event function, and can hold each call until released.
 #[derive(Clone, Default)]
 struct Calls {
     started: Arc<AtomicUsize>,
     finished: Arc<AtomicUsize>,
-    seen: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
     gate: Option<Arc<Notify>>,
 }
 
@@ -150,7 +153,7 @@ impl Calls {
     }
 
     /// The event ids and message texts seen, in order.
-    fn seen(&self) -> Vec<(String, Option<String>)> {
+    fn seen(&self) -> Vec<Seen> {
         self.seen.lock().expect("lock").clone()
     }
 
