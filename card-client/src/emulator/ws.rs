@@ -157,6 +157,10 @@ pub enum LongConnectionFaultKind {
     /// The next event's frames say `type: card` instead of `type: event`, as some apps
     /// receive card actions (the official SDKs drop such frames).
     CardFrame,
+    /// The next acknowledgement of a delivered event is lost on its way: the connection stays
+    /// open, the delivery ends without an acknowledgement at the deadline, and the event is
+    /// delivered again, as when Feishu misses an acknowledgement the client did send.
+    LoseAck,
     /// Pongs come this much (real) time after their ping.
     SlowPong(Duration),
     /// Pings get no pong.
@@ -186,6 +190,7 @@ pub enum LongConnectionFaultKind {
 enum Site {
     Event,
     Ping,
+    Ack,
     Handshake,
     Endpoint,
 }
@@ -200,6 +205,7 @@ impl LongConnectionFaultKind {
             LongConnectionFaultKind::SlowPong(_)
             | LongConnectionFaultKind::NoPong
             | LongConnectionFaultKind::PongConfig(_) => Site::Ping,
+            LongConnectionFaultKind::LoseAck => Site::Ack,
             LongConnectionFaultKind::RefuseHandshake { .. } => Site::Handshake,
             LongConnectionFaultKind::EndpointError { .. } => Site::Endpoint,
         }
@@ -278,6 +284,12 @@ impl LongConnectionFault {
     /// The next event's frames carry `type: card` instead of `type: event`.
     pub fn card_frame() -> Self {
         Self::new(LongConnectionFaultKind::CardFrame)
+    }
+
+    /// The next acknowledgement the client sends for a delivered event is lost: the event is
+    /// delivered again after the deadline although the client handled it.
+    pub fn lose_ack() -> Self {
+        Self::new(LongConnectionFaultKind::LoseAck)
     }
 
     /// The next pong comes `delay` (real time) after its ping.
@@ -790,7 +802,20 @@ fn on_frame(shared: &Shared, id: u64, tx: &mpsc::UnboundedSender<Out>, bytes: &[
         );
         return;
     };
-    let waiter = shared.ws.state().pending.remove(&message_id);
+    let waiter = {
+        let mut state = shared.ws.state();
+        let lost = state.pending.contains_key(&message_id)
+            && state.take_fault(Site::Ack) == Some(LongConnectionFaultKind::LoseAck);
+        if lost {
+            tracing::debug!(
+                connection = id,
+                message_id,
+                "long connection: lost an acknowledgement (fault)"
+            );
+            return;
+        }
+        state.pending.remove(&message_id)
+    };
     match waiter {
         Some(waiter) => {
             let _ = waiter.send(frame);
