@@ -224,8 +224,8 @@
 //! Faults ([`LongConnectionFault`], given to [`Emulator::inject_long_connection`]): the socket
 //! closed before or after the next event is sent ([`Emulator::drop_long_connections`] closes
 //! them all now), the next event split into several frames (in order or shuffled) or sent as
-//! `type: card` (as some apps receive card actions), pongs late
-//! or missing, a one-off `ClientConfig` in the next pong, handshakes refused with each of
+//! `type: card` (as some apps receive card actions), the client's next acknowledgement lost
+//! on the way (the event comes again), pongs late or missing, a one-off `ClientConfig` in the next pong, handshakes refused with each of
 //! Feishu's codes (514, 403, 514 with `handshake-autherrcode: 1000040350`), and endpoint
 //! answers with any code (1 busy and 1000040343 internal error are the ones to retry). Frames
 //! that are not protobuf, text messages and acknowledgements of unknown messages are logged
