@@ -14,9 +14,10 @@
 //! Both routes are measured one click at a time and with several clicks in flight (each in-flight
 //! slot clicks its own cards, so no card is clicked twice at once), over many cards, in rounds
 //! that alternate the routes so that a change in the machine's load falls on both. Prints the
-//! card actions per second and the latency of a click (p50, p90, p99, max), and how much of it
-//! the delivery took (from sending the callback to reading the answer), then one
-//! `BENCH ws_vs_http …` line of `key=value` figures for collecting.
+//! card actions per second (overall, and the slowest and fastest round), the CPU time the
+//! whole process (emulator and bot) spent per card action, the latency of a click (p50, p90,
+//! p99, max), and how much of it the delivery took (from sending the callback to reading the
+//! answer), then one `BENCH ws_vs_http …` line of `key=value` figures for collecting.
 //!
 //! ```sh
 //! cargo bench -p card-client --features emulator,axum --bench ws_vs_http
@@ -61,9 +62,9 @@ fn positive(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<usize
 
 fn options() -> Result<Options, String> {
     let mut options = Options {
-        rounds: 3,
-        sequential: 1_000,
-        concurrent: 3_000,
+        rounds: 6,
+        sequential: 500,
+        concurrent: 1_500,
         in_flight: 16,
         cards: 128,
         warm_up: 200,
@@ -150,18 +151,37 @@ struct Sample {
 }
 
 /// The clicks of one route and mode, pooled over the rounds.
-#[derive(Default)]
 struct Tally {
     samples: Vec<Sample>,
     wall: Duration,
+    /// CPU time of the whole process (emulator and bot), `None` where it cannot be read.
+    cpu: Option<Duration>,
+    /// Card actions per second of each round.
+    rates: Vec<f64>,
     failures: usize,
     first_failure: Option<String>,
 }
 
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            samples: Vec::new(),
+            wall: Duration::ZERO,
+            cpu: Some(Duration::ZERO),
+            rates: Vec::new(),
+            failures: 0,
+            first_failure: None,
+        }
+    }
+}
+
 impl Tally {
-    fn add(&mut self, other: Batch) {
+    fn add(&mut self, other: Batch, cpu: Option<Duration>) {
+        self.rates
+            .push(other.samples.len() as f64 / other.wall.as_secs_f64());
         self.samples.extend(other.samples);
         self.wall += other.wall;
+        self.cpu = self.cpu.zip(cpu).map(|(a, b)| a + b);
         self.failures += other.failures.len();
         if self.first_failure.is_none() {
             self.first_failure = other.failures.into_iter().next();
@@ -171,12 +191,47 @@ impl Tally {
     fn per_second(&self) -> f64 {
         self.samples.len() as f64 / self.wall.as_secs_f64()
     }
+
+    /// The slowest and the fastest round.
+    fn rate_range(&self) -> (f64, f64) {
+        self.rates
+            .iter()
+            .fold((f64::INFINITY, 0.0), |(lo, hi), r| (lo.min(*r), hi.max(*r)))
+    }
+
+    /// CPU time of the process per card action.
+    fn cpu_per_action(&self) -> Option<Duration> {
+        let n = u32::try_from(self.samples.len()).ok().filter(|n| *n > 0)?;
+        self.cpu.map(|cpu| cpu / n)
+    }
 }
 
 struct Batch {
     samples: Vec<Sample>,
     wall: Duration,
     failures: Vec<String>,
+}
+
+/// The CPU time this process's threads have run so far (Linux: the sum of
+/// `/proc/self/task/*/schedstat`, in nanoseconds), or `None` where it cannot be read. Threads
+/// that ended are not counted, so it is read around stretches in which the runtime's threads
+/// all live.
+fn cpu_time() -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let path = task.ok()?.path().join("schedstat");
+        let Ok(stat) = std::fs::read_to_string(path) else {
+            // The thread ended while the directory was read.
+            continue;
+        };
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
+}
+
+/// The CPU time since `before`.
+fn cpu_since(before: Option<Duration>) -> Option<Duration> {
+    Some(cpu_time()?.saturating_sub(before?))
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -377,6 +432,7 @@ async fn run(options: Options) -> Result<(), String> {
         };
         for &r in &order {
             choose(routes[r]);
+            let cpu = cpu_time();
             let begin = Instant::now();
             let (mut samples, mut failures) = (Vec::new(), Vec::new());
             click_in_turn(
@@ -387,16 +443,22 @@ async fn run(options: Options) -> Result<(), String> {
                 &mut failures,
             )
             .await;
-            sequential[r].add(Batch {
-                samples,
-                wall: begin.elapsed(),
-                failures,
-            });
+            let wall = begin.elapsed();
+            sequential[r].add(
+                Batch {
+                    samples,
+                    wall,
+                    failures,
+                },
+                cpu_since(cpu),
+            );
             made[r] += options.sequential;
         }
         for &r in &order {
             choose(routes[r]);
-            concurrent[r].add(batch(&feishu, &cards, options.concurrent, options.in_flight).await);
+            let cpu = cpu_time();
+            let batch = batch(&feishu, &cards, options.concurrent, options.in_flight).await;
+            concurrent[r].add(batch, cpu_since(cpu));
             made[r] += options.concurrent;
         }
     }
@@ -446,9 +508,9 @@ async fn run(options: Options) -> Result<(), String> {
     );
     println!();
     println!(
-        "| route | in flight | clicks | card actions/s | click p50 | p90 | p99 | max | delivery p50 | delivery p99 |"
+        "| route | in flight | clicks | card actions/s | rounds: slowest–fastest | CPU per action | click p50 | p90 | p99 | max | delivery p50 | delivery p99 |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let mut bench_line = String::from("BENCH ws_vs_http");
     for (mode, in_flight, tallies) in [
         ("seq", 1, &mut sequential),
@@ -467,11 +529,14 @@ async fn run(options: Options) -> Result<(), String> {
                 clicks.last().copied().unwrap_or_default(),
             );
             let (d50, d99) = (percentile(&deliveries, 50.0), percentile(&deliveries, 99.0));
+            let (slowest, fastest) = tally.rate_range();
+            let cpu_us = tally.cpu_per_action().map(|d| d.as_secs_f64() * 1e6);
             println!(
-                "| {} | {in_flight} | {} | {:.0} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
+                "| {} | {in_flight} | {} | {:.0} | {slowest:.0}–{fastest:.0} | {} | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms | {:.3} ms |",
                 route.name(),
                 clicks.len(),
                 tally.per_second(),
+                cpu_us.map_or("n/a".to_owned(), |us| format!("{us:.0} µs")),
                 ms(p50),
                 ms(p90),
                 ms(p99),
@@ -481,10 +546,11 @@ async fn run(options: Options) -> Result<(), String> {
             );
             let k = format!("{}_{mode}", route.key());
             bench_line.push_str(&format!(
-                " {k}_per_s={:.0} {k}_p50_ms={:.3} {k}_p99_ms={:.3}",
+                " {k}_per_s={:.0} {k}_p50_ms={:.3} {k}_p99_ms={:.3} {k}_cpu_us={}",
                 tally.per_second(),
                 ms(p50),
-                ms(p99)
+                ms(p99),
+                cpu_us.map_or("nan".to_owned(), |us| format!("{us:.0}"))
             ));
         }
     }
