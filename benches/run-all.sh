@@ -144,9 +144,10 @@ actions_field() {
     tr ' ' '\n' <<<"$actions_line" | sed -n "s/^$1=//p"
 }
 
-# `N/s, p50 X ms, p99 Y ms` of one route (`ws`, `http`) and mode (`seq`, `conc`).
+# `N/s, p50 X ms, p99 Y ms, CPU Z µs per action` of one route (`ws`, `http`) and mode (`seq`,
+# `conc`).
 actions_cell() {
-    echo "$(actions_field "$1_$2_per_s")/s, p50 $(actions_field "$1_$2_p50_ms") ms, p99 $(actions_field "$1_$2_p99_ms") ms"
+    echo "$(actions_field "$1_$2_per_s")/s, p50 $(actions_field "$1_$2_p50_ms") ms, p99 $(actions_field "$1_$2_p99_ms") ms, CPU $(actions_field "$1_$2_cpu_us") µs per action"
 }
 
 # a - b, for differences of estimates.
