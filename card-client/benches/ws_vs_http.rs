@@ -25,7 +25,9 @@
 //! ```
 //!
 //! `--rounds N`, `--sequential N` and `--concurrent N` (clicks per route and round, one at a
-//! time and in flight), `--in-flight N` and `--cards N` change the run.
+//! time and in flight), `--in-flight N` and `--cards N` change the run. Without `--bench`,
+//! which `cargo bench` passes, the run is `--quick`: `cargo test --benches` checks that it
+//! works.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -60,6 +62,16 @@ fn positive(args: &mut impl Iterator<Item = String>, flag: &str) -> Result<usize
         .ok_or_else(|| format!("{flag} takes a positive whole number"))
 }
 
+impl Options {
+    /// Two rounds, so that each route goes first once.
+    fn quick(&mut self) {
+        self.rounds = 2;
+        self.sequential = 100;
+        self.concurrent = 300;
+        self.warm_up = 50;
+    }
+}
+
 fn options() -> Result<Options, String> {
     let mut options = Options {
         rounds: 6,
@@ -69,22 +81,21 @@ fn options() -> Result<Options, String> {
         cards: 128,
         warm_up: 200,
     };
+    // `cargo bench` passes `--bench`; without it (`cargo test --benches`) the run is a quick
+    // check, as criterion's benches make it.
+    if !std::env::args().any(|a| a == "--bench") {
+        options.quick();
+    }
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            // Two rounds, so that each route goes first once.
-            "--quick" => {
-                options.rounds = 2;
-                options.sequential = 100;
-                options.concurrent = 300;
-                options.warm_up = 50;
-            }
+            "--quick" => options.quick(),
             "--rounds" => options.rounds = positive(&mut args, "--rounds")?,
             "--sequential" => options.sequential = positive(&mut args, "--sequential")?,
             "--concurrent" => options.concurrent = positive(&mut args, "--concurrent")?,
             "--in-flight" => options.in_flight = positive(&mut args, "--in-flight")?,
             "--cards" => options.cards = positive(&mut args, "--cards")?,
-            // `cargo bench` passes `--bench`; other harness flags mean nothing here.
+            // Other harness flags mean nothing here.
             _ => {}
         }
     }
