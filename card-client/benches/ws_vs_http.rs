@@ -258,8 +258,8 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Clicks `cards` in turn, `clicks` times in all, one at a time; `None` for a click that went
-/// through, else what went wrong.
+/// Clicks `cards` in turn, `clicks` times in all, one at a time, and records each click's
+/// timing in `samples`, or what went wrong in `failures`.
 async fn click_in_turn(
     feishu: &Emulator,
     cards: &[String],
@@ -274,15 +274,17 @@ async fn click_in_turn(
         let result = user.click(message_id, Target::element_id(BUTTON)).await;
         let click = started.elapsed();
         match result {
-            Ok(i) if i.is_ok() && i.toast.is_some() && i.card_changed => samples.push(Sample {
-                click,
-                delivery: i.elapsed,
-            }),
-            Ok(i) => failures.push(match i.failure {
+            Ok(done) if done.is_ok() && done.toast.is_some() && done.card_changed => {
+                samples.push(Sample {
+                    click,
+                    delivery: done.elapsed,
+                })
+            }
+            Ok(done) => failures.push(match done.failure {
                 Some(f) => format!("{message_id}: {f}"),
                 None => format!(
                     "{message_id}: answered without a toast or a new card: {:?}",
-                    i.answer
+                    done.answer
                 ),
             }),
             Err(e) => failures.push(format!("{message_id}: {e}")),
