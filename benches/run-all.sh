@@ -11,6 +11,8 @@
 # is honoured for the benches built from this workspace; the compile-time bench keeps its own
 # target directory (see `benches/compile_time.sh`). `COMPILE_RUNS` (default 3) and
 # `COMPILE_PROFILES` (default `debug release`) shorten the compile-time bench of a full run.
+# The shared-store bench needs a Redis at `REDIS_URL` (`redis://127.0.0.1:PORT`); without it,
+# it is skipped with a message.
 set -euo pipefail
 
 quick=0
@@ -18,7 +20,7 @@ for arg in "$@"; do
     case "$arg" in
     --quick) quick=1 ;;
     -h | --help)
-        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -36,9 +38,11 @@ cd "$root"
 
 criterion_args=()
 stream_args=()
+actions_args=()
 if ((quick)); then
     criterion_args=(--quick --noplot)
     stream_args=(--quick)
+    actions_args=(--quick)
     compile_env=(CARDS=20 RUNS=1 PROFILES=debug)
 else
     criterion_args=(--noplot)
@@ -107,12 +111,48 @@ if [[ -f card-client/benches/stream.rs ]]; then
         status=1
     fi
 fi
+actions_line=""
+step "card actions, long connection vs HTTP callback (card-client)"
+if run_logged ws_vs_http cargo bench -p card-client --features emulator,axum --bench ws_vs_http -- \
+    "${actions_args[@]}"; then
+    actions_line=$(grep '^BENCH ws_vs_http' "$OUT/ws_vs_http.log" | tail -1 || true)
+else
+    status=1
+fi
+store_ran=0
+if [[ -n ${REDIS_URL:-} ]]; then
+    step "shared store, memory vs Redis at REDIS_URL (card-client)"
+    if run_logged store cargo bench -p card-client --features emulator,redis --bench store -- \
+        "${criterion_args[@]}"; then
+        store_ran=1
+    else
+        status=1
+    fi
+else
+    step "shared store: skipped, REDIS_URL is not set (a Redis to measure against, redis://127.0.0.1:PORT)"
+fi
 step "compile time (benches/compile_time.sh)"
 run_logged compile_time env "${compile_env[@]}" benches/compile_time.sh || status=1
 
 # `key=value` of the stream summary line.
 stream_field() {
     tr ' ' '\n' <<<"$stream_line" | sed -n "s/^$1=//p"
+}
+
+# `key=value` of the card-action summary line.
+actions_field() {
+    tr ' ' '\n' <<<"$actions_line" | sed -n "s/^$1=//p"
+}
+
+# `N/s, p50 X ms, p99 Y ms, CPU Z µs per action` of one route (`ws`, `http`) and mode (`seq`,
+# `conc`).
+actions_cell() {
+    echo "$(actions_field "$1_$2_per_s")/s, p50 $(actions_field "$1_$2_p50_ms") ms, p99 $(actions_field "$1_$2_p99_ms") ms, CPU $(actions_field "$1_$2_cpu_us") µs per action"
+}
+
+# a - b, for differences of estimates.
+minus() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || a == "" || b == "") print "nan"; else print a - b }'
 }
 
 # `profile kind card json` rows of the compile-time table.
@@ -157,6 +197,26 @@ echo "| send through \`Client\` to the emulator | $(human "$send_client") | bare
 echo "| element patch through \`Client\` | $(human "$patch_client") | bare reqwest PATCH: $(human "$patch_bare") | +$(human "$(awk -v a="$patch_client" -v b="$patch_bare" 'BEGIN { if (a == "nan" || b == "nan") print "nan"; else print a - b }')") per request | |"
 if [[ -n $stream_line ]]; then
     echo "| streaming: push → emulator lag | p50 $(stream_field lag_p50_ms) ms, p95 $(stream_field lag_p95_ms) ms, max $(stream_field lag_max_ms) ms | $(stream_field deltas) deltas at $(stream_field rate_per_s)/s | $(stream_field rate_limit_errors) rate-limit errors, at most $(stream_field max_requests_per_card_1s) requests/s on one card | 0 errors, ≤ 10 requests/s |"
+fi
+if [[ -n $actions_line ]]; then
+    for mode in seq conc; do
+        if [[ $mode == seq ]]; then
+            what="one at a time"
+        else
+            what="$(actions_field in_flight) in flight"
+        fi
+        echo "| card actions end to end, long connection, $what | $(actions_cell ws $mode) | HTTP callback: $(actions_cell http $mode) | $(ratio "$(actions_field ws_${mode}_per_s)" "$(actions_field http_${mode}_per_s)")× the HTTP route's actions/s | |"
+    done
+fi
+if ((store_ran)); then
+    for op in "event de-duplication" "read the tenant token" "card turn + done" "callback token use" "stream lease renewal"; do
+        redis=$(estimate "store/${op}_redis")
+        memory=$(estimate "store/${op}_memory")
+        echo "| shared store: $op, Redis | $(human "$redis") | \`MemoryStore\`: $(human "$memory") | +$(human "$(minus "$redis" "$memory")") per operation | |"
+    done
+    patch_redis=$(estimate "element patch through Client/redis store")
+    patch_memory=$(estimate "element patch through Client/in-process state")
+    echo "| element patch through \`Client\` with the Redis store | $(human "$patch_redis") | in-process state: $(human "$patch_memory") | +$(human "$(minus "$patch_redis" "$patch_memory")") per write | |"
 fi
 echo
 echo "logs and criterion data: $OUT"
