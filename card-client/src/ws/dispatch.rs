@@ -12,6 +12,7 @@ use super::event::Event;
 use super::frame::Acknowledgement;
 use crate::callback::{
     Answer, AnswerSent, CallbackError, CallbackHandler, CardAction, Deferred, CARD_ACTION_TRIGGER,
+    FEISHU_DEADLINE,
 };
 
 /// A boxed future that can move between threads.
@@ -84,7 +85,7 @@ impl Dispatcher {
         match (&self.on_card, is_card) {
             (Some(on_card), true) => self.card_action(on_card, event, received).await,
             _ => {
-                let mut outcome = self.event(event, is_card).await;
+                let mut outcome = self.event(event, is_card, received).await;
                 if is_card && outcome.ack.code == Acknowledgement::OK && outcome.ack.data.is_none()
                 {
                     outcome.ack = Acknowledgement::ok(Some(EMPTY_ANSWER));
@@ -109,24 +110,46 @@ impl Dispatcher {
                 sent: Some(answer.sent_signal()),
             },
             Some(CallbackError::Replayed { .. }) => Outcome::ok(None),
+            Some(CallbackError::InProgress { .. }) => unacknowledged(received).await,
             Some(_) => Outcome::failed(),
         }
     }
 
-    async fn event(&self, event: Event, is_card: bool) -> Outcome {
-        if let Some(id) = event.event_id() {
-            match self.handler.first_sighting(id).await {
-                Ok(()) => {}
+    async fn event(&self, event: Event, is_card: bool, received: Instant) -> Outcome {
+        let claim = match event.event_id() {
+            None => None,
+            Some(id) => match self.handler.claim(id, received).await {
+                Ok(claim) => Some(claim),
                 Err(CallbackError::Replayed { .. }) => {
                     tracing::info!("event already handled: delivered again, not run again");
                     return Outcome::ok(None);
+                }
+                Err(e @ CallbackError::InProgress { .. }) => {
+                    tracing::info!("{e}");
+                    return unacknowledged(received).await;
                 }
                 Err(e) => {
                     tracing::error!("{e}");
                     return Outcome::failed();
                 }
+            },
+        };
+        // The claim is renewed while the function runs, however long it takes.
+        let outcome = match &claim {
+            Some(claim) => claim.hold(self.run_event(event, is_card)).await,
+            None => self.run_event(event, is_card).await,
+        };
+        if let Some(claim) = claim {
+            if outcome.ack.code == Acknowledgement::OK {
+                claim.finish().await;
+            } else {
+                claim.release().await;
             }
         }
+        outcome
+    }
+
+    async fn run_event(&self, event: Event, is_card: bool) -> Outcome {
         let Some(on_event) = self.on_event.clone() else {
             if is_card {
                 tracing::warn!(
@@ -147,6 +170,17 @@ impl Dispatcher {
         }
     }
 }
+
+/// The outcome of a delivery whose event another delivery is still handling: held until
+/// Feishu's deadline for it has passed, so that it does not count as an acknowledgement and
+/// Feishu delivers the event again.
+async fn unacknowledged(received: Instant) -> Outcome {
+    tokio::time::sleep_until(received + FEISHU_DEADLINE + LATE_BY).await;
+    Outcome::failed()
+}
+
+/// How far past Feishu's deadline an acknowledgement is held to miss it surely.
+const LATE_BY: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[cfg(test)]
 mod tests {
