@@ -19,7 +19,9 @@ async fn three_replicas_one_killed_and_restarted_handle_everything_once() {
         Ok(url) if !url.is_empty() => url,
         _ => {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("REDIS_URL is not set under CI: .ci/run must start redis-server and export it");
+                panic!(
+                    "REDIS_URL is not set under CI: .ci/run must start redis-server and export it"
+                );
             }
             eprintln!("SKIPPED: set REDIS_URL (e.g. redis://127.0.0.1:6379) to run this test");
             return;

@@ -137,8 +137,10 @@ struct StreamState {
 /// of what they ran, and the streams' state.
 #[derive(Default)]
 struct Records {
-    /// `event_id` → how many times a handler ran for it.
-    runs: Mutex<HashMap<String, u32>>,
+    /// `event_id` → the replicas whose handler ran for it (its effect took place), once per run.
+    runs: Mutex<HashMap<String, Vec<String>>>,
+    /// `event_id` → the replicas whose handler started on it, whether or not it ran to its end.
+    started: Mutex<HashMap<String, Vec<String>>>,
     /// The `event_id` of every card action the users made.
     clicked: Mutex<Vec<String>>,
     /// Clicks the emulator refused before any callback (no event made).
@@ -151,8 +153,18 @@ struct Records {
 }
 
 impl Records {
-    fn ran(&self, event_id: &str) {
-        *lock(&self.runs).entry(event_id.to_owned()).or_default() += 1;
+    fn started(&self, event_id: &str, replica: &str) {
+        lock(&self.started)
+            .entry(event_id.to_owned())
+            .or_default()
+            .push(replica.to_owned());
+    }
+
+    fn ran(&self, event_id: &str, replica: &str) {
+        lock(&self.runs)
+            .entry(event_id.to_owned())
+            .or_default()
+            .push(replica.to_owned());
     }
 
     fn stream_error(&self, what: String) {
@@ -178,10 +190,12 @@ struct Replica {
 
 impl Replica {
     async fn start(
+        name: &str,
         feishu: &Emulator,
         redis_url: &str,
         records: &Arc<Records>,
     ) -> Result<Replica, Box<dyn std::error::Error>> {
+        let name: Arc<str> = Arc::from(name);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -197,10 +211,12 @@ impl Replica {
                 .callback_config(CallbackConfig::new("").event_store(store))
                 .on_card_action(move |action: CardAction, _later: Deferred| {
                     let records = records.clone();
+                    let name = name.clone();
                     async move {
                         // The work the action asks for, then its effect, recorded.
-                        tokio::time::sleep(Duration::from_millis(5)).await;
-                        records.ran(&action.event_id);
+                        records.started(&action.event_id, &name);
+                        tokio::time::sleep(Duration::from_millis(fastrand::u64(20..120))).await;
+                        records.ran(&action.event_id, &name);
                         Answer::toast(Toast::success("Counted"))
                     }
                 })
@@ -392,7 +408,10 @@ pub async fn run(
 
     let mut replicas: Vec<Option<Replica>> = Vec::new();
     for _ in 0..config.replicas {
-        replicas.push(Some(Replica::start(&feishu, redis_url, &records).await?));
+        let name = format!("replica {}", replicas.len());
+        replicas.push(Some(
+            Replica::start(&name, &feishu, redis_url, &records).await?,
+        ));
     }
     if !feishu
         .wait_for_long_connections(config.replicas, Duration::from_secs(20))
@@ -479,7 +498,8 @@ pub async fn run(
                     records.clone(),
                 ));
             }
-            replicas[0] = Some(Replica::start(&feishu, redis_url, &records).await?);
+            replicas[0] =
+                Some(Replica::start("replica 0, restarted", &feishu, redis_url, &records).await?);
             log(&format!(
                 "restarted replica 0 after {:.1} s",
                 started.elapsed().as_secs_f64()
@@ -552,7 +572,7 @@ pub async fn run(
     ));
 
     let runs = lock(&records.runs).clone();
-    let handled_twice = runs.values().filter(|n| **n > 1).count();
+    let handled_twice = runs.values().filter(|ran| ran.len() > 1).count();
     let never_handled = clicked.iter().filter(|id| !runs.contains_key(*id)).count();
     let refused = records.refused_clicks.load(Ordering::Relaxed) as usize;
     let streams = lock(&records.streams).clone();
@@ -571,7 +591,24 @@ pub async fn run(
     let requests = feishu.requests();
     let sequence_errors = requests.iter().filter(|r| r.code == Some(300317)).count();
 
+    // The events the killed replica had claimed and was handling when it died.
+    let vanished: Vec<String> = lock(&records.started)
+        .iter()
+        .filter(|(id, who)| {
+            who.iter().any(|w| w == "replica 0")
+                && !runs
+                    .get(*id)
+                    .is_some_and(|ran| ran.iter().any(|w| w == "replica 0"))
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    let taken_on = vanished.iter().filter(|id| runs.contains_key(*id)).count();
     let mut notes = vec![
+        format!(
+            "{} events were being handled by replica 0 when it died; {} of them were then handled by another replica",
+            vanished.len(),
+            taken_on
+        ),
         format!(
             "run time {:.1} s, {} API requests",
             started.elapsed().as_secs_f64(),
@@ -598,6 +635,24 @@ pub async fn run(
             lock(&records.stream_errors)
         ),
     ];
+    let mut unanswered: BTreeMap<String, usize> = BTreeMap::new();
+    for d in feishu.long_connection_deliveries() {
+        if d.outcome.retried() {
+            let at = match d.connection {
+                Some(id) => format!("connection {id}"),
+                None => "no connection".into(),
+            };
+            *unanswered.entry(at).or_default() += 1;
+        }
+    }
+    notes.push(format!(
+        "deliveries not acknowledged in time, by connection: {unanswered:?}; connections now: {:?}",
+        feishu
+            .long_connections()
+            .iter()
+            .map(|c| c.id)
+            .collect::<Vec<_>>()
+    ));
     let codes: BTreeMap<i64, usize> = requests
         .iter()
         .filter_map(|r| r.code)
