@@ -114,6 +114,26 @@ pub trait EventStore: Send + Sync + 'static {
     fn release<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a>;
 }
 
+/// A store shared by reference: the caller keeps a handle on what the handler records.
+impl<S: EventStore + ?Sized> EventStore for std::sync::Arc<S> {
+    fn claim<'a>(
+        &'a self,
+        event_id: &'a str,
+        claimant: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a> {
+        (**self).claim(event_id, claimant, lease)
+    }
+
+    fn finish<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        (**self).finish(event_id, claimant)
+    }
+
+    fn release<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        (**self).release(event_id, claimant)
+    }
+}
+
 /// The default [`EventStore`]: the last `capacity` event ids, each forgotten `ttl` after it was
 /// first claimed.
 ///

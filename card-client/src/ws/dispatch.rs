@@ -321,6 +321,46 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_event_claimed_by_another_delivery_is_not_acknowledged_in_time() {
+        use crate::callback::{EventStore, MemoryEventStore};
+        let store = Arc::new(MemoryEventStore::default());
+        let lease = Duration::from_secs(3600);
+        for id in ["e-held", "m-held"] {
+            store
+                .claim(id, "another-delivery", lease)
+                .await
+                .expect("claimed");
+        }
+        let calls = Arc::new(AtomicUsize::new(0));
+        let d = Dispatcher {
+            handler: CallbackConfig::new("").event_store(store.clone()).build(),
+            ..dispatcher(calls.clone())
+        };
+        for payload in [click("e-held"), message("m-held")] {
+            let received = Instant::now();
+            let outcome = d.dispatch(&payload, received).await;
+            assert_eq!(outcome.ack.code, 500);
+            assert!(
+                received.elapsed() > FEISHU_DEADLINE,
+                "held past Feishu's deadline, so that it is delivered again"
+            );
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "nothing ran");
+        // Once the other delivery has handled them, deliveries again are duplicates.
+        for id in ["e-held", "m-held"] {
+            assert!(store
+                .finish(id, "another-delivery")
+                .await
+                .expect("finished"));
+        }
+        let card = d.dispatch(&click("e-held"), Instant::now()).await;
+        assert_eq!((card.ack.code, card.ack.data), (200, None));
+        let other = d.dispatch(&message("m-held"), Instant::now()).await;
+        assert_eq!((other.ack.code, other.ack.data), (200, None));
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_slow_function_gets_the_fallback_by_the_deadline() {
         let d = Dispatcher {
             handler: CallbackConfig::new("").build(),
