@@ -351,7 +351,10 @@ impl EventStore for Down {
 /// A store shared by two handlers, as two processes behind a load balancer would share one:
 /// event id → the claimant holding it, or `None` once handled (claims never lapse here).
 #[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<(String, Option<String>)>>>);
+struct Shared(Arc<Mutex<Vec<Record>>>);
+
+/// An event id and the claimant holding it, `None` once handled.
+type Record = (String, Option<String>);
 
 impl EventStore for Shared {
     fn claim<'a>(&'a self, event_id: &'a str, claimant: &'a str, _: Duration) -> ClaimFuture<'a> {
