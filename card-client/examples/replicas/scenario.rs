@@ -645,13 +645,17 @@ pub async fn run(
             *unanswered.entry(at).or_default() += 1;
         }
     }
+    let opened = feishu
+        .long_connection_deliveries()
+        .iter()
+        .filter_map(|d| d.connection)
+        .chain(feishu.long_connections().iter().map(|c| c.id))
+        .max()
+        .unwrap_or(0);
     notes.push(format!(
-        "deliveries not acknowledged in time, by connection: {unanswered:?}; connections now: {:?}",
-        feishu
-            .long_connections()
-            .iter()
-            .map(|c| c.id)
-            .collect::<Vec<_>>()
+        "{} deliveries not acknowledged in time, on {} of the {opened} connections opened",
+        unanswered.values().sum::<usize>(),
+        unanswered.len(),
     ));
     let codes: BTreeMap<i64, usize> = requests
         .iter()
@@ -662,6 +666,17 @@ pub async fn run(
             m
         });
     notes.push(format!("error codes the emulator answered: {codes:?}"));
+    let injected: BTreeMap<u16, usize> =
+        requests
+            .iter()
+            .filter(|r| r.fault.is_some())
+            .fold(BTreeMap::new(), |mut m, r| {
+                *m.entry(r.status.unwrap_or(0)).or_default() += 1;
+                m
+            });
+    notes.push(format!(
+        "faults injected into API requests, by HTTP status: {injected:?}"
+    ));
 
     for replica in replicas.into_iter().flatten() {
         let _ = replica
