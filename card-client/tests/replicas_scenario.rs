@@ -1,7 +1,8 @@
 //! The `replicas` example's scenario, scaled down so that CI runs it: three replicas sharing
 //! a real Redis, streams and card actions over the emulator's long connection with faults, one
-//! replica killed a third of the way through and restarted. Nothing is handled twice, nothing
-//! is lost, and the streams' cards show exactly what they wrote.
+//! replica killed a third of the way through, while it handles an action, and restarted.
+//! Nothing is handled twice, nothing is lost (the action it was handling is handled by another
+//! replica once its claim lapses), and the streams' cards show exactly what they wrote.
 //!
 //! Reads `REDIS_URL`; without it the test says why and passes when run by hand, and fails
 //! under CI (`CI=true`), where `.ci/run` starts a Redis and sets it.
@@ -49,4 +50,13 @@ async fn three_replicas_one_killed_and_restarted_handle_everything_once() {
         (3, 12, 90)
     );
     assert!(report.clean(), "{report}\n{:#?}", report.notes);
+    assert!(
+        report.killed_mid_handling > 0,
+        "replica 0 died while handling an action: {:#?}",
+        report.notes
+    );
+    assert_eq!(
+        report.handled_elsewhere, report.killed_mid_handling,
+        "each action it was handling was handled by another replica once its claim lapsed"
+    );
 }

@@ -14,9 +14,9 @@
 //! by whichever replica Feishu picks, and 200 shared streams write into cards, spread over
 //! the replicas. The emulator answers 5% of API requests with 5xx (half after the request
 //! took effect) and 1% with 429, and drops the long connection of 2% of the actions (before
-//! or after the event went out). A third of the way through the actions, replica 0 dies as a
-//! crashed process does (its runtime stops: no task finishes anything, its connections
-//! close) and is started again; the streams it owned are taken over by the others once their
+//! or after the event went out). A third of the way through the actions, at a moment its
+//! handler is busy with one, replica 0 dies as a crashed process does (its runtime stops: no
+//! task finishes anything, its connections close) and is started again; the streams it owned are taken over by the others once their
 //! leases lapse, and the events it had claimed are handled by whoever gets them again.
 //!
 //! It ends with one line, every figure measured:

@@ -80,6 +80,10 @@ pub struct Report {
     pub rate_limit_errors: u64,
     /// Streams whose final card text is not the text the stream wrote.
     pub stream_text_mismatches: usize,
+    /// Card actions the killed replica had claimed and was handling when it died.
+    pub killed_mid_handling: usize,
+    /// How many of those another replica handled.
+    pub handled_elsewhere: usize,
     /// Facts that explain the figures, for the log (not part of the line).
     pub notes: Vec<String>,
 }
@@ -158,6 +162,18 @@ impl Records {
             .entry(event_id.to_owned())
             .or_default()
             .push(replica.to_owned());
+    }
+
+    /// Whether `replica`'s handler is in the middle of an action now.
+    fn busy(&self, replica: &str) -> bool {
+        let started = lock(&self.started);
+        let runs = lock(&self.runs);
+        started.iter().any(|(id, who)| {
+            who.iter().any(|w| w == replica)
+                && !runs
+                    .get(id)
+                    .is_some_and(|ran| ran.iter().any(|w| w == replica))
+        })
     }
 
     fn ran(&self, event_id: &str, replica: &str) {
@@ -464,11 +480,15 @@ pub async fn run(
     let mut dropped = 0u64;
     let first_click = tokio::time::Instant::now();
     let kill_at = config.actions / 3;
+    let kill_by = config.actions * 2 / 3;
+    let mut killed = false;
     for n in 0..config.actions {
         tokio::time::sleep_until(first_click + spacing * n as u32).await;
-        if n == kill_at {
-            // A third of the way through, the first replica dies; its streams are taken over
-            // by the others once their leases lapse, and it comes back.
+        // A third of the way through, the first replica dies while its handler is busy with an
+        // action (or, should that not happen by two thirds of the way, regardless); its streams
+        // are taken over by the others once their leases lapse, and it comes back.
+        if !killed && n >= kill_at && (n >= kill_by || records.busy("replica 0")) {
+            killed = true;
             if let Some(dead) = replicas[0].take() {
                 dead.kill();
             }
@@ -697,6 +717,8 @@ pub async fn run(
         sequence_errors,
         rate_limit_errors: feishu.rate_violations(),
         stream_text_mismatches: mismatches,
+        killed_mid_handling: vanished.len(),
+        handled_elsewhere: taken_on,
         notes,
     })
 }
