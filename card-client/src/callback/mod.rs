@@ -256,7 +256,8 @@ impl CallbackConfig {
         self
     }
 
-    /// Where handled `event_id`s are remembered.
+    /// Where `event_id`s are claimed while handled and remembered once handled; give the
+    /// handlers of every replica the same shared store (see [`EventStore`]).
     pub fn event_store(mut self, store: impl EventStore) -> Self {
         self.store = Arc::new(store);
         self
