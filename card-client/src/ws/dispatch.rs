@@ -110,7 +110,9 @@ impl Dispatcher {
                 sent: Some(answer.sent_signal()),
             },
             Some(CallbackError::Replayed { .. }) => Outcome::ok(None),
-            Some(CallbackError::InProgress { .. }) => unacknowledged(received).await,
+            Some(CallbackError::InProgress { .. } | CallbackError::StoreFailed { .. }) => {
+                unacknowledged(received).await
+            }
             Some(_) => Outcome::failed(),
         }
     }
@@ -126,6 +128,10 @@ impl Dispatcher {
                 }
                 Err(e @ CallbackError::InProgress { .. }) => {
                     tracing::info!("{e}");
+                    return unacknowledged(received).await;
+                }
+                Err(e @ CallbackError::StoreFailed { .. }) => {
+                    tracing::error!("{e}");
                     return unacknowledged(received).await;
                 }
                 Err(e) => {
@@ -171,9 +177,9 @@ impl Dispatcher {
     }
 }
 
-/// The outcome of a delivery whose event another delivery is still handling: held until
-/// Feishu's deadline for it has passed, so that it does not count as an acknowledgement and
-/// Feishu delivers the event again.
+/// The outcome of a delivery whose event another delivery is still handling, or whose claim
+/// the event store could not record: held until Feishu's deadline for it has passed, so that it
+/// does not count as an acknowledgement and Feishu delivers the event again.
 async fn unacknowledged(received: Instant) -> Outcome {
     tokio::time::sleep_until(received + FEISHU_DEADLINE + LATE_BY).await;
     Outcome::failed()
@@ -357,6 +363,47 @@ mod tests {
         assert_eq!((card.ack.code, card.ack.data), (200, None));
         let other = d.dispatch(&message("m-held"), Instant::now()).await;
         assert_eq!((other.ack.code, other.ack.data), (200, None));
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+    }
+
+    /// An event store that cannot be reached.
+    struct Down;
+
+    impl crate::callback::EventStore for Down {
+        fn claim<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a str,
+            _: Duration,
+        ) -> crate::callback::ClaimFuture<'a> {
+            Box::pin(async { Err("connection refused".into()) })
+        }
+
+        fn finish<'a>(&'a self, _: &'a str, _: &'a str) -> crate::callback::StoreFuture<'a> {
+            Box::pin(async { Err("connection refused".into()) })
+        }
+
+        fn release<'a>(&'a self, _: &'a str, _: &'a str) -> crate::callback::StoreFuture<'a> {
+            Box::pin(async { Err("connection refused".into()) })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_the_event_store_nothing_runs_and_nothing_is_acknowledged_in_time() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let d = Dispatcher {
+            handler: CallbackConfig::new("").event_store(Down).build(),
+            ..dispatcher(calls.clone())
+        };
+        for payload in [click("e-down"), message("m-down")] {
+            let received = Instant::now();
+            let outcome = d.dispatch(&payload, received).await;
+            assert_eq!(outcome.ack.code, 500);
+            assert!(
+                received.elapsed() > FEISHU_DEADLINE,
+                "delivered again later"
+            );
+        }
         assert_eq!(calls.load(Ordering::SeqCst), 0);
     }
 
