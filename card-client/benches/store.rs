@@ -50,7 +50,11 @@ fn store(c: &mut Criterion) {
     group.bench_function("event de-duplication/default MemoryEventStore", |b| {
         b.to_async(&runtime).iter(|| async {
             let id = format!("ev-{}", next());
-            events.first_sighting(&id).await.expect("ok")
+            events
+                .claim(&id, "bench", Duration::from_secs(4))
+                .await
+                .expect("ok");
+            events.finish(&id, "bench").await.expect("ok")
         })
     });
     // Budgets wide enough never to wait: the operation's cost alone.
@@ -61,7 +65,11 @@ fn store(c: &mut Criterion) {
             b.to_async(&runtime).iter(|| async {
                 let id = format!("ev-{}", next());
                 store
-                    .first_sighting(&id, Duration::from_secs(60))
+                    .claim_event(&id, "bench", Duration::from_secs(4))
+                    .await
+                    .expect("ok");
+                store
+                    .finish_event(&id, "bench", Duration::from_secs(60))
                     .await
                     .expect("ok")
             })

@@ -399,7 +399,7 @@ impl Drop for OwnRedis {
 /// Waits until the store answers again (its connection reconnects by itself).
 async fn until_store_answers(store: &RedisStore) {
     for _ in 0..200 {
-        if Store::first_sighting(store, "probe", Duration::from_secs(1))
+        if Store::claim_event(store, "probe", "probe", Duration::from_secs(1))
             .await
             .is_ok()
         {
@@ -637,4 +637,106 @@ async fn a_stream_whose_owner_dies_is_taken_over_with_no_text_lost() {
         again.is_err_and(|e| e.to_string().contains("it finished")),
         "a finished stream is not taken over again"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_claim_whose_holder_vanishes_is_handled_by_another_replica_once() {
+    let Some(url) = redis_url() else { return };
+    let app = fresh_app();
+    let handled_by = Arc::new(std::sync::Mutex::new(Vec::<&'static str>::new()));
+
+    // Replica A runs on a runtime of its own, so that it can die while its function runs,
+    // after claiming the event and before answering.
+    let a_runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime for replica A");
+    let (started_tx, started) = tokio::sync::oneshot::channel();
+    let a_url = url.clone();
+    let a_app = app.clone();
+    let a_handled = handled_by.clone();
+    a_runtime.spawn(async move {
+        let handler = CallbackConfig::new("v-token")
+            .event_store(store(&a_url, &a_app).await)
+            .build();
+        let _ = handler
+            .handle(
+                &HEADERS,
+                &callback_body("ev-vanished"),
+                move |_, _| async move {
+                    a_handled.lock().expect("records").push("a");
+                    let _ = started_tx.send(());
+                    // Dies before answering.
+                    std::future::pending::<Answer>().await
+                },
+            )
+            .await;
+    });
+    started
+        .await
+        .expect("replica A claimed the event and runs its function");
+    a_runtime.shutdown_background();
+
+    let handlers: Vec<(&'static str, CallbackHandler)> = vec![
+        (
+            "b",
+            CallbackConfig::new("v-token")
+                .event_store(store(&url, &app).await)
+                .build(),
+        ),
+        (
+            "c",
+            CallbackConfig::new("v-token")
+                .event_store(store(&url, &app).await)
+                .build(),
+        ),
+    ];
+    let deliver_to = |who: &'static str, handler: CallbackHandler| {
+        let handled_by = handled_by.clone();
+        async move {
+            let answer = handler
+                .handle(
+                    &HEADERS,
+                    &callback_body("ev-vanished"),
+                    move |_, _| async move {
+                        handled_by.lock().expect("records").push(who);
+                        Answer::empty()
+                    },
+                )
+                .await;
+            (answer.status(), answer.error().cloned())
+        }
+    };
+
+    // Delivered again at once: A's claim still holds, so the delivery is not answered as done
+    // (503: Feishu delivers it again), and nothing runs.
+    let (status, error) = deliver_to("b", handlers[0].1.clone()).await;
+    assert_eq!(status, 503, "{error:?}");
+    assert!(
+        matches!(&error, Some(card_client::callback::CallbackError::InProgress { event_id }) if event_id == "ev-vanished"),
+        "{error:?}"
+    );
+    assert_eq!(*handled_by.lock().expect("records"), vec!["a"]);
+
+    // Feishu delivers it again to both replicas at once, after A's claim lapsed (it covers the
+    // deadline and a second more): one of them handles it, the other finds it handled.
+    tokio::time::sleep(card_client::callback::EVENT_CLAIM_LEASE).await;
+    let (b, c) = tokio::join!(
+        deliver_to("b", handlers[0].1.clone()),
+        deliver_to("c", handlers[1].1.clone())
+    );
+    let mut statuses = [b.0, c.0];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409], "{b:?} {c:?}");
+    let handled = handled_by.lock().expect("records").clone();
+    assert_eq!(handled.len(), 2, "A's run and one more: {handled:?}");
+    assert_ne!(handled[1], "a");
+
+    // Later deliveries are duplicates, to any replica.
+    for (_, handler) in &handlers {
+        let (status, _) = deliver_to("late", handler.clone()).await;
+        assert_eq!(status, 409);
+    }
+    assert_eq!(handled_by.lock().expect("records").len(), 2);
 }

@@ -134,6 +134,17 @@ pub enum CallbackError {
         reason: String,
     },
 
+    /// Another delivery of this `event_id` is still being handled (by another replica, or by
+    /// this one over another connection) and neither finished nor gave it up within the
+    /// deadline (503): not answered as done, so that Feishu delivers it again.
+    #[error(
+        "event {event_id} is still being handled by another delivery; not answered, so that Feishu delivers it again"
+    )]
+    InProgress {
+        /// The event's id.
+        event_id: String,
+    },
+
     /// Your function panicked before answering (500).
     #[error("the callback function panicked before answering")]
     HandlerPanicked,
@@ -159,7 +170,7 @@ impl CallbackError {
             CallbackError::WrongToken => 403,
             CallbackError::Replayed { .. } => 409,
             CallbackError::HandlerPanicked => 500,
-            CallbackError::StoreFailed { .. } => 503,
+            CallbackError::StoreFailed { .. } | CallbackError::InProgress { .. } => 503,
         }
     }
 }

@@ -12,7 +12,11 @@
 //! 4. the URL verification challenge is answered once its verification token matches, even
 //!    without signature headers, since Feishu sends it unsigned;
 //! 5. every other body must be signed (with an encrypt key), carry the verification token, and
-//!    be a `card.action.trigger` callback (schema 2.0) whose `event_id` was not seen before;
+//!    be a `card.action.trigger` callback (schema 2.0); its `event_id` is then claimed in the
+//!    [`EventStore`] for this delivery ([`EVENT_CLAIM_LEASE`]): an event already handled is
+//!    refused (409), and one that another delivery is still handling is waited for until the
+//!    deadline: a duplicate once that delivery answers, this delivery's to handle should its
+//!    claim lapse (its replica died), and otherwise 503, so that Feishu delivers it again;
 //! 6. your async function gets the typed [`CardAction`] and a [`Deferred`] handle. If it
 //!    answers within the deadline (3 s minus a margin of 500 ms by default), its [`Answer`] is
 //!    the HTTP answer. If not, the handler answers with the fallback toast, lets your function
@@ -78,13 +82,22 @@ pub use crypto::{decrypt, encrypt, signature};
 pub use deferred::Deferred;
 pub use error::CallbackError;
 pub use event::{Action, CardAction, Context, Operator, CARD_ACTION_TRIGGER};
-pub use store::{EventStore, MemoryEventStore, StoreError, StoreFuture};
+pub use store::{Claim, ClaimFuture, EventStore, MemoryEventStore, StoreError, StoreFuture};
 
 use crate::{Client, Secret};
 use deferred::Tracker;
 
 /// How long Feishu waits for the answer to a card callback.
 pub const FEISHU_DEADLINE: Duration = Duration::from_secs(3);
+
+/// How long a delivery's claim on an event lasts unless finished first: Feishu's deadline and
+/// a second more. The delivery that holds it answers by the deadline and finishes the event
+/// then, so the claim outlives it only when its replica died before answering; another
+/// delivery then claims the event once it lapses.
+pub const EVENT_CLAIM_LEASE: Duration = Duration::from_secs(4);
+
+/// How often a delivery that found an event claimed elsewhere asks again.
+const CLAIM_POLL: Duration = Duration::from_millis(25);
 
 /// The header carrying the signed timestamp (Unix seconds).
 pub const TIMESTAMP_HEADER: &str = "X-Lark-Request-Timestamp";
@@ -243,7 +256,8 @@ impl CallbackConfig {
         self
     }
 
-    /// Where handled `event_id`s are remembered.
+    /// Where `event_id`s are claimed while handled and remembered once handled; give the
+    /// handlers of every replica the same shared store (see [`EventStore`]).
     pub fn event_store(mut self, store: impl EventStore) -> Self {
         self.store = Arc::new(store);
         self
@@ -372,8 +386,9 @@ impl CallbackHandler {
     /// seconds count from then.
     ///
     /// Everything after the checks is the same as [`CallbackHandler::handle`]: a second
-    /// delivery of the same `event_id` is refused (409, [`CallbackError::Replayed`]) without
-    /// running your function, the answer is given by the deadline (the fallback if your function
+    /// delivery of an `event_id` already handled is refused (409, [`CallbackError::Replayed`])
+    /// without running your function, one still being handled elsewhere is waited for (503,
+    /// [`CallbackError::InProgress`], when it is still in progress at the deadline), the answer is given by the deadline (the fallback if your function
     /// is still running, its late card then delivered by a delayed update), a panic is a 500.
     /// Call [`HttpAnswer::mark_sent`] once the answer has gone out.
     ///
@@ -414,7 +429,7 @@ impl CallbackHandler {
         }
     }
 
-    /// Records the event id, then runs the function: what both entry points share once a card
+    /// Claims the event, then runs the function: what both entry points share once a card
     /// action is admitted.
     async fn dispatch<F, Fut>(
         &self,
@@ -426,23 +441,56 @@ impl CallbackHandler {
         F: FnOnce(CardAction, Deferred) -> Fut,
         Fut: Future<Output = Answer> + Send + 'static,
     {
-        match self.first_sighting(&action.event_id).await {
-            Ok(()) => self.run(action, received, callback).await,
+        match self.claim(&action.event_id, received).await {
+            Ok(claim) => self.run(action, received, callback, claim).await,
             Err(error) => self.refuse(error),
         }
     }
 
-    /// Records `event_id` in the event store: `Ok` the first time, [`CallbackError::Replayed`]
-    /// after, [`CallbackError::StoreFailed`] when the store cannot say.
-    pub(crate) async fn first_sighting(&self, event_id: &str) -> Result<(), CallbackError> {
-        match self.config.store.first_sighting(event_id).await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(CallbackError::Replayed {
-                event_id: event_id.to_owned(),
-            }),
-            Err(e) => Err(CallbackError::StoreFailed {
-                reason: e.to_string(),
-            }),
+    /// Claims `event_id` for this delivery in the event store. A claim held by another
+    /// delivery is waited for until the deadline (3 s from `received` minus the margin): it
+    /// ends as a duplicate ([`CallbackError::Replayed`]) when the other delivery finishes the
+    /// event, as this delivery's claim when it lapses (its holder died), or as
+    /// [`CallbackError::InProgress`] when neither happened in time.
+    /// [`CallbackError::StoreFailed`] when the store cannot say.
+    pub(crate) async fn claim(
+        &self,
+        event_id: &str,
+        received: Instant,
+    ) -> Result<EventClaim, CallbackError> {
+        let claim = EventClaim {
+            store: self.config.store.clone(),
+            event_id: event_id.to_owned(),
+            claimant: crate::client::new_uuid(),
+        };
+        let give_up = received + FEISHU_DEADLINE.saturating_sub(self.config.deadline_margin);
+        loop {
+            let found = self
+                .config
+                .store
+                .claim(event_id, &claim.claimant, EVENT_CLAIM_LEASE)
+                .await
+                .map_err(|e| CallbackError::StoreFailed {
+                    reason: e.to_string(),
+                })?;
+            match found {
+                Claim::Claimed => return Ok(claim),
+                Claim::Handled => {
+                    return Err(CallbackError::Replayed {
+                        event_id: event_id.to_owned(),
+                    })
+                }
+                Claim::InProgress(left) => {
+                    let now = Instant::now();
+                    if now >= give_up {
+                        return Err(CallbackError::InProgress {
+                            event_id: event_id.to_owned(),
+                        });
+                    }
+                    let wait = CLAIM_POLL.min(left.max(Duration::from_millis(1)));
+                    tokio::time::sleep_until((now + wait).min(give_up)).await;
+                }
+            }
         }
     }
 
@@ -580,7 +628,13 @@ impl CallbackHandler {
         Ok(())
     }
 
-    async fn run<F, Fut>(&self, action: CardAction, received: Instant, callback: F) -> HttpAnswer
+    async fn run<F, Fut>(
+        &self,
+        action: CardAction,
+        received: Instant,
+        callback: F,
+        claim: EventClaim,
+    ) -> HttpAnswer
     where
         F: FnOnce(CardAction, Deferred) -> Fut,
         Fut: Future<Output = Answer> + Send + 'static,
@@ -607,7 +661,10 @@ impl CallbackHandler {
         let deadline = received + FEISHU_DEADLINE.saturating_sub(self.config.deadline_margin);
         let answer = match tokio::time::timeout_at(deadline, &mut rx).await {
             Ok(Ok(answer)) => answer,
-            Ok(Err(_)) => return self.refuse(CallbackError::HandlerPanicked),
+            Ok(Err(_)) => {
+                claim.release().await;
+                return self.refuse(CallbackError::HandlerPanicked);
+            }
             Err(_) => {
                 // Closing first settles the race with an answer arriving right now: either it
                 // is already in the channel, or the function sees the channel closed and
@@ -625,7 +682,72 @@ impl CallbackHandler {
                 }
             }
         };
+        // Answered: from now on a delivery again is a duplicate.
+        claim.finish().await;
         HttpAnswer::ok(checked(answer, &event_id).to_json_bytes(), sent)
+    }
+}
+
+/// One delivery's claim on an event, from [`CallbackHandler::claim`].
+pub(crate) struct EventClaim {
+    store: Arc<dyn EventStore>,
+    event_id: String,
+    claimant: String,
+}
+
+impl EventClaim {
+    /// Records the event as handled. A failure is logged: the claim then lapses, and the
+    /// answer already given keeps Feishu from delivering the event again.
+    pub(crate) async fn finish(&self) {
+        match self.store.finish(&self.event_id, &self.claimant).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                event_id = self.event_id,
+                "the event's claim lapsed before it was answered and another delivery took it: \
+                 it may be handled twice (was this replica stalled for more than {:?}?)",
+                EVENT_CLAIM_LEASE
+            ),
+            Err(e) => tracing::warn!(
+                event_id = self.event_id,
+                "could not record the event as handled (its claim lapses by itself): {e}"
+            ),
+        }
+    }
+
+    /// Gives the claim up: handling failed, the next delivery handles the event.
+    pub(crate) async fn release(&self) {
+        if let Err(e) = self.store.release(&self.event_id, &self.claimant).await {
+            tracing::warn!(
+                event_id = self.event_id,
+                "could not give the event's claim up (it lapses by itself): {e}"
+            );
+        }
+    }
+
+    /// Runs `work`, renewing the claim while it runs (for functions that may outlive the
+    /// lease, whose event is answered only when they return).
+    #[cfg(feature = "ws")]
+    pub(crate) async fn hold<T>(&self, work: impl Future<Output = T>) -> T {
+        let mut work = std::pin::pin!(work);
+        loop {
+            tokio::select! {
+                done = &mut work => return done,
+                () = tokio::time::sleep(EVENT_CLAIM_LEASE / 3) => {
+                    match self.store.claim(&self.event_id, &self.claimant, EVENT_CLAIM_LEASE).await {
+                        Ok(Claim::Claimed) => {}
+                        Ok(other) => tracing::warn!(
+                            event_id = self.event_id,
+                            ?other,
+                            "lost the event's claim while handling it"
+                        ),
+                        Err(e) => tracing::warn!(
+                            event_id = self.event_id,
+                            "could not renew the event's claim: {e}"
+                        ),
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Budget, CardTurn, Store, StoreCall, TokenUse};
-use crate::callback::{EventStore, StoreFuture};
+use super::{Budget, CardTurn, Claim, Store, StoreCall, TokenUse};
+use crate::callback::{ClaimFuture, EventStore, StoreFuture};
 use crate::Secret;
 
 /// Feishu's `sequence` is a positive int32.
 const MAX_SEQUENCE: u32 = i32::MAX as u32;
 /// A card entity lives 14 days; its counter a day longer.
 const SEQUENCE_TTL: Duration = Duration::from_secs(15 * 24 * 3600);
-/// How long [`EventStore::first_sighting`] remembers an event.
+/// How long a handled event is remembered.
 const EVENT_TTL: Duration = Duration::from_secs(3600);
 
 /// A [`Store`] in this process's memory: clients (and callback handlers) of one process that
@@ -47,9 +47,16 @@ impl std::fmt::Debug for MemoryStore {
     }
 }
 
+/// An event: claimed by someone until some time, or handled.
+enum EventState {
+    Claimed(String),
+    Handled,
+}
+
 #[derive(Default)]
 struct State {
-    seen: HashMap<String, Instant>,
+    /// Each event's state and when it expires.
+    events: HashMap<String, (EventState, Instant)>,
     locks: HashMap<String, (String, Instant)>,
     token: Option<(Secret, Instant)>,
     cards: HashMap<String, Card>,
@@ -78,13 +85,13 @@ impl State {
             return;
         }
         self.calls = 0;
-        self.seen.retain(|_, until| *until > now);
+        self.events.retain(|_, (_, until)| *until > now);
         self.locks.retain(|_, (_, until)| *until > now);
         self.uses.retain(|_, (_, until)| *until > now);
         self.checkpoints.retain(|_, (_, until)| *until > now);
         self.cards
             .retain(|_, card| card.expires.is_some_and(|until| until > now));
-        self.kept = self.seen.len()
+        self.kept = self.events.len()
             + self.locks.len()
             + self.uses.len()
             + self.checkpoints.len()
@@ -148,17 +155,64 @@ impl Store for MemoryStore {
         &self.app_id
     }
 
-    fn first_sighting<'a>(&'a self, id: &'a str, ttl: Duration) -> StoreCall<'a, bool> {
+    fn claim_event<'a>(
+        &'a self,
+        id: &'a str,
+        claimant: &'a str,
+        lease: Duration,
+    ) -> StoreCall<'a, Claim> {
         let now = Instant::now();
         let mut state = self.state();
-        let first = match state.seen.get(id) {
-            Some(until) if *until > now => false,
+        let claim = match state.events.get(id) {
+            Some((EventState::Handled, until)) if *until > now => Claim::Handled,
+            Some((EventState::Claimed(holder), until)) if *until > now && holder != claimant => {
+                Claim::InProgress(*until - now)
+            }
             _ => {
-                state.seen.insert(id.to_owned(), now + ttl);
+                state.events.insert(
+                    id.to_owned(),
+                    (EventState::Claimed(claimant.to_owned()), now + lease),
+                );
+                Claim::Claimed
+            }
+        };
+        ready(claim)
+    }
+
+    fn finish_event<'a>(
+        &'a self,
+        id: &'a str,
+        claimant: &'a str,
+        ttl: Duration,
+    ) -> StoreCall<'a, bool> {
+        let now = Instant::now();
+        let mut state = self.state();
+        let finished = match state.events.get(id) {
+            Some((EventState::Claimed(holder), until)) if *until > now && holder != claimant => {
+                false
+            }
+            Some((EventState::Handled, until)) if *until > now => true,
+            _ => {
+                state
+                    .events
+                    .insert(id.to_owned(), (EventState::Handled, now + ttl));
                 true
             }
         };
-        ready(first)
+        ready(finished)
+    }
+
+    fn release_event<'a>(&'a self, id: &'a str, claimant: &'a str) -> StoreCall<'a, bool> {
+        let now = Instant::now();
+        let mut state = self.state();
+        let mine = matches!(
+            state.events.get(id),
+            Some((EventState::Claimed(holder), until)) if *until > now && holder == claimant
+        );
+        if mine {
+            state.events.remove(id);
+        }
+        ready(mine)
     }
 
     fn lock<'a>(&'a self, name: &'a str, owner: &'a str, ttl: Duration) -> StoreCall<'a, bool> {
@@ -334,8 +388,21 @@ impl Store for MemoryStore {
 }
 
 impl EventStore for MemoryStore {
-    fn first_sighting<'a>(&'a self, event_id: &'a str) -> StoreFuture<'a> {
-        Store::first_sighting(self, event_id, EVENT_TTL)
+    fn claim<'a>(
+        &'a self,
+        event_id: &'a str,
+        claimant: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a> {
+        self.claim_event(event_id, claimant, lease)
+    }
+
+    fn finish<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        self.finish_event(event_id, claimant, EVENT_TTL)
+    }
+
+    fn release<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        self.release_event(event_id, claimant)
     }
 }
 
@@ -372,8 +439,36 @@ mod tests {
     async fn events_locks_and_token_uses_expire() {
         let store = MemoryStore::new("cli_a");
         let ttl = Duration::from_secs(60);
-        assert!(Store::first_sighting(&store, "e1", ttl).await.expect("ok"));
-        assert!(!Store::first_sighting(&store, "e1", ttl).await.expect("ok"));
+        let lease = Duration::from_secs(4);
+        assert_eq!(
+            store.claim_event("e1", "a", lease).await.ok(),
+            Some(Claim::Claimed)
+        );
+        assert_eq!(
+            store.claim_event("e1", "b", lease).await.ok(),
+            Some(Claim::InProgress(lease))
+        );
+        assert_eq!(store.finish_event("e1", "a", ttl).await.ok(), Some(true));
+        assert_eq!(
+            store.claim_event("e1", "b", lease).await.ok(),
+            Some(Claim::Handled)
+        );
+        assert_eq!(
+            store.claim_event("e2", "a", lease).await.ok(),
+            Some(Claim::Claimed)
+        );
+        tokio::time::advance(lease).await;
+        assert_eq!(
+            store.claim_event("e2", "b", lease).await.ok(),
+            Some(Claim::Claimed),
+            "a's claim lapsed"
+        );
+        assert_eq!(store.finish_event("e2", "a", ttl).await.ok(), Some(false));
+        assert_eq!(store.release_event("e2", "b").await.ok(), Some(true));
+        assert_eq!(
+            store.claim_event("e2", "a", lease).await.ok(),
+            Some(Claim::Claimed)
+        );
         assert!(store.lock("l", "a", ttl).await.expect("ok"));
         assert!(!store.lock("l", "b", ttl).await.expect("ok"));
         for n in 1..=2 {
@@ -387,7 +482,10 @@ mod tests {
             Some(TokenUse::UsedUp(2))
         );
         tokio::time::advance(ttl).await;
-        assert!(Store::first_sighting(&store, "e1", ttl).await.expect("ok"));
+        assert_eq!(
+            store.claim_event("e1", "c", lease).await.ok(),
+            Some(Claim::Claimed)
+        );
         assert!(store.lock("l", "b", ttl).await.expect("ok"));
         assert_eq!(
             store.use_callback_token("d", 2, ttl).await.ok(),

@@ -30,7 +30,7 @@
 //!
 //! | state | operation | Redis |
 //! |---|---|---|
-//! | an event or callback `event_id` | set if absent, with expiry: the first replica to record it handles it | `SET …:event:{event_id} 1 NX PX 3600000` |
+//! | an event or callback `event_id` | claimed by one delivery for 4 s (set if absent, in one script): that delivery handles it and then records it as handled for an hour; a delivery finding it claimed waits for it to be handled (a duplicate) or for the claim to lapse (its holder died: it handles it) | `…:event:{event_id}` = `claim:{delivery}` (4 s), then `done` (1 h) |
 //! | the tenant token | one replica at a time refreshes it, under a lock with expiry; the others wait and read it | `…:token` (expires when the token should no longer be used), `…:lock:token-refresh` (10 s) |
 //! | a card entity's `sequence` | one counter, taken under the card's lock | `…:card:{card_id}:seq` (`INCR`, 15 days) |
 //! | a card entity's 10 operations/s | one sliding window shared by every replica, checked and taken in one script with the sequence | `…:card:{card_id}:ops` (sorted set), `…:card:{card_id}:lock` (one write at a time) |
@@ -43,7 +43,7 @@
 //!
 //! | operation | what happens |
 //! |---|---|
-//! | de-duplication ([`EventStore::first_sighting`]) | an error: the callback is answered 503, so Feishu delivers it again later; it is never handled on this replica's word alone |
+//! | de-duplication ([`EventStore::claim`]) | an error: the callback is answered 503, so Feishu delivers it again later; it is never handled on this replica's word alone |
 //! | tenant token | the replica fetches and caches its own token, as a single process does (Feishu hands out tokens to anyone who asks) |
 //! | CardKit writes | [`Error::Store`](crate::Error::Store); nothing is sent, since a sequence taken alone could collide with another replica's |
 //! | delayed updates | [`Error::Store`](crate::Error::Store); nothing is sent, since the use count cannot be checked |
@@ -58,7 +58,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-pub use crate::callback::{EventStore, MemoryEventStore, StoreError, StoreFuture};
+pub use crate::callback::{Claim, EventStore, MemoryEventStore, StoreError, StoreFuture};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
@@ -127,8 +127,26 @@ pub trait Store: Send + Sync + 'static {
     /// The app whose state this is.
     fn app_id(&self) -> &str;
 
-    /// Records `id` for `ttl` if it is not recorded yet: `true` the first time.
-    fn first_sighting<'a>(&'a self, id: &'a str, ttl: Duration) -> StoreCall<'a, bool>;
+    /// Claims the event `id` for `claimant` for `lease` if nobody holds it and it was not
+    /// handled, or extends the claim `claimant` holds; see [`EventStore::claim`].
+    fn claim_event<'a>(
+        &'a self,
+        id: &'a str,
+        claimant: &'a str,
+        lease: Duration,
+    ) -> StoreCall<'a, Claim>;
+
+    /// Records the event `id` as handled for `ttl` if `claimant` holds its claim or nobody
+    /// does: `false` when another claimant holds it.
+    fn finish_event<'a>(
+        &'a self,
+        id: &'a str,
+        claimant: &'a str,
+        ttl: Duration,
+    ) -> StoreCall<'a, bool>;
+
+    /// Gives up the claim on the event `id` if `claimant` holds it: `true` when it did.
+    fn release_event<'a>(&'a self, id: &'a str, claimant: &'a str) -> StoreCall<'a, bool>;
 
     /// Takes the lock `name` for `owner` for `ttl`, or extends it when `owner` holds it
     /// already: `false` when someone else holds it.

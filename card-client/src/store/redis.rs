@@ -8,17 +8,41 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::Script;
 
-use super::{Budget, CardTurn, Store, StoreCall, StoreError, TokenUse};
-use crate::callback::{EventStore, StoreFuture};
+use super::{Budget, CardTurn, Claim, Store, StoreCall, StoreError, TokenUse};
+use crate::callback::{ClaimFuture, EventStore, StoreFuture};
 use crate::sequencer::card_lock;
 use crate::{Error, Secret};
 
 /// A card entity lives 14 days; its counter a day longer.
 const SEQUENCE_TTL: Duration = Duration::from_secs(15 * 24 * 3600);
-/// How long [`EventStore::first_sighting`] remembers an event.
+/// How long a handled event is remembered.
 const EVENT_TTL: Duration = Duration::from_secs(3600);
 /// The longest one command may take before the store reports Redis as unreachable.
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Claims an event for a delivery (`claim:{claimant}`), or extends the claim it holds; says
+/// how long another delivery's claim has left, or that the event was handled (any other value:
+/// `done`, or `1` as earlier versions recorded it).
+const CLAIM_EVENT: &str = r"
+local value = redis.call('GET', KEYS[1])
+if value == false or value == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1, 0}
+end
+if string.sub(value, 1, 6) == 'claim:' then
+  return {0, redis.call('PTTL', KEYS[1])}
+end
+return {2, 0}";
+
+/// Records an event as handled, unless another delivery holds its claim.
+const FINISH_EVENT: &str = r"
+local value = redis.call('GET', KEYS[1])
+if value == false or value == ARGV[1] then
+  redis.call('SET', KEYS[1], 'done', 'PX', ARGV[2])
+  return 1
+end
+if string.sub(value, 1, 6) == 'claim:' then return 0 end
+return 1";
 
 /// Takes a lock, or extends it for its holder.
 const LOCK: &str = r"
@@ -108,6 +132,8 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 return 1";
 
 struct Scripts {
+    claim_event: Script,
+    finish_event: Script,
     lock: Script,
     delete_if: Script,
     get_with_ttl: Script,
@@ -121,6 +147,8 @@ struct Scripts {
 impl Scripts {
     fn new() -> Self {
         Scripts {
+            claim_event: Script::new(CLAIM_EVENT),
+            finish_event: Script::new(FINISH_EVENT),
             lock: Script::new(LOCK),
             delete_if: Script::new(DELETE_IF),
             get_with_ttl: Script::new(GET_WITH_TTL),
@@ -304,18 +332,66 @@ impl Store for RedisStore {
         &self.inner.app_id
     }
 
-    fn first_sighting<'a>(&'a self, id: &'a str, ttl: Duration) -> StoreCall<'a, bool> {
+    fn claim_event<'a>(
+        &'a self,
+        id: &'a str,
+        claimant: &'a str,
+        lease: Duration,
+    ) -> StoreCall<'a, Claim> {
         let key = self.key(&format!("event:{id}"));
-        self.run("SET NX (event de-duplication)", move |mut c| async move {
-            let set: Option<String> = redis::cmd("SET")
-                .arg(&key)
-                .arg(1)
-                .arg("NX")
-                .arg("PX")
-                .arg(millis(ttl))
-                .query_async(&mut c)
+        self.run("claiming an event", move |mut c| async move {
+            let (kind, left): (i64, i64) = self
+                .inner
+                .scripts
+                .claim_event
+                .key(&key)
+                .arg(format!("claim:{claimant}"))
+                .arg(millis(lease))
+                .invoke_async(&mut c)
                 .await?;
-            Ok(set.is_some())
+            Ok(match kind {
+                1 => Claim::Claimed,
+                2 => Claim::Handled,
+                _ => Claim::InProgress(Duration::from_millis(
+                    u64::try_from(left).unwrap_or(0).max(1),
+                )),
+            })
+        })
+    }
+
+    fn finish_event<'a>(
+        &'a self,
+        id: &'a str,
+        claimant: &'a str,
+        ttl: Duration,
+    ) -> StoreCall<'a, bool> {
+        let key = self.key(&format!("event:{id}"));
+        self.run("recording an event as handled", move |mut c| async move {
+            let finished: i64 = self
+                .inner
+                .scripts
+                .finish_event
+                .key(&key)
+                .arg(format!("claim:{claimant}"))
+                .arg(millis(ttl))
+                .invoke_async(&mut c)
+                .await?;
+            Ok(finished == 1)
+        })
+    }
+
+    fn release_event<'a>(&'a self, id: &'a str, claimant: &'a str) -> StoreCall<'a, bool> {
+        let key = self.key(&format!("event:{id}"));
+        self.run("giving an event's claim up", move |mut c| async move {
+            let deleted: i64 = self
+                .inner
+                .scripts
+                .delete_if
+                .key(&key)
+                .arg(format!("claim:{claimant}"))
+                .invoke_async(&mut c)
+                .await?;
+            Ok(deleted == 1)
         })
     }
 
@@ -542,8 +618,21 @@ impl Store for RedisStore {
 }
 
 impl EventStore for RedisStore {
-    fn first_sighting<'a>(&'a self, event_id: &'a str) -> StoreFuture<'a> {
-        Store::first_sighting(self, event_id, EVENT_TTL)
+    fn claim<'a>(
+        &'a self,
+        event_id: &'a str,
+        claimant: &'a str,
+        lease: Duration,
+    ) -> ClaimFuture<'a> {
+        self.claim_event(event_id, claimant, lease)
+    }
+
+    fn finish<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        self.finish_event(event_id, claimant, EVENT_TTL)
+    }
+
+    fn release<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        self.release_event(event_id, claimant)
     }
 }
 

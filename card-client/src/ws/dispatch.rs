@@ -12,6 +12,7 @@ use super::event::Event;
 use super::frame::Acknowledgement;
 use crate::callback::{
     Answer, AnswerSent, CallbackError, CallbackHandler, CardAction, Deferred, CARD_ACTION_TRIGGER,
+    FEISHU_DEADLINE,
 };
 
 /// A boxed future that can move between threads.
@@ -84,7 +85,7 @@ impl Dispatcher {
         match (&self.on_card, is_card) {
             (Some(on_card), true) => self.card_action(on_card, event, received).await,
             _ => {
-                let mut outcome = self.event(event, is_card).await;
+                let mut outcome = self.event(event, is_card, received).await;
                 if is_card && outcome.ack.code == Acknowledgement::OK && outcome.ack.data.is_none()
                 {
                     outcome.ack = Acknowledgement::ok(Some(EMPTY_ANSWER));
@@ -109,24 +110,52 @@ impl Dispatcher {
                 sent: Some(answer.sent_signal()),
             },
             Some(CallbackError::Replayed { .. }) => Outcome::ok(None),
+            Some(CallbackError::InProgress { .. } | CallbackError::StoreFailed { .. }) => {
+                unacknowledged(received).await
+            }
             Some(_) => Outcome::failed(),
         }
     }
 
-    async fn event(&self, event: Event, is_card: bool) -> Outcome {
-        if let Some(id) = event.event_id() {
-            match self.handler.first_sighting(id).await {
-                Ok(()) => {}
+    async fn event(&self, event: Event, is_card: bool, received: Instant) -> Outcome {
+        let claim = match event.event_id() {
+            None => None,
+            Some(id) => match self.handler.claim(id, received).await {
+                Ok(claim) => Some(claim),
                 Err(CallbackError::Replayed { .. }) => {
                     tracing::info!("event already handled: delivered again, not run again");
                     return Outcome::ok(None);
+                }
+                Err(e @ CallbackError::InProgress { .. }) => {
+                    tracing::info!("{e}");
+                    return unacknowledged(received).await;
+                }
+                Err(e @ CallbackError::StoreFailed { .. }) => {
+                    tracing::error!("{e}");
+                    return unacknowledged(received).await;
                 }
                 Err(e) => {
                     tracing::error!("{e}");
                     return Outcome::failed();
                 }
+            },
+        };
+        // The claim is renewed while the function runs, however long it takes.
+        let outcome = match &claim {
+            Some(claim) => claim.hold(self.run_event(event, is_card)).await,
+            None => self.run_event(event, is_card).await,
+        };
+        if let Some(claim) = claim {
+            if outcome.ack.code == Acknowledgement::OK {
+                claim.finish().await;
+            } else {
+                claim.release().await;
             }
         }
+        outcome
+    }
+
+    async fn run_event(&self, event: Event, is_card: bool) -> Outcome {
         let Some(on_event) = self.on_event.clone() else {
             if is_card {
                 tracing::warn!(
@@ -147,6 +176,17 @@ impl Dispatcher {
         }
     }
 }
+
+/// The outcome of a delivery whose event another delivery is still handling, or whose claim
+/// the event store could not record: held until Feishu's deadline for it has passed, so that it
+/// does not count as an acknowledgement and Feishu delivers the event again.
+async fn unacknowledged(received: Instant) -> Outcome {
+    tokio::time::sleep_until(received + FEISHU_DEADLINE + LATE_BY).await;
+    Outcome::failed()
+}
+
+/// How far past Feishu's deadline an acknowledgement is held to miss it surely.
+const LATE_BY: std::time::Duration = std::time::Duration::from_millis(250);
 
 #[cfg(test)]
 mod tests {
@@ -284,6 +324,87 @@ mod tests {
         assert_eq!(answer_of(&card), json!({}), "a card action gets {{}}");
         let other = d.dispatch(&message("m-2"), Instant::now()).await;
         assert_eq!((other.ack.code, other.ack.data), (200, None));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_event_claimed_by_another_delivery_is_not_acknowledged_in_time() {
+        use crate::callback::{EventStore, MemoryEventStore};
+        let store = Arc::new(MemoryEventStore::default());
+        let lease = Duration::from_secs(3600);
+        for id in ["e-held", "m-held"] {
+            store
+                .claim(id, "another-delivery", lease)
+                .await
+                .expect("claimed");
+        }
+        let calls = Arc::new(AtomicUsize::new(0));
+        let d = Dispatcher {
+            handler: CallbackConfig::new("").event_store(store.clone()).build(),
+            ..dispatcher(calls.clone())
+        };
+        for payload in [click("e-held"), message("m-held")] {
+            let received = Instant::now();
+            let outcome = d.dispatch(&payload, received).await;
+            assert_eq!(outcome.ack.code, 500);
+            assert!(
+                received.elapsed() > FEISHU_DEADLINE,
+                "held past Feishu's deadline, so that it is delivered again"
+            );
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "nothing ran");
+        // Once the other delivery has handled them, deliveries again are duplicates.
+        for id in ["e-held", "m-held"] {
+            assert!(store
+                .finish(id, "another-delivery")
+                .await
+                .expect("finished"));
+        }
+        let card = d.dispatch(&click("e-held"), Instant::now()).await;
+        assert_eq!((card.ack.code, card.ack.data), (200, None));
+        let other = d.dispatch(&message("m-held"), Instant::now()).await;
+        assert_eq!((other.ack.code, other.ack.data), (200, None));
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
+    }
+
+    /// An event store that cannot be reached.
+    struct Down;
+
+    impl crate::callback::EventStore for Down {
+        fn claim<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a str,
+            _: Duration,
+        ) -> crate::callback::ClaimFuture<'a> {
+            Box::pin(async { Err("connection refused".into()) })
+        }
+
+        fn finish<'a>(&'a self, _: &'a str, _: &'a str) -> crate::callback::StoreFuture<'a> {
+            Box::pin(async { Err("connection refused".into()) })
+        }
+
+        fn release<'a>(&'a self, _: &'a str, _: &'a str) -> crate::callback::StoreFuture<'a> {
+            Box::pin(async { Err("connection refused".into()) })
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_the_event_store_nothing_runs_and_nothing_is_acknowledged_in_time() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let d = Dispatcher {
+            handler: CallbackConfig::new("").event_store(Down).build(),
+            ..dispatcher(calls.clone())
+        };
+        for payload in [click("e-down"), message("m-down")] {
+            let received = Instant::now();
+            let outcome = d.dispatch(&payload, received).await;
+            assert_eq!(outcome.ack.code, 500);
+            assert!(
+                received.elapsed() > FEISHU_DEADLINE,
+                "delivered again later"
+            );
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 0);
     }
 
     #[tokio::test(start_paused = true)]

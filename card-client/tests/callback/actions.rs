@@ -1,9 +1,11 @@
 //! Card actions that pass every check: the typed event, the answer's shape, de-duplication.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use card_client::callback::{
-    Answer, CallbackConfig, CallbackError, CardAction, EventStore, StoreFuture, Toast,
+    Answer, CallbackConfig, CallbackError, CardAction, Claim, ClaimFuture, EventStore, StoreFuture,
+    Toast,
 };
 use card_client::Template;
 use card_core::model::{Card, Locale, Markdown};
@@ -333,23 +335,58 @@ async fn a_refused_event_does_not_use_up_its_id() {
 struct Down;
 
 impl EventStore for Down {
-    fn first_sighting<'a>(&'a self, _: &'a str) -> StoreFuture<'a> {
+    fn claim<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> ClaimFuture<'a> {
+        Box::pin(async { Err("connection refused (redis://10.0.0.7:6379)".into()) })
+    }
+
+    fn finish<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a> {
+        Box::pin(async { Err("connection refused (redis://10.0.0.7:6379)".into()) })
+    }
+
+    fn release<'a>(&'a self, _: &'a str, _: &'a str) -> StoreFuture<'a> {
         Box::pin(async { Err("connection refused (redis://10.0.0.7:6379)".into()) })
     }
 }
 
-/// A store shared by two handlers, as two processes behind a load balancer would share one.
+/// A store shared by two handlers, as two processes behind a load balancer would share one:
+/// event id → the claimant holding it, or `None` once handled (claims never lapse here).
 #[derive(Clone, Default)]
-struct Shared(Arc<Mutex<Vec<String>>>);
+struct Shared(Arc<Mutex<Vec<Record>>>);
+
+/// An event id and the claimant holding it, `None` once handled.
+type Record = (String, Option<String>);
 
 impl EventStore for Shared {
-    fn first_sighting<'a>(&'a self, event_id: &'a str) -> StoreFuture<'a> {
+    fn claim<'a>(&'a self, event_id: &'a str, claimant: &'a str, _: Duration) -> ClaimFuture<'a> {
         let mut seen = self.0.lock().unwrap();
-        let first = !seen.iter().any(|id| id == event_id);
-        if first {
-            seen.push(event_id.to_owned());
-        }
-        Box::pin(async move { Ok(first) })
+        let claim = match seen.iter().find(|(id, _)| id == event_id) {
+            None => {
+                seen.push((event_id.to_owned(), Some(claimant.to_owned())));
+                Claim::Claimed
+            }
+            Some((_, Some(holder))) if holder == claimant => Claim::Claimed,
+            Some((_, Some(_))) => Claim::InProgress(Duration::from_secs(1)),
+            Some((_, None)) => Claim::Handled,
+        };
+        Box::pin(async move { Ok(claim) })
+    }
+
+    fn finish<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        let mut seen = self.0.lock().unwrap();
+        let mine = seen
+            .iter_mut()
+            .find(|(id, holder)| id == event_id && holder.as_deref() == Some(claimant))
+            .map(|(_, holder)| *holder = None)
+            .is_some();
+        Box::pin(async move { Ok(mine) })
+    }
+
+    fn release<'a>(&'a self, event_id: &'a str, claimant: &'a str) -> StoreFuture<'a> {
+        let mut seen = self.0.lock().unwrap();
+        let before = seen.len();
+        seen.retain(|(id, holder)| !(id == event_id && holder.as_deref() == Some(claimant)));
+        let released = seen.len() < before;
+        Box::pin(async move { Ok(released) })
     }
 }
 
@@ -391,6 +428,42 @@ async fn pluggable_event_stores() {
         .handle(&req.headers, &req.body, |_, _| async { Answer::empty() })
         .await;
     assert_eq!((first.status(), second.status()), (200, 409));
+
+    // Another delivery holds the claim and neither answers nor vanishes within the deadline:
+    // this one is not answered as done (503), so that Feishu delivers it again.
+    let store = Shared::default();
+    assert_eq!(
+        store
+            .claim("e-held", "another-delivery", Duration::from_secs(4))
+            .await
+            .unwrap(),
+        Claim::Claimed
+    );
+    let c = CallbackConfig::new(TOKEN)
+        .encrypt_key(KEY)
+        .deadline_margin(Duration::from_millis(2950))
+        .event_store(store.clone())
+        .build();
+    let req = Request::sealed(&card_action("e-held", button(json!("ok"))));
+    let calls = Calls::default();
+    let hit = calls.clone();
+    let held = c
+        .handle(&req.headers, &req.body, move |_, _| {
+            hit.hit();
+            async { Answer::empty() }
+        })
+        .await;
+    assert_eq!(held.status(), 503);
+    assert!(
+        matches!(held.error(), Some(CallbackError::InProgress { event_id }) if event_id == "e-held")
+    );
+    assert_eq!(calls.count(), 0);
+    // Once the other delivery finishes it, a delivery again is a duplicate.
+    assert!(store.finish("e-held", "another-delivery").await.unwrap());
+    let again = c
+        .handle(&req.headers, &req.body, |_, _| async { Answer::empty() })
+        .await;
+    assert_eq!(again.status(), 409);
 }
 
 #[tokio::test]
