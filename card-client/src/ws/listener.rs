@@ -114,9 +114,13 @@ impl ListenerBuilder {
 
     /// The function that gets every other event (messages, chat changes, …), each `event_id`
     /// once. The event is acknowledged when the function returns: Feishu delivers it again when
-    /// that takes more than 3 seconds (the second delivery is acknowledged without running the
-    /// function again), so spawn long work. Without it, events are acknowledged and logged at
-    /// debug level.
+    /// that takes more than 3 seconds, so spawn long work. A second delivery that arrives while
+    /// the first is still running (here or in another replica sharing the event store) waits
+    /// for it: once the first has finished it is acknowledged without running the function
+    /// again; if the first's claim lapses (its replica died) it runs the function itself; if
+    /// neither happens by Feishu's deadline it is left unacknowledged, so that Feishu delivers
+    /// the event again (see [`crate::callback::EVENT_CLAIM_LEASE`]). Without a function, events
+    /// are acknowledged and logged at debug level.
     pub fn on_event<F, Fut>(mut self, f: F) -> Self
     where
         F: Fn(Event) -> Fut + Send + Sync + 'static,
