@@ -16,7 +16,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tracing::Instrument as _;
 
 use super::dispatch::Dispatcher;
-use super::error::{Error, Failure};
+use super::error::{with_causes, ConnectionFailure, Error, Failure};
 use super::frame::{
     codes, ClientConfig, Endpoint, EndpointRequest, Frame, FrameType, ENDPOINT_PATH,
     HANDSHAKE_AUTH_ERR_CODE, HANDSHAKE_MSG, HANDSHAKE_STATUS, HEADER_MESSAGE_ID, HEADER_TRACE_ID,
@@ -49,7 +49,7 @@ pub(crate) enum Ended {
     /// Asked to stop; everything in flight was answered.
     Shutdown,
     /// Lost: reconnect.
-    Lost(String),
+    Lost(ConnectionFailure),
 }
 
 #[derive(Deserialize)]
@@ -79,16 +79,23 @@ async fn endpoint(settings: &Settings, config: &mut ClientConfig) -> Result<Stri
         .body(serde_json::to_vec(&body).unwrap_or_default())
         .send()
         .await
-        .map_err(|e| Failure::Transient(format!("could not reach {url}: {e}")))?;
+        .map_err(|e| {
+            Failure::Transient(ConnectionFailure::Unreachable {
+                url: url.clone(),
+                detail: with_causes(&e),
+            })
+        })?;
     let status = response.status();
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| Failure::Transient(format!("could not read the answer of {url}: {e}")))?;
+    let bytes = response.bytes().await.map_err(|e| {
+        Failure::Transient(ConnectionFailure::Unreachable {
+            url: url.clone(),
+            detail: format!("the answer could not be read: {}", with_causes(&e)),
+        })
+    })?;
     let answer: EndpointAnswer = serde_json::from_slice(&bytes).map_err(|e| {
-        Failure::Transient(format!(
+        Failure::Transient(ConnectionFailure::BadAnswer(format!(
             "the answer of {url} (HTTP {status}) is not Feishu's JSON: {e}"
-        ))
+        )))
     })?;
     if answer.code != codes::OK {
         return Err(Failure::from_code(answer.code, &answer.msg));
@@ -97,28 +104,37 @@ async fn endpoint(settings: &Settings, config: &mut ClientConfig) -> Result<Stri
         .data
         .map(Endpoint::deserialize)
         .transpose()
-        .map_err(|e| Failure::Transient(format!("the answer of {url} is not readable: {e}")))?;
+        .map_err(|e| {
+            Failure::Transient(ConnectionFailure::BadAnswer(format!(
+                "the answer of {url} is not readable: {e}"
+            )))
+        })?;
     match endpoint {
         Some(endpoint) if !endpoint.url.is_empty() => {
             *config = endpoint.client_config;
             Ok(endpoint.url)
         }
-        _ => Err(Failure::Transient(format!(
+        _ => Err(Failure::Transient(ConnectionFailure::BadAnswer(format!(
             "the answer of {url} has no connection URL"
-        ))),
+        )))),
     }
 }
 
 /// The `service_id` in the URL's query.
 fn service_id(url: &str) -> Result<i32, Failure> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Failure::Transient(format!("the connection URL is not a URL: {e}")))?;
+    let parsed = reqwest::Url::parse(url).map_err(|e| {
+        Failure::Transient(ConnectionFailure::BadAnswer(format!(
+            "the connection URL is not a URL: {e}"
+        )))
+    })?;
     let value = parsed
         .query_pairs()
         .find(|(k, _)| k == "service_id")
         .map(|(_, v)| v.into_owned());
     value.and_then(|v| v.parse().ok()).ok_or_else(|| {
-        Failure::Transient("the connection URL has no integer `service_id` in its query".into())
+        Failure::Transient(ConnectionFailure::BadAnswer(
+            "the connection URL has no integer `service_id` in its query".into(),
+        ))
     })
 }
 
@@ -139,10 +155,10 @@ fn refused_handshake(response: &tungstenite::http::Response<Option<Vec<u8>>>) ->
     }
     match status {
         Some(code) => Failure::from_code(code, &msg),
-        None => Failure::Transient(format!(
-            "the WebSocket handshake was refused with HTTP {}",
+        None => Failure::Transient(ConnectionFailure::Handshake(format!(
+            "the handshake was refused with HTTP {}",
             response.status()
-        )),
+        ))),
     }
 }
 
@@ -163,13 +179,16 @@ pub(crate) async fn connect(
         tokio_tungstenite::connect_async_with_config(url.as_str(), Some(ws_config), true);
     let socket = match tokio::time::timeout(settings.handshake_timeout, handshake).await {
         Err(_) => {
-            return Err(Failure::Transient(format!(
-                "the WebSocket handshake took more than {:?}",
-                settings.handshake_timeout
+            return Err(Failure::Transient(ConnectionFailure::HandshakeTimeout(
+                settings.handshake_timeout,
             )))
         }
         Ok(Err(tungstenite::Error::Http(response))) => return Err(refused_handshake(&response)),
-        Ok(Err(e)) => return Err(Failure::Transient(format!("could not connect: {e}"))),
+        Ok(Err(e)) => {
+            return Err(Failure::Transient(ConnectionFailure::Handshake(
+                with_causes(&e),
+            )))
+        }
         Ok(Ok((socket, _))) => socket,
     };
     Ok(Connection { socket, service_id })
@@ -201,7 +220,10 @@ impl Connection {
             async move {
                 while let Some(out) = out_rx.recv().await {
                     if let Err(e) = sink.send(out.message).await {
-                        return Err(format!("could not send: {e}"));
+                        return Err(ConnectionFailure::Broken(format!(
+                            "could not send: {}",
+                            with_causes(&e)
+                        )));
                     }
                     if let Some(sent) = out.sent {
                         sent.mark();
@@ -241,21 +263,18 @@ impl Connection {
                 finished = &mut writer => {
                     let why = match finished {
                         Ok(Err(e)) => e,
-                        _ => "the writer stopped".into(),
+                        _ => ConnectionFailure::Broken("the writer stopped".into()),
                     };
                     break Ended::Lost(why);
                 }
                 () = watchdog => {
-                    break Ended::Lost(format!(
-                        "no pong within {:?} of a ping: the connection is dead",
-                        settings.pong_timeout
-                    ));
+                    break Ended::Lost(ConnectionFailure::NoPong(settings.pong_timeout));
                 }
                 () = tokio::time::sleep_until(next_ping) => {
                     let ping = Frame::control(service, FrameType::Ping, None);
                     let out = Outgoing { message: Message::Binary(ping.encode_bytes().into()), sent: None };
                     if out_tx.send(out).await.is_err() {
-                        break Ended::Lost("the writer stopped".into());
+                        break Ended::Lost(ConnectionFailure::Broken("the writer stopped".into()));
                     }
                     tracing::trace!("ping");
                     last_ping = Instant::now();
@@ -276,10 +295,13 @@ impl Connection {
                 message = stream.next() => {
                     let received = Instant::now();
                     let bytes = match message {
-                        None => break Ended::Lost("the server closed the connection".into()),
-                        Some(Err(e)) => break Ended::Lost(format!("the connection failed: {e}")),
+                        None => break Ended::Lost(ConnectionFailure::Closed { code: None, reason: String::new() }),
+                        Some(Err(e)) => break Ended::Lost(lost(e)),
                         Some(Ok(Message::Close(frame))) => {
-                            break Ended::Lost(format!("the server closed the connection ({frame:?})"))
+                            break Ended::Lost(ConnectionFailure::Closed {
+                                code: frame.as_ref().map(|f| u16::from(f.code)),
+                                reason: frame.map(|f| f.reason.as_str().to_owned()).unwrap_or_default(),
+                            })
                         }
                         Some(Ok(Message::Binary(bytes))) => bytes,
                         Some(Ok(_)) => continue,
@@ -385,6 +407,23 @@ impl Connection {
     }
 }
 
+/// Why reading from the connection failed: a socket closed without a close frame counts as
+/// closed by the server; anything else as broken.
+fn lost(error: tungstenite::Error) -> ConnectionFailure {
+    use tungstenite::error::ProtocolError;
+    match error {
+        tungstenite::Error::ConnectionClosed
+        | tungstenite::Error::AlreadyClosed
+        | tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => {
+            ConnectionFailure::Closed {
+                code: None,
+                reason: String::new(),
+            }
+        }
+        other => ConnectionFailure::Broken(with_causes(&other)),
+    }
+}
+
 /// The configuration a pong carries, if it carries one that can be read.
 fn pong_config(frame: &Frame) -> Option<ClientConfig> {
     let payload = frame.payload.as_deref().filter(|p| !p.is_empty())?;
@@ -416,18 +455,18 @@ mod tests {
                 .ok(),
             Some(33554678)
         );
-        assert!(matches!(
-            service_id("wss://x/ws?device_id=1"),
-            Err(Failure::Transient(_))
-        ));
-        assert!(matches!(
-            service_id("wss://x/ws?service_id=abc"),
-            Err(Failure::Transient(_))
-        ));
-        assert!(matches!(
-            service_id("not a url"),
-            Err(Failure::Transient(_))
-        ));
+        for (url, said) in [
+            ("wss://x/ws?device_id=1", "no integer `service_id`"),
+            ("wss://x/ws?service_id=abc", "no integer `service_id`"),
+            ("not a url", "is not a URL"),
+        ] {
+            match service_id(url) {
+                Err(Failure::Transient(ConnectionFailure::BadAnswer(why))) => {
+                    assert!(why.contains(said), "{url}: {why}");
+                }
+                other => panic!("{url}: {other:?}"),
+            }
+        }
     }
 
     #[test]
@@ -455,10 +494,16 @@ mod tests {
             Failure::Final(Error::TooManyConnections { .. })
         ));
         assert!(matches!(
-            refused(&[("handshake-status", "1")]),
-            Failure::Transient(_)
+            refused(&[("handshake-status", "1"), ("handshake-msg", "system busy")]),
+            Failure::Transient(ConnectionFailure::Busy { code: 1, ref msg }) if msg == "system busy"
         ));
-        assert!(matches!(refused(&[]), Failure::Transient(_)));
+        match refused(&[]) {
+            Failure::Transient(why @ ConnectionFailure::Handshake(_)) => assert_eq!(
+                why.to_string(),
+                "could not open the WebSocket: the handshake was refused with HTTP 400 Bad Request"
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

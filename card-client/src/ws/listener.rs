@@ -10,7 +10,7 @@ use tracing::Instrument as _;
 
 use super::connection::{self, Ended, Settings};
 use super::dispatch::{BoxFuture, CardFn, Dispatcher, EventFn};
-use super::error::{Error, Failure};
+use super::error::{ConnectionFailure, Error, Failure};
 use super::event::Event;
 use super::frame::ClientConfig;
 use super::reassembly::Limits;
@@ -224,6 +224,36 @@ impl ListenerBuilder {
 }
 
 /// Where a listener is.
+///
+/// While it reconnects, the state says why: what made the last attempt fail, or the last
+/// connection end.
+///
+/// ```no_run
+/// # async fn demo(handle: card_client::ws::ListenerHandle) {
+/// use card_client::ws::{ConnectionFailure, State};
+///
+/// let mut state = handle.state();
+/// loop {
+///     match &*state.borrow_and_update() {
+///         State::Connected => println!("connected"),
+///         State::Reconnecting { attempt, after, last_failure } => {
+///             println!("{last_failure}; reconnecting in {after:?} (attempt {attempt})");
+///             if let ConnectionFailure::Busy { code, .. } = last_failure {
+///                 println!("Feishu answered code {code}");
+///             }
+///         }
+///         State::Stopped(reason) => {
+///             println!("stopped: {reason:?}");
+///             break;
+///         }
+///         _ => {}
+///     }
+///     if state.changed().await.is_err() {
+///         break;
+///     }
+/// }
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum State {
@@ -232,10 +262,16 @@ pub enum State {
     /// Connected: events arrive.
     Connected,
     /// The connection was lost or could not be opened: waiting before, or making, attempt
-    /// `attempt` (from 1) of the reconnect schedule.
+    /// `attempt` (from 1) of the reconnect schedule. Each failed attempt gives a new state
+    /// with the next attempt and its own failure.
     Reconnecting {
         /// Which attempt.
         attempt: u32,
+        /// How long the listener waits before making it (Feishu's `ReconnectNonce` or
+        /// `ReconnectInterval`, divided by the time scale).
+        after: Duration,
+        /// Why: what made the last attempt fail, or the last connection end.
+        last_failure: ConnectionFailure,
     },
     /// Stopped for good.
     Stopped(StopReason),
@@ -367,11 +403,220 @@ async fn run(
                 last: failure,
             });
         };
-        state.send_replace(State::Reconnecting { attempt });
         tracing::info!(attempt, ?delay, "reconnecting");
+        state.send_replace(State::Reconnecting {
+            attempt,
+            after: delay,
+            last_failure: failure,
+        });
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
             _ = connection::wait_true(&mut stop) => return Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Generous bound on anything a test waits for; never reached when things work.
+    const PATIENCE: Duration = Duration::from_secs(20);
+
+    /// Waits until the listener reconnects, and gives the reason it says.
+    async fn reconnecting_because(handle: &ListenerHandle) -> (u32, ConnectionFailure) {
+        let mut state = handle.state();
+        let reached = tokio::time::timeout(
+            PATIENCE,
+            state.wait_for(|s| matches!(s, State::Reconnecting { .. } | State::Stopped(_))),
+        )
+        .await
+        .expect("the listener reconnects in time")
+        .expect("the listener runs")
+        .clone();
+        match reached {
+            State::Reconnecting {
+                attempt,
+                last_failure,
+                ..
+            } => (attempt, last_failure),
+            other => panic!("expected reconnecting, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_nobody_listens_on_is_unreachable() {
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .and_then(|l| l.local_addr())
+            .expect("a free port");
+        let client = Client::builder("cli_test", "secret")
+            .base_url(format!("http://{closed}"))
+            .build()
+            .expect("client");
+        let handle = Listener::builder(client).time_scale(100.0).start();
+        let (attempt, why) = reconnecting_because(&handle).await;
+        assert_eq!(attempt, 1);
+        match &why {
+            ConnectionFailure::Unreachable { url, detail } => {
+                assert_eq!(*url, format!("http://{closed}/callback/ws/endpoint"));
+                assert!(
+                    detail.to_lowercase().contains("refused"),
+                    "the cause is named: {detail}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            why.to_string().starts_with("could not reach http://"),
+            "{why}"
+        );
+        handle.shutdown().await.expect("shutdown");
+    }
+
+    #[cfg(feature = "emulator")]
+    mod against_the_emulator {
+        use super::*;
+        use crate::emulator::{Emulator, Fault, LongConnectionFault};
+        use crate::ws::frame::ENDPOINT_PATH;
+
+        /// Pings every 10 ms of real time, reconnection within 10 ms.
+        fn config() -> ClientConfig {
+            ClientConfig {
+                ping_interval: 1,
+                reconnect_count: -1,
+                reconnect_interval: 1,
+                reconnect_nonce: 1,
+            }
+        }
+
+        async fn emulator() -> Emulator {
+            Emulator::builder()
+                .client_config(config())
+                .start()
+                .await
+                .expect("emulator")
+        }
+
+        fn listener(feishu: &Emulator) -> ListenerBuilder {
+            Listener::builder(feishu.client().build().expect("client")).time_scale(100.0)
+        }
+
+        async fn connected(handle: &ListenerHandle) {
+            let mut state = handle.state();
+            tokio::time::timeout(PATIENCE, state.wait_for(|s| *s == State::Connected))
+                .await
+                .expect("the listener connects in time")
+                .expect("the listener runs");
+        }
+
+        /// The next request for a URL is held for longer than any test, so that the state
+        /// stays on the failure before it.
+        fn hold_the_next_endpoint_request(feishu: &Emulator) {
+            feishu.inject(Fault::slow(PATIENCE * 3).on_path(ENDPOINT_PATH));
+        }
+
+        #[tokio::test]
+        async fn a_busy_endpoint_is_the_reason_for_each_attempt() {
+            let feishu = emulator().await;
+            feishu.inject_long_connection(LongConnectionFault::endpoint_busy().until_cleared());
+            let handle = listener(&feishu).start();
+            let mut state = handle.state();
+            let second = tokio::time::timeout(
+                PATIENCE,
+                state.wait_for(|s| matches!(s, State::Reconnecting { attempt: 2.., .. })),
+            )
+            .await
+            .expect("a second attempt in time")
+            .expect("the listener runs")
+            .clone();
+            let State::Reconnecting { last_failure, .. } = second else {
+                panic!("{second:?}");
+            };
+            assert_eq!(
+                last_failure,
+                ConnectionFailure::Busy {
+                    code: 1,
+                    msg: "system busy".into()
+                }
+            );
+            feishu.clear_long_connection_faults();
+            connected(&handle).await;
+            handle.shutdown().await.expect("shutdown");
+        }
+
+        #[tokio::test]
+        async fn an_endpoint_answering_a_proxy_error_page_is_a_bad_answer() {
+            let feishu = emulator().await;
+            feishu.inject(
+                Fault::server_error(502)
+                    .on_path(ENDPOINT_PATH)
+                    .probability(1.0),
+            );
+            let handle = listener(&feishu).start();
+            let (_, why) = reconnecting_because(&handle).await;
+            match &why {
+                ConnectionFailure::BadAnswer(detail) => {
+                    assert!(detail.contains("HTTP 502"), "{detail}");
+                    assert!(detail.contains("not Feishu's JSON"), "{detail}");
+                }
+                other => panic!("{other:?}"),
+            }
+            handle.shutdown().await.expect("shutdown");
+        }
+
+        #[tokio::test]
+        async fn a_dropped_socket_is_the_reason_for_reconnecting() {
+            let feishu = emulator().await;
+            let handle = listener(&feishu).start();
+            connected(&handle).await;
+            assert!(feishu.wait_for_long_connections(1, PATIENCE).await);
+            hold_the_next_endpoint_request(&feishu);
+            assert_eq!(feishu.drop_long_connections(), 1);
+            let (attempt, why) = reconnecting_because(&handle).await;
+            assert_eq!(attempt, 1);
+            assert_eq!(
+                why,
+                ConnectionFailure::Closed {
+                    code: None,
+                    reason: String::new()
+                }
+            );
+            assert_eq!(why.to_string(), "the server closed the connection");
+            handle.shutdown().await.expect("shutdown");
+        }
+
+        #[tokio::test]
+        async fn a_missing_pong_is_the_reason_for_reconnecting() {
+            let feishu = emulator().await;
+            let limit = Duration::from_millis(300);
+            let handle = listener(&feishu).pong_timeout(limit).start();
+            connected(&handle).await;
+            hold_the_next_endpoint_request(&feishu);
+            // Every ping from now on: a later pong would count for the missed one.
+            feishu.inject_long_connection(LongConnectionFault::no_pong().until_cleared());
+            let (attempt, why) = reconnecting_because(&handle).await;
+            assert_eq!(attempt, 1);
+            assert_eq!(why, ConnectionFailure::NoPong(limit));
+            handle.shutdown().await.expect("shutdown");
+        }
+
+        #[tokio::test]
+        async fn a_handshake_refused_as_busy_is_the_reason_for_reconnecting() {
+            let feishu = emulator().await;
+            feishu.inject_long_connection(
+                LongConnectionFault::refuse_handshake(1, None, "system busy").until_cleared(),
+            );
+            let handle = listener(&feishu).start();
+            let (_, why) = reconnecting_because(&handle).await;
+            assert_eq!(
+                why,
+                ConnectionFailure::Busy {
+                    code: 1,
+                    msg: "system busy".into()
+                }
+            );
+            handle.shutdown().await.expect("shutdown");
         }
     }
 }

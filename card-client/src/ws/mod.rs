@@ -26,8 +26,9 @@
 //! - it gives every other event to your [`on_event`](ListenerBuilder::on_event) function as an
 //!   [`Event`] (typed for `im.message.receive_v1`: [`Event::message`]).
 //!
-//! Its [`ListenerHandle`] reports the [`State`], stops it gracefully (events in flight are
-//! answered first) and waits for it.
+//! Its [`ListenerHandle`] reports the [`State`] (while reconnecting, with the
+//! [`ConnectionFailure`] that made it reconnect: Feishu busy, connection refused, TLS, no pong,
+//! socket closed…), stops it gracefully (events in flight are answered first) and waits for it.
 //!
 //! ```no_run
 //! use card_client::callback::{Answer, CardAction, Deferred, Toast};
@@ -76,7 +77,7 @@ mod listener;
 mod reassembly;
 mod schedule;
 
-pub use error::Error;
+pub use error::{ConnectionFailure, Error};
 pub use event::{Event, EventError, ReceivedMessage, SenderId, IM_MESSAGE_RECEIVE_V1};
 pub use listener::{Listener, ListenerBuilder, ListenerHandle, State, StopReason};
 pub use reassembly::{Complete, Limits, Reassembler, ReassemblyError};
