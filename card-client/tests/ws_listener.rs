@@ -11,7 +11,9 @@ use card_client::ws::frame::{
     Acknowledgement, ClientConfig, Frame, FrameType, HEADER_BIZ_RT, HEADER_MESSAGE_ID, HEADER_SEQ,
     HEADER_SUM, HEADER_TYPE, METHOD_DATA,
 };
-use card_client::ws::{Error, Event, Listener, ListenerHandle, State, StopReason};
+use card_client::ws::{
+    ConnectionFailure, Error, Event, Listener, ListenerHandle, State, StopReason,
+};
 use card_client::Client;
 use card_core::model::{Card, Markdown};
 use futures_util::{SinkExt as _, StreamExt as _};
@@ -20,6 +22,8 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, Notify};
 use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
@@ -38,6 +42,10 @@ struct Behaviour {
     config: ClientConfig,
     /// The configuration every pong carries; `None` answers no pong.
     pong: Option<ClientConfig>,
+    /// The connection URL given instead of this server's own.
+    url: Option<String>,
+    /// Endpoint requests are read and never answered.
+    hold_endpoint: bool,
 }
 
 #[derive(Clone)]
@@ -74,6 +82,8 @@ impl Server {
                 // No timed ping within a test: only the first, sent on connecting.
                 config: config(100_000, -1),
                 pong: Some(config(100_000, -1)),
+                url: None,
+                hold_endpoint: false,
             })),
             endpoint_hits: Arc::new(AtomicUsize::new(0)),
         };
@@ -175,9 +185,15 @@ impl Server {
         );
         self.endpoint_hits.fetch_add(1, Ordering::SeqCst);
         let behaviour = self.behaviour.lock().unwrap().clone();
+        if behaviour.hold_endpoint {
+            // Kept open, unanswered, until the test ends.
+            std::future::pending::<()>().await;
+        }
         let answer = if behaviour.endpoint_code == 0 {
             json!({"code": 0, "msg": "ok", "data": {
-                "URL": format!("ws://{}/ws?device_id=d1&service_id={SERVICE_ID}", self.addr),
+                "URL": behaviour.url.clone().unwrap_or_else(|| {
+                    format!("ws://{}/ws?device_id=d1&service_id={SERVICE_ID}", self.addr)
+                }),
                 "ClientConfig": behaviour.config,
             }})
         } else {
@@ -520,13 +536,24 @@ async fn transient_failures_are_retried_until_the_count_runs_out() {
     // The count comes from the last configuration seen: the default (unlimited) at first.
     let handle = Listener::builder(server.client()).time_scale(100.0).start();
     let mut state = handle.state();
-    tokio::time::timeout(
+    let second = tokio::time::timeout(
         PATIENCE,
-        state.wait_for(|s| matches!(s, State::Reconnecting { attempt: 2 })),
+        state.wait_for(|s| matches!(s, State::Reconnecting { attempt: 2, .. })),
     )
     .await
     .unwrap()
-    .unwrap();
+    .unwrap()
+    .clone();
+    assert!(
+        matches!(
+            &second,
+            State::Reconnecting {
+                last_failure: ConnectionFailure::Busy { code: 1, msg },
+                ..
+            } if msg == "refused by the test"
+        ),
+        "{second:?}"
+    );
     // Feishu is no longer busy: connected.
     server.set(|b| b.endpoint_code = 0);
     let mut conn = next_conn(&mut conns).await;
@@ -540,10 +567,115 @@ async fn transient_failures_are_retried_until_the_count_runs_out() {
     conn.ws.close(None).await.unwrap();
     let error = stopped(&handle).await.expect_err("gives up");
     assert!(
-        matches!(&error, Error::GaveUp { attempts: 3, last } if last.contains("1000040343")),
+        matches!(
+            &error,
+            Error::GaveUp {
+                attempts: 3,
+                last: ConnectionFailure::Busy {
+                    code: 1_000_040_343,
+                    ..
+                }
+            }
+        ),
         "{error:?}"
     );
     assert_eq!(server.endpoint_hits.load(Ordering::SeqCst), hits + 3);
+}
+
+/// Waits until the listener reconnects, and gives the reason it says.
+async fn reconnecting_because(handle: &ListenerHandle) -> ConnectionFailure {
+    let mut state = handle.state();
+    let reached = tokio::time::timeout(
+        PATIENCE,
+        state.wait_for(|s| matches!(s, State::Reconnecting { .. } | State::Stopped(_))),
+    )
+    .await
+    .expect("the listener reconnects in time")
+    .expect("the listener runs")
+    .clone();
+    match reached {
+        State::Reconnecting { last_failure, .. } => last_failure,
+        other => panic!("expected reconnecting, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_close_frame_is_the_reason_for_reconnecting_with_its_code_and_reason() {
+    let (server, mut conns) = Server::start().await;
+    let handle = Listener::builder(server.client()).time_scale(100.0).start();
+    let mut conn = next_conn(&mut conns).await;
+    let mut state = handle.state();
+    tokio::time::timeout(PATIENCE, state.wait_for(|s| *s == State::Connected))
+        .await
+        .unwrap()
+        .unwrap();
+    // The state stays on the reason: the next request for a URL is not answered.
+    server.set(|b| b.hold_endpoint = true);
+    conn.ws
+        .close(Some(CloseFrame {
+            code: CloseCode::Away,
+            reason: "maintenance".into(),
+        }))
+        .await
+        .unwrap();
+    let why = reconnecting_because(&handle).await;
+    assert_eq!(
+        why,
+        ConnectionFailure::Closed {
+            code: Some(1001),
+            reason: "maintenance".into()
+        }
+    );
+    assert_eq!(
+        why.to_string(),
+        "the server closed the connection (close code 1001: maintenance)"
+    );
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_websocket_nobody_listens_on_is_the_reason_for_reconnecting() {
+    let (server, _conns) = Server::start().await;
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .await
+        .and_then(|l| l.local_addr())
+        .unwrap();
+    server.set(|b| b.url = Some(format!("ws://{closed}/ws?service_id={SERVICE_ID}")));
+    let handle = Listener::builder(server.client()).time_scale(100.0).start();
+    match reconnecting_because(&handle).await {
+        ConnectionFailure::Handshake(detail) => {
+            assert!(detail.to_lowercase().contains("refused"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+    handle.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_handshake_that_never_ends_is_the_reason_for_reconnecting() {
+    let (server, _conns) = Server::start().await;
+    // Accepts connections and never says a word.
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = silent.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            held.push(stream);
+        }
+    });
+    server.set(|b| b.url = Some(format!("ws://{addr}/ws?service_id={SERVICE_ID}")));
+    let limit = Duration::from_millis(200);
+    let handle = Listener::builder(server.client())
+        .time_scale(100.0)
+        .handshake_timeout(limit)
+        .start();
+    let why = reconnecting_because(&handle).await;
+    assert_eq!(why, ConnectionFailure::HandshakeTimeout(limit));
+    assert_eq!(
+        why.to_string(),
+        "the WebSocket handshake took more than 200ms"
+    );
+    handle.shutdown().await.unwrap();
 }
 
 #[tokio::test]
