@@ -4,7 +4,7 @@
 //! The command opens the long connection with the app's id and secret (no public URL, no
 //! verification token, no encrypt key), prints every event and every card action to standard
 //! output as one JSON object per line, and says on standard error when it connects, reconnects
-//! and stops. Card actions are answered with `--answer-toast TEXT`, or with the empty answer
+//! (and why: Feishu busy, connection refused, TLS, no pong, socket closed…) and stops. Card actions are answered with `--answer-toast TEXT`, or with the empty answer
 //! `{}` (the card stays as it is). Ctrl-C or SIGTERM stops it gracefully: events being handled
 //! are answered and acknowledged first; it then exits 0.
 //!
@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use card_client::callback::{Answer, CardAction, Deferred, Toast, CARD_ACTION_TRIGGER};
 use card_client::emulator::{Emulator, Interaction};
-use card_client::ws::{self, Event, Listener, ListenerHandle, State};
+use card_client::ws::{self, ConnectionFailure, Event, Listener, ListenerHandle, State};
 use card_client::{BaseUrl, Client, SendMessage};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -223,15 +223,26 @@ async fn report_states(mut state: watch::Receiver<State>) {
                 "listen: connected; each event and card action is printed as one JSON line \
                  (Ctrl-C to stop)"
             ),
-            State::Reconnecting { attempt } => {
-                eprintln!("listen: connection lost; reconnecting (attempt {attempt})")
-            }
+            State::Reconnecting {
+                attempt,
+                after,
+                last_failure,
+            } => eprintln!("listen: {}", reconnecting(attempt, after, &last_failure)),
             _ => {}
         }
         if state.changed().await.is_err() {
             return;
         }
     }
+}
+
+/// Why the listener reconnects, when and which attempt: `could not reach …: connection
+/// refused; reconnecting in 0.4 s (attempt 1)`.
+pub(crate) fn reconnecting(attempt: u32, after: Duration, why: &ConnectionFailure) -> String {
+    format!(
+        "{why}; reconnecting in {:.1} s (attempt {attempt})",
+        after.as_secs_f64()
+    )
 }
 
 /// Prints why the listener stopped for good, and gives the exit code.

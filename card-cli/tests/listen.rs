@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use card_client::emulator::{APP_ID, APP_SECRET};
+use card_client::emulator::{Emulator, LongConnectionFault, APP_ID, APP_SECRET};
 use card_client::{Client, SendMessage};
 use serde_json::{json, Value};
 
@@ -330,6 +330,39 @@ async fn without_a_toast_card_actions_are_answered_with_the_empty_answer() {
     assert_eq!(click["toast"], Value::Null, "{click}");
     let line = listen.next_json();
     assert_eq!(line["event_id"], click["event_id"], "{line}");
+}
+
+#[cfg(unix)]
+#[test]
+fn while_reconnecting_it_says_why_the_last_attempt_failed() {
+    // Feishu is busy when asked for a URL: the listener will try again, and says why.
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let feishu = runtime
+        .block_on(Emulator::builder().start())
+        .expect("the emulator starts");
+    feishu.inject_long_connection(LongConnectionFault::endpoint_busy().until_cleared());
+    let base = feishu.base_url();
+    let mut listen = Listen::start(&[
+        "--base-url",
+        &base,
+        "--app-id",
+        feishu.app_id(),
+        "--app-secret",
+        feishu.app_secret(),
+    ]);
+    let line = listen.wait_said("reconnecting");
+    assert!(
+        line.starts_with("listen: Feishu is busy or failing (code 1: system busy)"),
+        "the line names the cause: {line}"
+    );
+    assert!(line.contains("(attempt 1)"), "{line}");
+    assert!(
+        !listen.said.iter().any(|l| l.contains("listen: connected")),
+        "{:?}",
+        listen.said
+    );
+    assert_eq!(listen.interrupt(), Some(0));
+    listen.wait_said("listen: stopped");
 }
 
 #[test]

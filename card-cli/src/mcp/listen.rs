@@ -7,7 +7,8 @@
 //! is acknowledged with the [`Answer`] (the card showing the answer), and the waiting call
 //! hears of it once the acknowledgement has gone out.
 //!
-//! What happens to the connection is said on standard error (opened, lost, reconnecting, closed).
+//! What happens to the connection is said on standard error (opened, lost, reconnecting and
+//! why, closed).
 //! A final failure (Feishu refuses the app: wrong credentials, not a self-built app, too many
 //! connections) is printed with what to fix, ends every waiting question with that message,
 //! and makes later questions fail at once with it ([`LongConnection::ready`]); the other tools
@@ -108,10 +109,14 @@ fn not_ready(state: &State, waited: Duration) -> Option<String> {
              this machine reaches Feishu (or the --base-url given), then ask again",
             waited.as_secs_f64()
         )),
-        State::Reconnecting { attempt } => Some(format!(
-            "the long connection that brings the answers is not open (reconnecting, attempt \
-             {attempt}); check that this machine reaches Feishu (or the --base-url given), then \
-             ask again"
+        State::Reconnecting {
+            attempt,
+            last_failure,
+            ..
+        } => Some(format!(
+            "the long connection that brings the answers is not open: {last_failure} \
+             (reconnecting, attempt {attempt}); check that this machine reaches Feishu (or the \
+             --base-url given), then ask again"
         )),
         other => Some(format!(
             "the long connection that brings the answers is not open ({other:?})"
@@ -129,8 +134,13 @@ async fn watch_state(mut state: watch::Receiver<State>, questions: Arc<Questions
                 State::Connected => {
                     eprintln!("mcp: long connection open: feishu_ask_user answers arrive over it")
                 }
-                State::Reconnecting { attempt } => eprintln!(
-                    "mcp: the long connection is not open; reconnecting (attempt {attempt})"
+                State::Reconnecting {
+                    attempt,
+                    after,
+                    last_failure,
+                } => eprintln!(
+                    "mcp: the long connection is not open: {}",
+                    crate::listen::reconnecting(*attempt, *after, last_failure)
                 ),
                 State::Stopped(StopReason::Failed(e)) => {
                     eprintln!("error: {e}");
@@ -155,7 +165,7 @@ async fn watch_state(mut state: watch::Receiver<State>, questions: Arc<Questions
 #[cfg(test)]
 mod tests {
     use super::*;
-    use card_client::ws::Error;
+    use card_client::ws::{ConnectionFailure, Error};
 
     #[test]
     fn only_an_open_connection_is_ready_and_every_other_state_says_what_to_do() {
@@ -168,11 +178,20 @@ mod tests {
             "{why}"
         );
         assert!(why.contains("--callback"), "{why}");
-        let why = not_ready(&State::Reconnecting { attempt: 3 }, wait).unwrap_or_default();
+        let reconnecting = State::Reconnecting {
+            attempt: 3,
+            after: Duration::from_secs(120),
+            last_failure: ConnectionFailure::Busy {
+                code: 1,
+                msg: "system busy".into(),
+            },
+        };
+        let why = not_ready(&reconnecting, wait).unwrap_or_default();
         assert!(
             why.contains("attempt 3") && why.contains("ask again"),
             "{why}"
         );
+        assert!(why.contains("(code 1: system busy)"), "the cause: {why}");
         let why = not_ready(&State::Connecting, wait).unwrap_or_default();
         assert!(why.contains("within 2 s"), "{why}");
         assert!(not_ready(&State::Stopped(StopReason::Shutdown), wait).is_some());
@@ -191,7 +210,11 @@ mod tests {
         let (tx, rx) = watch::channel(State::Connecting);
         let watcher = tokio::spawn(watch_state(rx, questions.clone()));
         tx.send_replace(State::Connected);
-        tx.send_replace(State::Reconnecting { attempt: 1 });
+        tx.send_replace(State::Reconnecting {
+            attempt: 1,
+            after: Duration::ZERO,
+            last_failure: ConnectionFailure::NoPong(Duration::from_secs(30)),
+        });
         tx.send_replace(State::Stopped(StopReason::Failed(Error::from_code(
             403, "no",
         ))));

@@ -527,6 +527,8 @@ async def test_a_long_connection_that_cannot_open_makes_ask_user_fail_at_once():
         assert err, out
         assert "long connection" in out["error"] and "nothing was sent" in out["error"], out
     assert "reconnecting" in log[0], log[0]
+    # The reason is said with it: nothing answers at the address given.
+    assert "not open: could not reach http://127.0.0.1:9/callback/ws/endpoint" in log[0], log[0]
 
 
 # The app the standalone emulator is started as (it refuses any other app's credentials).

@@ -82,14 +82,18 @@ async fn endpoint(settings: &Settings, config: &mut ClientConfig) -> Result<Stri
         .map_err(|e| {
             Failure::Transient(ConnectionFailure::Unreachable {
                 url: url.clone(),
-                detail: with_causes(&e),
+                // The URL is said once, before the detail.
+                detail: with_causes(&e.without_url()),
             })
         })?;
     let status = response.status();
     let bytes = response.bytes().await.map_err(|e| {
         Failure::Transient(ConnectionFailure::Unreachable {
             url: url.clone(),
-            detail: format!("the answer could not be read: {}", with_causes(&e)),
+            detail: format!(
+                "the answer could not be read: {}",
+                with_causes(&e.without_url())
+            ),
         })
     })?;
     let answer: EndpointAnswer = serde_json::from_slice(&bytes).map_err(|e| {
