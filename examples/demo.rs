@@ -438,10 +438,13 @@ where
             return Err(why.map_or_else(|| "the long connection stopped".into(), Into::into));
         }
         Err(_) => {
-            return Err(format!(
-                "the long connection did not open within {wait:?}: check the network"
-            )
-            .into())
+            // While it reconnects, the state says why the last attempt failed.
+            let why = match &*listener.state().borrow() {
+                State::Reconnecting { last_failure, .. } => last_failure.to_string(),
+                _ => "check the network".to_owned(),
+            };
+            let _ = listener.shutdown().await;
+            return Err(format!("the long connection did not open within {wait:?}: {why}").into());
         }
     }
     let to = match feishu {

@@ -388,7 +388,12 @@ async fn run(options: Options) -> Result<(), String> {
         state.wait_for(|s| matches!(s, State::Connected | State::Stopped(_))),
     )
     .await
-    .map_err(|_| "the listener did not connect within 30 s".to_owned())?
+    .map_err(|_| match &*listener.state().borrow() {
+        State::Reconnecting { last_failure, .. } => {
+            format!("the listener did not connect within 30 s: {last_failure}")
+        }
+        _ => "the listener did not connect within 30 s".to_owned(),
+    })?
     .map_err(|_| "the listener's task ended".to_owned())?
     .clone();
     if connected != State::Connected {
