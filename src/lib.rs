@@ -175,8 +175,9 @@
 //! Feishu's long connection: a WebSocket the bot opens to Feishu itself, so it needs no public
 //! URL, no TLS certificate, no verification token and no encrypt key, and runs from a laptop.
 //! [`client::ws::Listener`] holds the connection: it asks Feishu for its URL with the app's id
-//! and secret, pings, reconnects on Feishu's schedule, and stops with an error that says what
-//! to fix when Feishu refuses the app. Card actions go to your function exactly as on the HTTP
+//! and secret, pings, reconnects on Feishu's schedule (its state,
+//! [`ListenerHandle::state`](client::ws::ListenerHandle::state), says why it is reconnecting),
+//! and stops with an error that says what to fix when Feishu refuses the app. Card actions go to your function exactly as on the HTTP
 //! route: a typed [`CardAction`](client::callback::CardAction), form values decoded into your
 //! [`FormValue`] struct, an [`Answer`](client::callback::Answer) sent back within Feishu's 3
 //! seconds (else the fallback toast, and your card by delayed update), each event handled
