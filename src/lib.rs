@@ -166,7 +166,7 @@
 //! each card first; `client.stream()` ([`client::stream`]) shows a generated answer with the
 //! typewriter effect within Feishu's rate and size limits; [`client::callback`] verifies,
 //! decrypts and decodes card callbacks and answers within Feishu's 3 seconds. With the
-//! `emulator` feature, [`client::emulator`] is a local Feishu whose emulated users click and
+//! `emulator` feature, `client::emulator` is a local Feishu whose emulated users click and
 //! submit cards: `cargo run --example demo` plays a whole conversation against it.
 //!
 //! # Receiving over the long connection (feature `ws`, on by default)
