@@ -182,11 +182,18 @@ impl<'a> Checker<'a> {
             .children
             .iter()
             .any(|c| matches!(c, Child::Tag(t) if t.name == "body"));
+        let mut once = Once::new("a card".to_owned(), root);
         for child in &root.children {
             match child {
                 Child::Tag(t) => match shape::card_child(&t.name) {
-                    Some(Place::Object(attr, attrs)) => self.object(t, attr.name, attrs),
-                    Some(Place::Body) => self.body(t),
+                    Some(Place::Object(attr, attrs)) => {
+                        self.fill_once(&mut once, Some(Place::Object(attr, attrs)), t);
+                        self.object(t, attr.name, attrs);
+                    }
+                    Some(Place::Body) => {
+                        self.fill_once(&mut once, Some(Place::Body), t);
+                        self.body(t);
+                    }
                     _ if explicit_body => self.error(
                         t.span,
                         format!(
@@ -204,6 +211,56 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// A child tag that fills a single-valued attribute of its parent (`<header>` on a card,
+    /// `<confirm>` on a button, an icon): a second one, or one given beside the attribute
+    /// itself, would replace what was written before it, so it is refused rather than dropped.
+    fn fill_once(&mut self, once: &mut Once<'a>, place: Option<Place>, t: &'a Tag) {
+        let (name, object) = match place {
+            Some(Place::Body) => ("body", true),
+            Some(Place::Object(attr, _)) => (attr.name, true),
+            Some(Place::Item(attr, _)) if !matches!(attr.kind, Kind::List(_)) => (attr.name, false),
+            _ => return,
+        };
+        let owner = &once.owner;
+        if let Some((_, first)) = once.filled.iter().find(|(n, _)| *n == name) {
+            let msg = if object {
+                format!(
+                    "{owner} has one `<{name}>`: this second `<{name}>` would replace the first; merge them into one"
+                )
+            } else {
+                format!(
+                    "{owner} has one `{name}`: this `<{}>` would replace the `<{}>` before it; keep one",
+                    t.name, first.name
+                )
+            };
+            self.error(t.span, msg);
+            return;
+        }
+        if once.parent.attr(name).is_some() {
+            self.error(
+                t.span,
+                format!(
+                    "{owner} has one `{name}`: it is given both as the attribute `{name}=…` and as this `<{}>`; keep one",
+                    t.name
+                ),
+            );
+            return;
+        }
+        once.filled.push((name, t));
+    }
+
+    /// A text child of a tag that also sets the attribute the text fills.
+    fn text_twice(&mut self, t: &Tag, text_attr: Option<&str>, owner: &str, span: Span) {
+        if let Some(name) = text_attr.filter(|n| t.attr(n).is_some()) {
+            self.error(
+                span,
+                format!(
+                    "{owner} has one `{name}`: it is given both as the attribute `{name}=…` and as this text; keep one"
+                ),
+            );
         }
     }
 
@@ -244,12 +301,17 @@ impl<'a> Checker<'a> {
             }
         }
         let mut tags = 0;
+        let mut once = Once::new(format!("a `<{owner}>`"), t);
         for child in &t.children {
             match child {
                 Child::Tag(c) => match shape::object_child(attrs, &c.name) {
-                    Some(Place::Object(attr, inner)) => self.object(c, attr.name, inner),
+                    Some(Place::Object(attr, inner)) => {
+                        self.fill_once(&mut once, Some(Place::Object(attr, inner)), c);
+                        self.object(c, attr.name, inner);
+                    }
                     Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind, None),
-                    Some(Place::Item(_, sub)) => {
+                    Some(Place::Item(attr, sub)) => {
+                        self.fill_once(&mut once, Some(Place::Item(attr, sub)), c);
                         tags += 1;
                         self.sub_element(c, sub);
                     }
@@ -263,7 +325,7 @@ impl<'a> Checker<'a> {
                     ),
                 },
                 Child::Text(lit, _) => match shape::object_text(attrs) {
-                    Some(_) => {}
+                    Some(text) => self.text_twice(t, Some(text.name), &once.owner, lit.span()),
                     None => self.error(
                         lit.span(),
                         format!("`<{owner}>` takes no text: set its attributes instead"),
@@ -271,7 +333,11 @@ impl<'a> Checker<'a> {
                 },
                 Child::Splice(_)
                     if shape::object_text(attrs).is_some()
-                        && shape::object_items(attrs).is_none() => {}
+                        && shape::object_items(attrs).is_none() =>
+                {
+                    let text = shape::object_text(attrs).map(|a| a.name);
+                    self.text_twice(t, text, &once.owner, child_span(child));
+                }
                 other => self.dynamic_in_object(other, owner, attrs),
             }
         }
@@ -450,6 +516,7 @@ impl<'a> Checker<'a> {
             self.enclosing.push(opens);
         }
         let mut text_given = false;
+        let mut once = Once::new(format!("a `<{}>`", c.tag), t);
         for child in &t.children {
             match child {
                 Child::Text(lit, value) => {
@@ -459,16 +526,24 @@ impl<'a> Checker<'a> {
                             format!("`<{}>` takes one text: join the strings", c.tag),
                         );
                     }
+                    if !text_given {
+                        self.text_twice(t, c.text_child, &once.owner, lit.span());
+                    }
                     text_given = true;
                     self.text_child(c, lit.span(), value);
                 }
-                Child::Tag(inner) => self.child_tag(c, inner),
+                Child::Tag(inner) => {
+                    self.fill_once(&mut once, shape::component_child(c, &inner.name), inner);
+                    self.child_tag(c, inner);
+                }
                 Child::Splice(_) if c.children.is_none() && c.text_child.is_some() => {
                     if text_given {
                         self.error(
                             child_span(child),
                             format!("`<{}>` takes one text: join the strings", c.tag),
                         );
+                    } else {
+                        self.text_twice(t, c.text_child, &once.owner, child_span(child));
                     }
                     text_given = true;
                 }
@@ -542,18 +617,28 @@ impl<'a> Checker<'a> {
         match kind {
             Kind::Object(attrs) => {
                 self.attrs(t, attrs, attr.name, None);
+                let mut once = Once::new(format!("a `<{owner}>`"), t);
                 for child in &t.children {
                     match child {
                         Child::Text(lit, value) => match shape::object_text(attrs) {
-                            Some(text) => self.text_value(text, owner, lit.span(), value),
+                            Some(text) => {
+                                self.text_twice(t, Some(text.name), &once.owner, lit.span());
+                                self.text_value(text, owner, lit.span(), value);
+                            }
                             None => self.error(
                                 lit.span(),
                                 format!("`<{owner}>` takes no text: set its attributes instead"),
                             ),
                         },
                         Child::Tag(c) => match shape::object_child(attrs, &c.name) {
-                            Some(Place::Object(a, inner)) => self.object(c, a.name, inner),
-                            Some(Place::Item(_, sub)) => self.sub_element(c, sub),
+                            Some(place @ Place::Object(a, inner)) => {
+                                self.fill_once(&mut once, Some(place), c);
+                                self.object(c, a.name, inner);
+                            }
+                            Some(place @ Place::Item(_, sub)) => {
+                                self.fill_once(&mut once, Some(place), c);
+                                self.sub_element(c, sub);
+                            }
                             _ => self.error(
                                 c.span,
                                 format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
@@ -885,6 +970,24 @@ impl<'a> Checker<'a> {
         };
         if let Some(value) = tracked {
             self.tracker.attribute(attr.name, value, span);
+        }
+    }
+}
+
+/// The single-valued attributes of one tag that its child tags have filled so far.
+struct Once<'t> {
+    /// The tag as messages name it: "a card", "a `<button>`".
+    owner: String,
+    parent: &'t Tag,
+    filled: Vec<(&'static str, &'t Tag)>,
+}
+
+impl<'t> Once<'t> {
+    fn new(owner: String, parent: &'t Tag) -> Self {
+        Once {
+            owner,
+            parent,
+            filled: Vec::new(),
         }
     }
 }
