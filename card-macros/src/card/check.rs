@@ -7,7 +7,7 @@ use card_core::registry::{
 };
 use proc_macro2::Span;
 
-use super::ast::{Attr as MAttr, Child, Else, Tag, Value};
+use super::ast::{Attr as MAttr, Child, Else, Multiplicity, Tag, Value};
 use super::shape::{self, Place, Sugar};
 
 /// What the checker found: errors (Feishu rejects the card) and warnings (tolerated).
@@ -43,11 +43,7 @@ impl Rejected {
 
 /// Every problem found.
 pub fn check(root: &Tag) -> Found {
-    let mut dynamic = Vec::new();
     let styles = Styles::of(root);
-    let mut count = 0;
-    count_attrs(std::slice::from_ref(root), &mut count);
-    dynamic.extend((0..count).map(|i| format!("\u{1}{i}")));
     let mut cx = Checker {
         tracker: CardTracker::new(),
         errors: Vec::new(),
@@ -56,8 +52,6 @@ pub fn check(root: &Tag) -> Found {
         row_keys: Vec::new(),
         enclosing: vec![Container::Body],
         styles,
-        dynamic: &dynamic,
-        next_dynamic: 0,
         dynamic_children: Vec::new(),
     };
     cx.card(root);
@@ -74,17 +68,6 @@ pub fn check(root: &Tag) -> Found {
         }
     }
     found
-}
-
-fn count_attrs(tags: &[Tag], n: &mut usize) {
-    for t in tags {
-        *n += t.attrs.len();
-        let mut inner = Vec::new();
-        collect_tags(&t.children, &mut inner);
-        for tag in inner {
-            count_attrs(std::slice::from_ref(tag), n);
-        }
-    }
 }
 
 /// The message of a violation as the macro shows it.
@@ -131,9 +114,6 @@ struct Checker<'a> {
     row_keys: Vec<Option<Vec<String>>>,
     enclosing: Vec<Container>,
     styles: Styles,
-    /// Stand-in names for names computed at run time, each unique.
-    dynamic: &'a [String],
-    next_dynamic: usize,
     /// Per open form: whether some of its children are computed (then its submit button may
     /// come from them, and the runtime validator judges it).
     dynamic_children: Vec<bool>,
@@ -150,13 +130,6 @@ impl<'a> Checker<'a> {
         } else {
             self.warnings.push((span, message(&v)));
         }
-    }
-
-    fn dynamic_name(&mut self) -> &'a str {
-        let dynamic = self.dynamic;
-        let i = self.next_dynamic.min(dynamic.len().saturating_sub(1));
-        self.next_dynamic += 1;
-        dynamic.get(i).map_or("\u{1}", String::as_str)
     }
 
     fn card(&mut self, root: &'a Tag) {
@@ -351,16 +324,14 @@ impl<'a> Checker<'a> {
             Child::Splice(_) | Child::For(_) | Child::If(_) | Child::Match(_)
                 if shape::object_items(attrs).is_some() =>
             {
-                let mut inner = Vec::new();
-                collect_tags(std::slice::from_ref(child), &mut inner);
-                for c in inner {
-                    match shape::object_child(attrs, &c.name) {
-                        Some(Place::Item(_, sub)) => self.sub_element(c, sub),
-                        _ => self.error(
+                for (c, m) in tags_of(child) {
+                    self.repeat_if(m, |cx| match shape::object_child(attrs, &c.name) {
+                        Some(Place::Item(_, sub)) => cx.sub_element(c, sub),
+                        _ => cx.error(
                             c.span,
                             format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
                         ),
-                    }
+                    });
                 }
             }
             Child::Invalid(_) => {}
@@ -393,9 +364,11 @@ impl<'a> Checker<'a> {
             }
             Child::For(l) => {
                 self.mark_dynamic();
+                self.tracker.enter_repeat();
                 for c in &l.body {
                     self.elements_child(c, owner);
                 }
+                self.tracker.leave_repeat();
             }
             Child::Match(m) => {
                 self.mark_dynamic();
@@ -420,6 +393,18 @@ impl<'a> Checker<'a> {
                 }
             }
             None => {}
+        }
+    }
+
+    /// Runs `f` for a tag of the markup, inside a repetition when the tag sits in a loop.
+    fn repeat_if(&mut self, m: Multiplicity, f: impl FnOnce(&mut Self)) {
+        let many = m == Multiplicity::Many;
+        if many {
+            self.tracker.enter_repeat();
+        }
+        f(self);
+        if many {
+            self.tracker.leave_repeat();
         }
     }
 
@@ -552,10 +537,8 @@ impl<'a> Checker<'a> {
                         self.elements_child(other, c.tag);
                     } else if c.children.is_some() {
                         // `columns`: computed columns are typed; tags inside loops are checked.
-                        let mut inner = Vec::new();
-                        collect_tags(std::slice::from_ref(other), &mut inner);
-                        for tag in inner {
-                            self.child_tag(c, tag);
+                        for (tag, m) in tags_of(other) {
+                            self.repeat_if(m, |cx| cx.child_tag(c, tag));
                         }
                     } else if shape::object_items(c.attrs).is_some() {
                         self.dynamic_in_object(other, c.tag, c.attrs);
@@ -958,12 +941,10 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        // The tracker picks what the card-wide rules need; a computed `name` stands for a
-        // distinct name of its own, a computed value otherwise for "known at run time".
+        // The tracker picks what the card-wide rules need; a computed value stands for "known
+        // at run time" (a `name` still being typed counts as given).
         let tracked = match (&a.value, attr.name) {
-            (Value::Expr(_) | Value::Invalid(_), "name") => {
-                Some(Some(Scalar::Str(self.dynamic_name())))
-            }
+            (Value::Expr(_) | Value::Invalid(_), "name") => Some(None),
             (Value::Expr(_), _) => Some(None),
             (Value::Invalid(_), _) => None,
             _ => scalar.map(Some),
@@ -1030,8 +1011,11 @@ fn column_names(t: &Tag, c: &'static Component) -> Option<Vec<String>> {
     Some(names)
 }
 
-fn collect_tags<'a>(children: &'a [Child], out: &mut Vec<&'a Tag>) {
-    Child::visit_tags(children, &mut |t, _| out.push(t));
+/// The tags a computed child produces, each with whether a loop repeats it.
+fn tags_of(child: &Child) -> Vec<(&Tag, Multiplicity)> {
+    let mut out = Vec::new();
+    Child::visit_tags(std::slice::from_ref(child), &mut |t, m| out.push((t, m)));
+    out
 }
 
 fn child_span(child: &Child) -> Span {
