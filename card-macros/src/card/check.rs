@@ -638,9 +638,13 @@ impl<'a> Checker<'a> {
                         && !(shape::object_text(attrs).is_some_and(|x| x.name == a.name)
                             && t.children.iter().any(|c| matches!(c, Child::Text(..))))
                     {
+                        let how = match shape::child_form(a) {
+                            Some(form) => form,
+                            None => format!("`{}=…`", a.name),
+                        };
                         let v = Violation::new(
                             "structure.missing-property",
-                            format!("`<{owner}>` needs `{}`: add `{}=…`", a.name, a.name),
+                            format!("`<{owner}>` needs `{}`: add {how}", a.name),
                         );
                         self.violation(t.span, v);
                     }
@@ -727,6 +731,8 @@ impl<'a> Checker<'a> {
                         attr.name,
                         if c.text_child == Some(attr.name) {
                             format!(": write `{}=…` or give the text as a child", attr.name)
+                        } else if let Some(form) = shape::child_form(attr) {
+                            format!(": add {form}")
                         } else {
                             format!(": add `{}=…`", attr.name)
                         }

@@ -3,8 +3,9 @@
 //! needs the parsed tree is here.
 
 pub use card_core::registry::markup::{
-    card_child, component_child, component_children_hint, object_child, object_children_hint,
-    object_items, object_text, settable, singular, sugar, sugar_names, Place, Sugar,
+    card_child, child_form, component_child, component_children_hint, object_child,
+    object_children_hint, object_items, object_text, settable, singular, sugar, sugar_names, Place,
+    Sugar,
 };
 use card_core::registry::{Attr, Component};
 
