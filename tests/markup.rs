@@ -219,3 +219,24 @@ fn sub_elements_and_values_that_stand_in_corpus_cards() {
         json!({"tag": "fallback_text", "text": {"tag": "plain_text", "content": "旧版"}})
     );
 }
+
+/// A value Feishu tolerates but `card!` refuses as a literal (`feishu-card convert` writes it
+/// this way) is given as an expression and sent as written; the validator warns about it.
+#[test]
+fn tolerated_values_are_written_as_expressions() {
+    let card = feishu_card::card! {
+        <card>
+            <overflow width={String::from("")}>
+                <option value="a">"a"</option>
+            </overflow>
+        </card>
+    };
+    assert_eq!(
+        elements(&card),
+        json!([{"tag": "overflow", "width": "",
+                "options": [{"text": {"tag": "plain_text", "content": "a"}, "value": "a"}]}])
+    );
+    let diagnostics = feishu_card::validate_value(&card.to_value());
+    assert!(!diagnostics.has_errors());
+    assert!(diagnostics.contains_rule("value.enum"));
+}
