@@ -542,6 +542,8 @@ impl<'a> Checker<'a> {
                         }
                     } else if shape::object_items(c.attrs).is_some() {
                         self.dynamic_in_object(other, c.tag, c.attrs);
+                    } else if shape::entry_lists(c).next().is_some() {
+                        self.computed_entries(c, other);
                     } else if !matches!(other, Child::Invalid(_)) {
                         self.error(
                             child_span(other),
@@ -562,6 +564,73 @@ impl<'a> Checker<'a> {
             self.tracker.form_action("submit");
         }
         self.tracker.leave();
+    }
+
+    /// Computed children of a component whose lists take entries as tags (`<option>`,
+    /// `<row>`, `<person>`, `<img>`): tags inside `@for`, `@if` and `@match` are entries as if
+    /// written directly; a `{iter}` splice fills the component's only list, typed.
+    fn computed_entries(&mut self, c: &'static Component, child: &'a Child) {
+        match child {
+            Child::Invalid(_) => {}
+            Child::Splice(_) if shape::spliced_list(c).is_some() => {}
+            Child::Splice(_) => {
+                let tags: Vec<String> = shape::entry_lists(c)
+                    .filter_map(|a| shape::singular(a.name))
+                    .map(|s| format!("`<{s}>`"))
+                    .collect();
+                let example = tags.last().map_or(String::new(), |t| {
+                    format!(
+                        ", such as `@for x in … {{ {} }}`",
+                        t.trim_matches('`').replace('>', " …/>")
+                    )
+                });
+                self.error(
+                    child_span(child),
+                    format!(
+                        "`<{}>` has several lists of entries ({}), so a computed `{{…}}` does not say which it fills: write the entries as tags, with `@for` when they are computed{example}",
+                        c.tag,
+                        tags.join(" and ")
+                    ),
+                );
+            }
+            Child::Tag(t) => self.child_tag(c, t),
+            Child::Text(lit, _) => self.error(
+                lit.span(),
+                format!("`<{}>` takes no text here: only its entries", c.tag),
+            ),
+            Child::For(l) => {
+                self.tracker.enter_repeat();
+                for inner in &l.body {
+                    self.computed_entries(c, inner);
+                }
+                self.tracker.leave_repeat();
+            }
+            Child::If(i) => {
+                let mut next = Some(i);
+                while let Some(i) = next {
+                    for inner in &i.then {
+                        self.computed_entries(c, inner);
+                    }
+                    next = match &i.otherwise {
+                        Some(Else::If(e)) => Some(e),
+                        Some(Else::Block(b)) => {
+                            for inner in b {
+                                self.computed_entries(c, inner);
+                            }
+                            None
+                        }
+                        None => None,
+                    };
+                }
+            }
+            Child::Match(m) => {
+                for (_, body) in &m.arms {
+                    for inner in body {
+                        self.computed_entries(c, inner);
+                    }
+                }
+            }
+        }
     }
 
     fn child_tag(&mut self, c: &'static Component, inner: &'a Tag) {
@@ -636,7 +705,9 @@ impl<'a> Checker<'a> {
                     if a.required == Required::Yes
                         && t.attr(a.name).is_none()
                         && !(shape::object_text(attrs).is_some_and(|x| x.name == a.name)
-                            && t.children.iter().any(|c| matches!(c, Child::Text(..))))
+                            && t.children
+                                .iter()
+                                .any(|c| matches!(c, Child::Text(..) | Child::Splice(_))))
                     {
                         let how = match shape::child_form(a) {
                             Some(form) => form,
@@ -995,26 +1066,27 @@ fn accepts_scalar(kind: &Kind) -> bool {
     }
 }
 
-/// The names of a component's `<column>` entries (a table's), when all are literal.
+/// The names of a component's `<column>` entries (a table's), when all are literal; columns
+/// inside `@for`, `@if` and `@match` count as written.
 fn column_names(t: &Tag, c: &'static Component) -> Option<Vec<String>> {
-    let mut names = Vec::new();
-    for child in &t.children {
-        match child {
-            Child::Tag(col) => {
-                if let Some(Place::ListItem(attr, _)) = shape::component_child(c, &col.name) {
-                    if attr.name == "columns" {
-                        match col.attr("name").map(|a| &a.value) {
-                            Some(Value::Str(_, n)) => names.push(n.clone()),
-                            _ => return None,
-                        }
-                    }
+    if t.children
+        .iter()
+        .any(|ch| matches!(ch, Child::Splice(_) | Child::Invalid(_)))
+    {
+        return None;
+    }
+    let mut names = Some(Vec::new());
+    Child::visit_tags(&t.children, &mut |col, _| {
+        if let Some(Place::ListItem(attr, _)) = shape::component_child(c, &col.name) {
+            if attr.name == "columns" {
+                match (col.attr("name").map(|a| &a.value), names.as_mut()) {
+                    (Some(Value::Str(_, n)), Some(list)) => list.push(n.clone()),
+                    _ => names = None,
                 }
             }
-            Child::Text(..) | Child::Invalid(_) => {}
-            _ => return None,
         }
-    }
-    Some(names)
+    });
+    names
 }
 
 /// The tags a computed child produces, each with whether a loop repeats it.
