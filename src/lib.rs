@@ -49,11 +49,13 @@
 //! | `callback={value}`, `open_url="https://…"` | a `behaviors` entry; `value` is any `Serialize` value |
 //! | `<form name="f" for=Feedback>` | the form fills the struct `Feedback` (see [Forms](#forms)) |
 //! | `<select_static name="p" for=Priority/>` | the options come from the enum `Priority` |
-//! | `@for x in iter { … }`, `@if c { … } else { … }`, `@match v { p => { … } }` | children produced by Rust control flow; the markup inside is checked like any other |
-//! | `{children}` | computed children: one component, an `Option`, or any iterator of them |
+//! | `@for x in iter { … }`, `@if c { … } else { … }`, `@match v { p => { … } }` | children produced by Rust control flow, components or list entries (`@for r in &rows { <row …/> }`); the markup inside is checked like any other, and a literal `element_id` or form `name` inside `@for` is refused: compute it from the loop variable |
+//! | `{children}` | computed children: one component, an `Option`, or any iterator of them; in a component with one list of entries (`<select_static>`'s options), entries of that list |
 //!
 //! Every field of every component is reachable: attributes for scalars and text, child tags for
 //! objects and lists, and `{expr}` for anything (`chart_spec`, i18n maps, a prepared `Vec`).
+//! Each field is written once: a second `<header>` in a card, a second `<confirm>` in a button,
+//! or `text="…"` beside a text child is a compile error rather than a silent replacement.
 //!
 //! # What is checked where
 //!
@@ -61,7 +63,7 @@
 //! |---|---|
 //! | **compile time**, literal markup | every rule the registry marks as checkable from tokens: unknown tags and attributes (with "did you mean"), nesting in every context, required attributes, enum values, pixel and number ranges, formats, text lengths, `element_id` pattern and uniqueness, form names, field names and submit buttons, `required` outside a form, element/table/depth limits, header tags, audio rules, `update_multi`, `card_link`, table row keys; a form linked with `for=` has exactly its struct's fields, of fitting kinds |
 //! | **compile time**, by type | a computed value must have the field's type; a computed child must be a component that may stand there: a `Table` or `Form` converts into a body element but not into a container's `Element`, so `{table}` inside a `column` does not compile |
-//! | **before sending** ([`validate`]) | what depends on values known only at run time: computed strings and numbers, names and ids inside `@for` loops, computed children inside a form, the 30 KB size limit |
+//! | **before sending** ([`validate`]) | what depends on values known only at run time: computed strings and numbers, computed names and ids, computed children inside a form, the 30 KB size limit |
 //!
 //! A card with no computed parts is checked against every rule but the 30 KB size limit when it
 //! compiles. The client validates every card before it makes a request.

@@ -219,3 +219,133 @@ fn sub_elements_and_values_that_stand_in_corpus_cards() {
         json!({"tag": "fallback_text", "text": {"tag": "plain_text", "content": "旧版"}})
     );
 }
+
+/// A value Feishu tolerates but `card!` refuses as a literal (`feishu-card convert` writes it
+/// this way) is given as an expression and sent as written; the validator warns about it.
+#[test]
+fn tolerated_values_are_written_as_expressions() {
+    let card = feishu_card::card! {
+        <card>
+            <overflow width={String::from("")}>
+                <option value="a">"a"</option>
+            </overflow>
+        </card>
+    };
+    assert_eq!(
+        elements(&card),
+        json!([{"tag": "overflow", "width": "",
+                "options": [{"text": {"tag": "plain_text", "content": "a"}, "value": "a"}]}])
+    );
+    let diagnostics = feishu_card::validate_value(&card.to_value());
+    assert!(!diagnostics.has_errors());
+    assert!(diagnostics.contains_rule("value.enum"));
+}
+
+/// Entries of a component's lists (`<row>`, `<column>`, `<option>`, `<person>`, `<img>`,
+/// `<text_tag>`) come from `@for`, `@if`, `@match` and `{iter}` as components do.
+#[test]
+fn control_flow_produces_list_entries() {
+    let rows = [("T1", "open"), ("T2", "done")];
+    let extra_column = true;
+    let choices = ["a", "b"];
+    let people = ["ou_1", "ou_2"];
+    let images = ["img_1", "img_2"];
+    let tags = ["new", "hot"];
+    let level = 1;
+    let card = card! {
+        <card>
+            <header title="Tickets">
+                @for t in tags {
+                    <text_tag text={t}/>
+                }
+            </header>
+            <table>
+                <column name="id" data_type="text"/>
+                @if extra_column {
+                    <column name="state" data_type="text"/>
+                }
+                @for (id, state) in rows {
+                    <row id={id} state={state}/>
+                }
+            </table>
+            <form name="f">
+                <select_static name="pick">
+                    @for c in choices {
+                        <option value={c}>{c}</option>
+                    }
+                    @match level {
+                        1 => { <option value="one">"One"</option> }
+                        _ => {}
+                    }
+                </select_static>
+                <multi_select_static name="picks">
+                    @for c in choices {
+                        <option value={c}>{c}</option>
+                    }
+                </multi_select_static>
+                <button name="go" form_action_type="submit">"Go"</button>
+            </form>
+            <person_list>
+                @for p in people {
+                    <person id={p}/>
+                }
+            </person_list>
+            <img_combination combination_mode="double">
+                @for i in images {
+                    <img img_key={i}/>
+                }
+            </img_combination>
+        </card>
+    };
+    let option =
+        |v: &str, t: &str| json!({"text": {"tag": "plain_text", "content": t}, "value": v});
+    assert_eq!(
+        card.to_value()["header"]["text_tag_list"],
+        json!([
+            {"tag": "text_tag", "text": {"tag": "plain_text", "content": "new"}},
+            {"tag": "text_tag", "text": {"tag": "plain_text", "content": "hot"}}
+        ])
+    );
+    let e = elements(&card);
+    assert_eq!(
+        e[0],
+        json!({"tag": "table",
+               "columns": [{"name": "id", "data_type": "text"}, {"name": "state", "data_type": "text"}],
+               "rows": [{"id": "T1", "state": "open"}, {"id": "T2", "state": "done"}]})
+    );
+    assert_eq!(
+        e[1]["elements"][0]["options"],
+        json!([option("a", "a"), option("b", "b"), option("one", "One")])
+    );
+    assert_eq!(
+        e[1]["elements"][1]["options"],
+        json!([option("a", "a"), option("b", "b")])
+    );
+    assert_eq!(e[2]["persons"], json!([{"id": "ou_1"}, {"id": "ou_2"}]));
+    assert_eq!(
+        e[3]["img_list"],
+        json!([{"img_key": "img_1"}, {"img_key": "img_2"}])
+    );
+    assert!(!feishu_card::validate_value(&card.to_value()).has_errors());
+
+    let options = vec![
+        feishu_card::model::SelectOption::new("High", "high"),
+        feishu_card::model::SelectOption::new("Low", "low"),
+    ];
+    let card = card! {
+        <card>
+            <select_static>
+                <option value="none">"None"</option>
+                {options}
+            </select_static>
+        </card>
+    };
+    assert_eq!(
+        elements(&card)[0]["options"],
+        json!([
+            option("none", "None"),
+            option("high", "High"),
+            option("low", "Low")
+        ])
+    );
+}

@@ -206,3 +206,48 @@ fn a_missing_file_exits_2() {
         .expect("the binary runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A card `validate` accepts with a warning converts too: one verdict per card. `card!` holds
+/// literals to the documented values, so the tolerated value is written as an expression,
+/// which builds the same card.
+#[test]
+fn tolerated_values_convert_as_expressions() {
+    let card = r#"{
+        "schema": "2.0",
+        "body": {"elements": [{"tag": "overflow", "width": "",
+            "options": [{"text": {"tag": "plain_text", "content": "a"}, "value": "a"}]}]}
+    }"#;
+    let validate = {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+            .args(["validate", "-"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        pipe.write_all(card.as_bytes())
+            .expect("stdin takes the card");
+        drop(pipe);
+        child.wait_with_output().expect("the binary finishes")
+    };
+    assert_eq!(validate.status.code(), Some(0), "validate accepts the card");
+    let out = convert(card);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert!(
+        stderr.contains("value.enum"),
+        "the warning is shown: {stderr}"
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("UTF-8 source"),
+        r#"feishu_card::card! {
+    <card>
+        <overflow width={String::from("")}>
+            <option value="a">"a"</option>
+        </overflow>
+    </card>
+}
+"#
+    );
+}

@@ -353,10 +353,12 @@ impl Builder {
     }
 
     /// A string literal `card!` would refuse (an undocumented value Feishu tolerates, such as
-    /// a colour `""`, or a custom style name defined in `config.style`, which `card!` cannot
-    /// see through the computed `style`): `card!` holds literals to the documented values and
-    /// leaves computed values to the runtime validator, so a colour or a text size is written
-    /// as `{String::from("…")}`. Other kinds have no type that takes an undocumented string.
+    /// a colour `""` or an `overflow` `width: ""`, or a custom style name defined in
+    /// `config.style`, which `card!` cannot see through the computed `style`): `card!` holds
+    /// literals to the documented values and leaves computed values to the runtime validator,
+    /// so the value is written as `{String::from("…")}`. A value the validator only warns
+    /// about was kept by the model, whose type for it takes any string; a colour or a text
+    /// size takes any name. Other values have no type that takes them.
     fn checked(
         &mut self,
         tag: &Tag,
@@ -369,7 +371,7 @@ impl Builder {
         };
         match attr.check_with(&tag.name, Scalar::Str(s), &NoCustomStyles) {
             Err(violation) if violation.is_error() || violation.rule == "value.enum" => {
-                if takes_custom_names(&attr.kind) {
+                if !violation.is_error() || takes_custom_names(&attr.kind) {
                     AttrValue::Expr(format!("String::from({})", super::tree::rust_string(s)))
                 } else {
                     self.problem(format!(

@@ -18,7 +18,7 @@
 //! assert!(matches!(markup::component_child(table, "row"), Some(Place::ListItem(a, _)) if a.name == "rows"));
 //! ```
 
-use super::{find_attr, Attr, Component, Container, Kind, CARD};
+use super::{find_attr, Attr, Component, Container, Kind, Required, CARD};
 
 /// What a child tag is, relative to its parent.
 #[derive(Debug, Clone, Copy)]
@@ -198,6 +198,70 @@ pub fn sugar_names(
         .iter()
         .filter(move |(n, _)| sugar(table, component, n).is_some())
         .map(|(n, _)| *n)
+}
+
+/// How the markup writes an attribute that it takes as child tags rather than as a value, for
+/// messages: a collapsible panel's `header` as a `<header title="…"/>` child, a person list's
+/// `persons` as `<person id="…"/>` children. `None` for an attribute written `name=value`.
+///
+/// ```
+/// use card_core::registry::{self, markup::child_form};
+///
+/// let panel = registry::component("collapsible_panel").unwrap();
+/// assert_eq!(
+///     child_form(panel.attr("header").unwrap()).as_deref(),
+///     Some("a `<header title=\"…\"/>` child")
+/// );
+/// let list = registry::component("person_list").unwrap();
+/// assert_eq!(
+///     child_form(list.attr("persons").unwrap()).as_deref(),
+///     Some("`<person id=\"…\"/>` children")
+/// );
+/// assert_eq!(child_form(list.attr("lines").unwrap()), None);
+/// ```
+pub fn child_form(attr: &'static Attr) -> Option<String> {
+    match attr.kind {
+        Kind::Object(inner) if attr.name != "body" => {
+            Some(format!("a {} child", example(attr.name, inner)))
+        }
+        Kind::List(Kind::Object(inner)) => {
+            Some(format!("{} children", example(singular(attr.name)?, inner)))
+        }
+        Kind::List(Kind::Map(_)) => Some(format!("`<{} …/>` children", singular(attr.name)?)),
+        Kind::Tagged(subs) => Some(format!("a {} child", examples(subs))),
+        Kind::List(Kind::Tagged(subs)) => Some(format!("{} children", examples(subs))),
+        _ => None,
+    }
+}
+
+/// `<tag required="…"/>`, or with the attribute a text child fills when none is required.
+fn example(tag: &str, attrs: &'static [Attr]) -> String {
+    let mut shown: Vec<&'static Attr> = attrs
+        .iter()
+        .filter(|a| a.required == Required::Yes && a.name != "tag")
+        .collect();
+    if shown.is_empty() {
+        shown.extend(object_text(attrs));
+    }
+    let mut out = format!("`<{tag}");
+    for a in shown {
+        let quoted = matches!(
+            a.kind,
+            Kind::Str | Kind::StrMax(_) | Kind::Text { .. } | Kind::Format(_) | Kind::ElementId
+        );
+        out.push_str(&format!(
+            " {}={}",
+            a.name,
+            if quoted { "\"…\"" } else { "…" }
+        ));
+    }
+    out.push_str("/>`");
+    out
+}
+
+fn examples(subs: &[&'static Component]) -> String {
+    let all: Vec<String> = subs.iter().map(|c| example(c.tag, c.attrs)).collect();
+    all.join(" or ")
 }
 
 /// Whether users set this attribute by name (rather than through children).

@@ -49,6 +49,7 @@ pub struct CardTracker<'s, L> {
     audio_ids: Vec<Entry<'s, L>>,
     first_audio: Option<L>,
     forwarding: bool,
+    repeats: usize,
     found: Vec<(L, Violation)>,
 }
 
@@ -91,6 +92,7 @@ impl<'s, L: Copy> CardTracker<'s, L> {
             audio_ids: Vec::new(),
             first_audio: None,
             forwarding: true,
+            repeats: 0,
             found: Vec::new(),
         }
     }
@@ -102,6 +104,55 @@ impl<'s, L: Copy> CardTracker<'s, L> {
     /// Whether the current position is inside a form (any ancestor).
     pub fn in_form(&self) -> bool {
         self.forms_open > 0
+    }
+
+    /// What is reported from here to the matching [`leave_repeat`](Self::leave_repeat) is
+    /// written once but built again on every pass of a loop (`@for` in `card!`): a literal
+    /// value that must be unique in the card (an `element_id`, a form's or a form field's
+    /// `name`, an `audio_id`) is then a duplicate as soon as the loop runs twice.
+    ///
+    /// ```
+    /// use card_core::registry::{self, CardTracker};
+    ///
+    /// let mut t = CardTracker::new();
+    /// t.enter_repeat();
+    /// t.enter(&registry::MARKDOWN, "markdown");
+    /// t.element_id("item", "markdown.element_id");
+    /// t.leave();
+    /// t.leave_repeat();
+    /// let found = t.finish();
+    /// assert_eq!(found[0].1.rule, "element_id.duplicate");
+    /// assert!(found[0].1.message.contains("loop variable"));
+    /// ```
+    pub fn enter_repeat(&mut self) {
+        self.repeats += 1;
+    }
+
+    /// The loop opened by the last [`enter_repeat`](Self::enter_repeat) is done.
+    pub fn leave_repeat(&mut self) {
+        self.repeats = self.repeats.saturating_sub(1);
+    }
+
+    /// A value that must be unique in the card, written literally inside a loop.
+    fn repeated(
+        &mut self,
+        at: L,
+        rule: &'static str,
+        what: &str,
+        value: &str,
+        tag: &str,
+        why: &str,
+    ) {
+        if self.repeats == 0 {
+            return;
+        }
+        self.report(
+            at,
+            rule,
+            format!(
+                "`{what}: {value:?}` on `{tag}` is written inside `@for`, so every pass repeats it: {why}; compute it from the loop variable, such as `{what}={{format!(\"{value}_{{}}\", i)}}`"
+            ),
+        );
     }
 
     /// A component or tagged sub-element begins at `at`.
@@ -223,6 +274,14 @@ impl<'s, L: Copy> CardTracker<'s, L> {
         // the same id and are accepted: ids are unique among what the element APIs address,
         // the components and columns, not across text objects, icons and tags.
         if self.frames.last().is_some_and(|f| addressable(f.component)) {
+            self.repeated(
+                at,
+                ELEMENT_ID_DUPLICATE,
+                "element_id",
+                id,
+                tag,
+                "element ids are unique in the card",
+            );
             self.seq += 1;
             self.element_ids.push(Entry {
                 value: id,
@@ -242,6 +301,7 @@ impl<'s, L: Copy> CardTracker<'s, L> {
         };
         let tag = frame.component.tag;
         let form = is_form(frame.component);
+        let field = in_form && frame.component.form.needs_name();
         if name.is_empty() {
             return;
         }
@@ -254,9 +314,33 @@ impl<'s, L: Copy> CardTracker<'s, L> {
             seq: self.seq,
         };
         if form {
+            self.repeated(
+                at,
+                FORM_NAME_DUPLICATE,
+                "name",
+                name,
+                tag,
+                "form names are unique in the card",
+            );
             self.form_names.push(entry);
-        } else if in_form && frame.component.form.needs_name() {
+        } else if field {
+            self.repeated(
+                at,
+                FIELD_NAME_DUPLICATE,
+                "name",
+                name,
+                tag,
+                "names in forms are unique in the whole card",
+            );
             self.field_names.push(entry);
+        }
+    }
+
+    /// The current component has a `name` computed at run time: it is named, and the runtime
+    /// validator judges whether the name is unique.
+    pub fn computed_name(&mut self) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.named = true;
         }
     }
 
@@ -309,6 +393,7 @@ impl<'s, L: Copy> CardTracker<'s, L> {
         match (name, value) {
             ("element_id", Some(Scalar::Str(id))) => self.element_id(id, at),
             ("name", Some(Scalar::Str(name))) => self.name(name, at),
+            ("name", None) => self.computed_name(),
             ("required", Some(Scalar::Bool(b))) => self.required(b, at),
             ("form_action_type" | "action_type", Some(Scalar::Str(action))) => {
                 self.form_action(action);
@@ -324,6 +409,14 @@ impl<'s, L: Copy> CardTracker<'s, L> {
     /// The current component (an audio) has this `audio_id` (at `at`).
     pub fn audio_id(&mut self, id: &'s str, at: L) {
         let tag = self.current_tag();
+        self.repeated(
+            at,
+            AUDIO_DUPLICATE_ID,
+            "audio_id",
+            id,
+            tag,
+            "audio ids are unique in the card",
+        );
         self.seq += 1;
         self.audio_ids.push(Entry {
             value: id,

@@ -7,7 +7,7 @@ use card_core::registry::{
 };
 use proc_macro2::Span;
 
-use super::ast::{Attr as MAttr, Child, Else, Tag, Value};
+use super::ast::{Attr as MAttr, Child, Else, Multiplicity, Tag, Value};
 use super::shape::{self, Place, Sugar};
 
 /// What the checker found: errors (Feishu rejects the card) and warnings (tolerated).
@@ -43,11 +43,7 @@ impl Rejected {
 
 /// Every problem found.
 pub fn check(root: &Tag) -> Found {
-    let mut dynamic = Vec::new();
     let styles = Styles::of(root);
-    let mut count = 0;
-    count_attrs(std::slice::from_ref(root), &mut count);
-    dynamic.extend((0..count).map(|i| format!("\u{1}{i}")));
     let mut cx = Checker {
         tracker: CardTracker::new(),
         errors: Vec::new(),
@@ -56,8 +52,6 @@ pub fn check(root: &Tag) -> Found {
         row_keys: Vec::new(),
         enclosing: vec![Container::Body],
         styles,
-        dynamic: &dynamic,
-        next_dynamic: 0,
         dynamic_children: Vec::new(),
     };
     cx.card(root);
@@ -74,17 +68,6 @@ pub fn check(root: &Tag) -> Found {
         }
     }
     found
-}
-
-fn count_attrs(tags: &[Tag], n: &mut usize) {
-    for t in tags {
-        *n += t.attrs.len();
-        let mut inner = Vec::new();
-        collect_tags(&t.children, &mut inner);
-        for tag in inner {
-            count_attrs(std::slice::from_ref(tag), n);
-        }
-    }
 }
 
 /// The message of a violation as the macro shows it.
@@ -131,9 +114,6 @@ struct Checker<'a> {
     row_keys: Vec<Option<Vec<String>>>,
     enclosing: Vec<Container>,
     styles: Styles,
-    /// Stand-in names for names computed at run time, each unique.
-    dynamic: &'a [String],
-    next_dynamic: usize,
     /// Per open form: whether some of its children are computed (then its submit button may
     /// come from them, and the runtime validator judges it).
     dynamic_children: Vec<bool>,
@@ -150,13 +130,6 @@ impl<'a> Checker<'a> {
         } else {
             self.warnings.push((span, message(&v)));
         }
-    }
-
-    fn dynamic_name(&mut self) -> &'a str {
-        let dynamic = self.dynamic;
-        let i = self.next_dynamic.min(dynamic.len().saturating_sub(1));
-        self.next_dynamic += 1;
-        dynamic.get(i).map_or("\u{1}", String::as_str)
     }
 
     fn card(&mut self, root: &'a Tag) {
@@ -182,11 +155,18 @@ impl<'a> Checker<'a> {
             .children
             .iter()
             .any(|c| matches!(c, Child::Tag(t) if t.name == "body"));
+        let mut once = Once::new("a card".to_owned(), root);
         for child in &root.children {
             match child {
                 Child::Tag(t) => match shape::card_child(&t.name) {
-                    Some(Place::Object(attr, attrs)) => self.object(t, attr.name, attrs),
-                    Some(Place::Body) => self.body(t),
+                    Some(Place::Object(attr, attrs)) => {
+                        self.fill_once(&mut once, Some(Place::Object(attr, attrs)), t);
+                        self.object(t, attr.name, attrs);
+                    }
+                    Some(Place::Body) => {
+                        self.fill_once(&mut once, Some(Place::Body), t);
+                        self.body(t);
+                    }
                     _ if explicit_body => self.error(
                         t.span,
                         format!(
@@ -204,6 +184,56 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// A child tag that fills a single-valued attribute of its parent (`<header>` on a card,
+    /// `<confirm>` on a button, an icon): a second one, or one given beside the attribute
+    /// itself, would replace what was written before it, so it is refused rather than dropped.
+    fn fill_once(&mut self, once: &mut Once<'a>, place: Option<Place>, t: &'a Tag) {
+        let (name, object) = match place {
+            Some(Place::Body) => ("body", true),
+            Some(Place::Object(attr, _)) => (attr.name, true),
+            Some(Place::Item(attr, _)) if !matches!(attr.kind, Kind::List(_)) => (attr.name, false),
+            _ => return,
+        };
+        let owner = &once.owner;
+        if let Some((_, first)) = once.filled.iter().find(|(n, _)| *n == name) {
+            let msg = if object {
+                format!(
+                    "{owner} has one `<{name}>`: this second `<{name}>` would replace the first; merge them into one"
+                )
+            } else {
+                format!(
+                    "{owner} has one `{name}`: this `<{}>` would replace the `<{}>` before it; keep one",
+                    t.name, first.name
+                )
+            };
+            self.error(t.span, msg);
+            return;
+        }
+        if once.parent.attr(name).is_some() {
+            self.error(
+                t.span,
+                format!(
+                    "{owner} has one `{name}`: it is given both as the attribute `{name}=…` and as this `<{}>`; keep one",
+                    t.name
+                ),
+            );
+            return;
+        }
+        once.filled.push((name, t));
+    }
+
+    /// A text child of a tag that also sets the attribute the text fills.
+    fn text_twice(&mut self, t: &Tag, text_attr: Option<&str>, owner: &str, span: Span) {
+        if let Some(name) = text_attr.filter(|n| t.attr(n).is_some()) {
+            self.error(
+                span,
+                format!(
+                    "{owner} has one `{name}`: it is given both as the attribute `{name}=…` and as this text; keep one"
+                ),
+            );
         }
     }
 
@@ -244,12 +274,17 @@ impl<'a> Checker<'a> {
             }
         }
         let mut tags = 0;
+        let mut once = Once::new(format!("a `<{owner}>`"), t);
         for child in &t.children {
             match child {
                 Child::Tag(c) => match shape::object_child(attrs, &c.name) {
-                    Some(Place::Object(attr, inner)) => self.object(c, attr.name, inner),
+                    Some(Place::Object(attr, inner)) => {
+                        self.fill_once(&mut once, Some(Place::Object(attr, inner)), c);
+                        self.object(c, attr.name, inner);
+                    }
                     Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind, None),
-                    Some(Place::Item(_, sub)) => {
+                    Some(Place::Item(attr, sub)) => {
+                        self.fill_once(&mut once, Some(Place::Item(attr, sub)), c);
                         tags += 1;
                         self.sub_element(c, sub);
                     }
@@ -263,7 +298,7 @@ impl<'a> Checker<'a> {
                     ),
                 },
                 Child::Text(lit, _) => match shape::object_text(attrs) {
-                    Some(_) => {}
+                    Some(text) => self.text_twice(t, Some(text.name), &once.owner, lit.span()),
                     None => self.error(
                         lit.span(),
                         format!("`<{owner}>` takes no text: set its attributes instead"),
@@ -271,7 +306,11 @@ impl<'a> Checker<'a> {
                 },
                 Child::Splice(_)
                     if shape::object_text(attrs).is_some()
-                        && shape::object_items(attrs).is_none() => {}
+                        && shape::object_items(attrs).is_none() =>
+                {
+                    let text = shape::object_text(attrs).map(|a| a.name);
+                    self.text_twice(t, text, &once.owner, child_span(child));
+                }
                 other => self.dynamic_in_object(other, owner, attrs),
             }
         }
@@ -285,16 +324,14 @@ impl<'a> Checker<'a> {
             Child::Splice(_) | Child::For(_) | Child::If(_) | Child::Match(_)
                 if shape::object_items(attrs).is_some() =>
             {
-                let mut inner = Vec::new();
-                collect_tags(std::slice::from_ref(child), &mut inner);
-                for c in inner {
-                    match shape::object_child(attrs, &c.name) {
-                        Some(Place::Item(_, sub)) => self.sub_element(c, sub),
-                        _ => self.error(
+                for (c, m) in tags_of(child) {
+                    self.repeat_if(m, |cx| match shape::object_child(attrs, &c.name) {
+                        Some(Place::Item(_, sub)) => cx.sub_element(c, sub),
+                        _ => cx.error(
                             c.span,
                             format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
                         ),
-                    }
+                    });
                 }
             }
             Child::Invalid(_) => {}
@@ -327,9 +364,11 @@ impl<'a> Checker<'a> {
             }
             Child::For(l) => {
                 self.mark_dynamic();
+                self.tracker.enter_repeat();
                 for c in &l.body {
                     self.elements_child(c, owner);
                 }
+                self.tracker.leave_repeat();
             }
             Child::Match(m) => {
                 self.mark_dynamic();
@@ -354,6 +393,18 @@ impl<'a> Checker<'a> {
                 }
             }
             None => {}
+        }
+    }
+
+    /// Runs `f` for a tag of the markup, inside a repetition when the tag sits in a loop.
+    fn repeat_if(&mut self, m: Multiplicity, f: impl FnOnce(&mut Self)) {
+        let many = m == Multiplicity::Many;
+        if many {
+            self.tracker.enter_repeat();
+        }
+        f(self);
+        if many {
+            self.tracker.leave_repeat();
         }
     }
 
@@ -450,6 +501,7 @@ impl<'a> Checker<'a> {
             self.enclosing.push(opens);
         }
         let mut text_given = false;
+        let mut once = Once::new(format!("a `<{}>`", c.tag), t);
         for child in &t.children {
             match child {
                 Child::Text(lit, value) => {
@@ -459,16 +511,24 @@ impl<'a> Checker<'a> {
                             format!("`<{}>` takes one text: join the strings", c.tag),
                         );
                     }
+                    if !text_given {
+                        self.text_twice(t, c.text_child, &once.owner, lit.span());
+                    }
                     text_given = true;
                     self.text_child(c, lit.span(), value);
                 }
-                Child::Tag(inner) => self.child_tag(c, inner),
+                Child::Tag(inner) => {
+                    self.fill_once(&mut once, shape::component_child(c, &inner.name), inner);
+                    self.child_tag(c, inner);
+                }
                 Child::Splice(_) if c.children.is_none() && c.text_child.is_some() => {
                     if text_given {
                         self.error(
                             child_span(child),
                             format!("`<{}>` takes one text: join the strings", c.tag),
                         );
+                    } else {
+                        self.text_twice(t, c.text_child, &once.owner, child_span(child));
                     }
                     text_given = true;
                 }
@@ -477,13 +537,13 @@ impl<'a> Checker<'a> {
                         self.elements_child(other, c.tag);
                     } else if c.children.is_some() {
                         // `columns`: computed columns are typed; tags inside loops are checked.
-                        let mut inner = Vec::new();
-                        collect_tags(std::slice::from_ref(other), &mut inner);
-                        for tag in inner {
-                            self.child_tag(c, tag);
+                        for (tag, m) in tags_of(other) {
+                            self.repeat_if(m, |cx| cx.child_tag(c, tag));
                         }
                     } else if shape::object_items(c.attrs).is_some() {
                         self.dynamic_in_object(other, c.tag, c.attrs);
+                    } else if shape::entry_lists(c).next().is_some() {
+                        self.computed_entries(c, other);
                     } else if !matches!(other, Child::Invalid(_)) {
                         self.error(
                             child_span(other),
@@ -504,6 +564,73 @@ impl<'a> Checker<'a> {
             self.tracker.form_action("submit");
         }
         self.tracker.leave();
+    }
+
+    /// Computed children of a component whose lists take entries as tags (`<option>`,
+    /// `<row>`, `<person>`, `<img>`): tags inside `@for`, `@if` and `@match` are entries as if
+    /// written directly; a `{iter}` splice fills the component's only list, typed.
+    fn computed_entries(&mut self, c: &'static Component, child: &'a Child) {
+        match child {
+            Child::Invalid(_) => {}
+            Child::Splice(_) if shape::spliced_list(c).is_some() => {}
+            Child::Splice(_) => {
+                let tags: Vec<String> = shape::entry_lists(c)
+                    .filter_map(|a| shape::singular(a.name))
+                    .map(|s| format!("`<{s}>`"))
+                    .collect();
+                let example = tags.last().map_or(String::new(), |t| {
+                    format!(
+                        ", such as `@for x in … {{ {} }}`",
+                        t.trim_matches('`').replace('>', " …/>")
+                    )
+                });
+                self.error(
+                    child_span(child),
+                    format!(
+                        "`<{}>` has several lists of entries ({}), so a computed `{{…}}` does not say which it fills: write the entries as tags, with `@for` when they are computed{example}",
+                        c.tag,
+                        tags.join(" and ")
+                    ),
+                );
+            }
+            Child::Tag(t) => self.child_tag(c, t),
+            Child::Text(lit, _) => self.error(
+                lit.span(),
+                format!("`<{}>` takes no text here: only its entries", c.tag),
+            ),
+            Child::For(l) => {
+                self.tracker.enter_repeat();
+                for inner in &l.body {
+                    self.computed_entries(c, inner);
+                }
+                self.tracker.leave_repeat();
+            }
+            Child::If(i) => {
+                let mut next = Some(i);
+                while let Some(i) = next {
+                    for inner in &i.then {
+                        self.computed_entries(c, inner);
+                    }
+                    next = match &i.otherwise {
+                        Some(Else::If(e)) => Some(e),
+                        Some(Else::Block(b)) => {
+                            for inner in b {
+                                self.computed_entries(c, inner);
+                            }
+                            None
+                        }
+                        None => None,
+                    };
+                }
+            }
+            Child::Match(m) => {
+                for (_, body) in &m.arms {
+                    for inner in body {
+                        self.computed_entries(c, inner);
+                    }
+                }
+            }
+        }
     }
 
     fn child_tag(&mut self, c: &'static Component, inner: &'a Tag) {
@@ -542,18 +669,28 @@ impl<'a> Checker<'a> {
         match kind {
             Kind::Object(attrs) => {
                 self.attrs(t, attrs, attr.name, None);
+                let mut once = Once::new(format!("a `<{owner}>`"), t);
                 for child in &t.children {
                     match child {
                         Child::Text(lit, value) => match shape::object_text(attrs) {
-                            Some(text) => self.text_value(text, owner, lit.span(), value),
+                            Some(text) => {
+                                self.text_twice(t, Some(text.name), &once.owner, lit.span());
+                                self.text_value(text, owner, lit.span(), value);
+                            }
                             None => self.error(
                                 lit.span(),
                                 format!("`<{owner}>` takes no text: set its attributes instead"),
                             ),
                         },
                         Child::Tag(c) => match shape::object_child(attrs, &c.name) {
-                            Some(Place::Object(a, inner)) => self.object(c, a.name, inner),
-                            Some(Place::Item(_, sub)) => self.sub_element(c, sub),
+                            Some(place @ Place::Object(a, inner)) => {
+                                self.fill_once(&mut once, Some(place), c);
+                                self.object(c, a.name, inner);
+                            }
+                            Some(place @ Place::Item(_, sub)) => {
+                                self.fill_once(&mut once, Some(place), c);
+                                self.sub_element(c, sub);
+                            }
                             _ => self.error(
                                 c.span,
                                 format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
@@ -568,11 +705,17 @@ impl<'a> Checker<'a> {
                     if a.required == Required::Yes
                         && t.attr(a.name).is_none()
                         && !(shape::object_text(attrs).is_some_and(|x| x.name == a.name)
-                            && t.children.iter().any(|c| matches!(c, Child::Text(..))))
+                            && t.children
+                                .iter()
+                                .any(|c| matches!(c, Child::Text(..) | Child::Splice(_))))
                     {
+                        let how = match shape::child_form(a) {
+                            Some(form) => form,
+                            None => format!("`{}=…`", a.name),
+                        };
                         let v = Violation::new(
                             "structure.missing-property",
-                            format!("`<{owner}>` needs `{}`: add `{}=…`", a.name, a.name),
+                            format!("`<{owner}>` needs `{}`: add {how}", a.name),
                         );
                         self.violation(t.span, v);
                     }
@@ -659,6 +802,8 @@ impl<'a> Checker<'a> {
                         attr.name,
                         if c.text_child == Some(attr.name) {
                             format!(": write `{}=…` or give the text as a child", attr.name)
+                        } else if let Some(form) = shape::child_form(attr) {
+                            format!(": add {form}")
                         } else {
                             format!(": add `{}=…`", attr.name)
                         }
@@ -873,18 +1018,34 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        // The tracker picks what the card-wide rules need; a computed `name` stands for a
-        // distinct name of its own, a computed value otherwise for "known at run time".
+        // The tracker picks what the card-wide rules need; a computed value stands for "known
+        // at run time" (a `name` still being typed counts as given).
         let tracked = match (&a.value, attr.name) {
-            (Value::Expr(_) | Value::Invalid(_), "name") => {
-                Some(Some(Scalar::Str(self.dynamic_name())))
-            }
+            (Value::Expr(_) | Value::Invalid(_), "name") => Some(None),
             (Value::Expr(_), _) => Some(None),
             (Value::Invalid(_), _) => None,
             _ => scalar.map(Some),
         };
         if let Some(value) = tracked {
             self.tracker.attribute(attr.name, value, span);
+        }
+    }
+}
+
+/// The single-valued attributes of one tag that its child tags have filled so far.
+struct Once<'t> {
+    /// The tag as messages name it: "a card", "a `<button>`".
+    owner: String,
+    parent: &'t Tag,
+    filled: Vec<(&'static str, &'t Tag)>,
+}
+
+impl<'t> Once<'t> {
+    fn new(owner: String, parent: &'t Tag) -> Self {
+        Once {
+            owner,
+            parent,
+            filled: Vec::new(),
         }
     }
 }
@@ -905,30 +1066,34 @@ fn accepts_scalar(kind: &Kind) -> bool {
     }
 }
 
-/// The names of a component's `<column>` entries (a table's), when all are literal.
+/// The names of a component's `<column>` entries (a table's), when all are literal; columns
+/// inside `@for`, `@if` and `@match` count as written.
 fn column_names(t: &Tag, c: &'static Component) -> Option<Vec<String>> {
-    let mut names = Vec::new();
-    for child in &t.children {
-        match child {
-            Child::Tag(col) => {
-                if let Some(Place::ListItem(attr, _)) = shape::component_child(c, &col.name) {
-                    if attr.name == "columns" {
-                        match col.attr("name").map(|a| &a.value) {
-                            Some(Value::Str(_, n)) => names.push(n.clone()),
-                            _ => return None,
-                        }
-                    }
+    if t.children
+        .iter()
+        .any(|ch| matches!(ch, Child::Splice(_) | Child::Invalid(_)))
+    {
+        return None;
+    }
+    let mut names = Some(Vec::new());
+    Child::visit_tags(&t.children, &mut |col, _| {
+        if let Some(Place::ListItem(attr, _)) = shape::component_child(c, &col.name) {
+            if attr.name == "columns" {
+                match (col.attr("name").map(|a| &a.value), names.as_mut()) {
+                    (Some(Value::Str(_, n)), Some(list)) => list.push(n.clone()),
+                    _ => names = None,
                 }
             }
-            Child::Text(..) | Child::Invalid(_) => {}
-            _ => return None,
         }
-    }
-    Some(names)
+    });
+    names
 }
 
-fn collect_tags<'a>(children: &'a [Child], out: &mut Vec<&'a Tag>) {
-    Child::visit_tags(children, &mut |t, _| out.push(t));
+/// The tags a computed child produces, each with whether a loop repeats it.
+fn tags_of(child: &Child) -> Vec<(&Tag, Multiplicity)> {
+    let mut out = Vec::new();
+    Child::visit_tags(std::slice::from_ref(child), &mut |t, m| out.push((t, m)));
+    out
 }
 
 fn child_span(child: &Child) -> Span {

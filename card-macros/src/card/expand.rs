@@ -219,12 +219,92 @@ impl Expander<'_> {
                 out.extend(self.computed_items(var, list, &t.children));
             } else if let Some(attr) = shape::object_items(c.attrs) {
                 out.extend(self.computed_items(var, attr.name, &t.children));
+            } else if shape::entry_lists(c).next().is_some() {
+                for child in &t.children {
+                    if matches!(child, Child::For(_) | Child::If(_) | Child::Match(_)) {
+                        out.extend(self.computed_entry(var, c, child));
+                    } else if let (Child::Splice(e), false) =
+                        (child, text_is_splice(component, table))
+                    {
+                        out.extend(self.spliced_entries(var, c, e));
+                    }
+                }
             }
         } else if let Some(attr) = shape::object_items(table) {
             out.extend(self.computed_items(var, attr.name, &t.children));
         }
         out.extend(translations);
         out
+    }
+
+    /// Entries of a component's lists produced by `@for`, `@if` and `@match` (`<row>`s,
+    /// `<option>`s): each tag goes where it would go written directly.
+    fn computed_entry(&self, var: &Ident, c: &'static Component, child: &Child) -> TokenStream {
+        let all = |children: &[Child]| -> TokenStream {
+            children
+                .iter()
+                .map(|ch| self.computed_entry(var, c, ch))
+                .collect()
+        };
+        match child {
+            Child::Tag(inner) if self.rejected.tag(inner) => TokenStream::new(),
+            Child::Tag(inner) => match shape::component_child(c, &inner.name) {
+                Some(Place::Object(attr, attrs)) => self.object_into(var, attr, inner, attrs),
+                Some(Place::Item(attr, sub)) => self.item_into(var, attr, sub, inner),
+                Some(Place::ListItem(attr, kind)) => self.list_item_into(var, attr, kind, inner),
+                Some(Place::Element) | Some(Place::Body) | None => TokenStream::new(),
+            },
+            Child::Splice(e) => self.spliced_entries(var, c, e),
+            Child::Invalid(ts) => quote! { let _ = #ts; },
+            Child::Text(..) => TokenStream::new(),
+            Child::For(f) => {
+                let (pat, expr) = (&f.pat, &f.expr);
+                let body = all(&f.body);
+                quote! { for #pat in #expr { #body } }
+            }
+            Child::If(i) => self.if_entries(var, c, i),
+            Child::Match(m) => {
+                let expr = &m.expr;
+                let arms = m.arms.iter().map(|(pat, body)| {
+                    let body = all(body);
+                    quote! { #pat => { #body } }
+                });
+                quote! { match #expr { #(#arms)* } }
+            }
+        }
+    }
+
+    fn if_entries(&self, var: &Ident, c: &'static Component, i: &super::ast::If) -> TokenStream {
+        let all = |children: &[Child]| -> TokenStream {
+            children
+                .iter()
+                .map(|ch| self.computed_entry(var, c, ch))
+                .collect()
+        };
+        let cond = &i.cond;
+        let then = all(&i.then);
+        let otherwise = match &i.otherwise {
+            Some(Else::If(e)) => {
+                let e = self.if_entries(var, c, e);
+                quote! { else #e }
+            }
+            Some(Else::Block(b)) => {
+                let b = all(b);
+                quote! { else { #b } }
+            }
+            None => TokenStream::new(),
+        };
+        quote! { if #cond { #then } #otherwise }
+    }
+
+    /// `{iter}` among a component's entries: appended to its only list of entries.
+    fn spliced_entries(&self, var: &Ident, c: &'static Component, e: &syn::Expr) -> TokenStream {
+        let p = private();
+        let Some(list) = shape::spliced_list(c) else {
+            return TokenStream::new();
+        };
+        let f = field(list.name, e.span());
+        quote_spanned! {e.span()=> #p::Children::splice(#p::slot(&mut #var.#f), #e); }
     }
 
     /// A tagged sub-element child (`<column>`, `<text_tag>`, `<standard_icon>`).
