@@ -728,5 +728,6 @@ impl Emulator {
         self.shared
             .state()
             .apply_callback_card(message_id, card, false)
+            .map(|_changed| ())
     }
 }

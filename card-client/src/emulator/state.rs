@@ -1,6 +1,7 @@
 //! What the emulator remembers, and the rules of every endpoint applied to it.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -67,10 +68,11 @@ impl Rejection {
     }
 }
 
-/// How a message shows its card.
+/// How a message shows its card. Cards are shared, not copied, with whoever reads them (an
+/// emulated user finding a button); a change replaces the card or copies it on write.
 #[derive(Debug, Clone)]
 pub(crate) enum Shown {
-    Json(Value),
+    Json(Arc<Value>),
     Entity(String),
 }
 
@@ -92,7 +94,7 @@ pub(crate) struct MessageData {
 
 #[derive(Debug, Clone)]
 pub(crate) struct CardData {
-    pub json: Value,
+    pub json: Arc<Value>,
     pub created_at: Duration,
     pub last_sequence: i64,
     pub streaming_since: Option<Duration>,
@@ -106,7 +108,7 @@ impl CardData {
         if cardjson::streaming_mode(&self.json) {
             match self.streaming_since {
                 Some(since) if now.saturating_sub(since) >= STREAMING_LIMIT => {
-                    cardjson::set_streaming_mode(&mut self.json, false);
+                    cardjson::set_streaming_mode(Arc::make_mut(&mut self.json), false);
                     self.streaming_since = None;
                     self.timed_out = true;
                 }
@@ -359,14 +361,14 @@ impl State {
     /// entity (which must exist, be fresh and unsent).
     fn resolve_content(
         &mut self,
-        content: &Value,
+        content: Value,
         now: Duration,
         sending: bool,
     ) -> Result<Shown, Rejection> {
         match content.get("type").and_then(Value::as_str) {
             Some("template") if content.get("data").is_some() => {
                 let card = self.render_template(&content["data"])?;
-                Ok(Shown::Json(card))
+                Ok(Shown::Json(Arc::new(card)))
             }
             Some("card") if content.get("data").is_some() => {
                 let Some(card_id) = content["data"].get("card_id").and_then(Value::as_str) else {
@@ -410,8 +412,8 @@ impl State {
                 Ok(Shown::Entity(card_id.to_owned()))
             }
             _ => {
-                check_im_card(content)?;
-                Ok(Shown::Json(content.clone()))
+                check_im_card(&content)?;
+                Ok(Shown::Json(Arc::new(content)))
             }
         }
     }
@@ -507,7 +509,7 @@ impl State {
             ));
         }
         let content = inner_json(body, "content", 230099, 200621)?;
-        self.resolve_content(&content, now, sending)
+        self.resolve_content(content, now, sending)
     }
 
     pub(crate) fn send(&mut self, query: Option<&str>, body: &Value, now: Duration) -> Outcome {
@@ -616,14 +618,11 @@ impl State {
         ))
     }
 
-    fn shown_json(&self, shown: &Shown) -> Value {
+    /// The card a message shows (`Null` for an entity that is gone), borrowed.
+    fn shown_json<'s>(&'s self, shown: &'s Shown) -> &'s Value {
         match shown {
-            Shown::Json(v) => v.clone(),
-            Shown::Entity(id) => self
-                .cards
-                .get(id)
-                .map(|c| c.json.clone())
-                .unwrap_or(Value::Null),
+            Shown::Json(v) => v,
+            Shown::Entity(id) => self.cards.get(id).map_or(&Value::Null, |c| &*c.json),
         }
     }
 
@@ -663,7 +662,7 @@ impl State {
             return Err(Rejection::new(230001, "invalid parameter: content"));
         };
         let old = self.shown_json(&self.messages[i].shown);
-        if !cardjson::is_shared(&old) || !cardjson::is_shared(&new) {
+        if !cardjson::is_shared(old) || !cardjson::is_shared(&new) {
             return Err(Rejection::card_invalid(
                 230099,
                 300302,
@@ -671,7 +670,7 @@ impl State {
                 "only shared cards (config.update_multi true, before and after) can be updated",
             ));
         }
-        if cardjson::is_v2(&old) && !cardjson::is_v2(&new) {
+        if cardjson::is_v2(old) && !cardjson::is_v2(&new) {
             return Err(Rejection::card_invalid(
                 230099,
                 200830,
@@ -727,7 +726,7 @@ impl State {
             root_id: m.root_id.clone(),
             parent_id: m.parent_id.clone(),
             thread_id: m.thread_id.clone(),
-            card: self.shown_json(&m.shown),
+            card: self.shown_json(&m.shown).clone(),
             card_id: match &m.shown {
                 Shown::Entity(id) => Some(id.clone()),
                 Shown::Json(_) => None,
@@ -746,6 +745,35 @@ impl State {
         self.message_index
             .get(id)
             .map(|&i| self.emulated_message(&self.messages[i]))
+    }
+
+    /// The chat a message is in.
+    pub(crate) fn chat_id(&self, message_id: &str) -> Option<&str> {
+        self.message_index
+            .get(message_id)
+            .map(|&i| self.messages[i].chat_id.as_str())
+    }
+
+    /// The card users see on a message, shared rather than copied, and whether it is a card
+    /// entity in streaming mode (whose components Feishu disables).
+    pub(crate) fn card_for_user(
+        &mut self,
+        message_id: &str,
+        now: Duration,
+    ) -> Option<(Arc<Value>, bool)> {
+        let &i = self.message_index.get(message_id)?;
+        Some(match &self.messages[i].shown {
+            Shown::Json(card) => (card.clone(), false),
+            Shown::Entity(card_id) => match self.cards.get_mut(card_id) {
+                Some(card) => {
+                    card.refresh(now);
+                    let streaming =
+                        card.streaming_since.is_some() && cardjson::streaming_mode(&card.json);
+                    (card.json.clone(), streaming)
+                }
+                None => (Arc::new(Value::Null), false),
+            },
+        })
     }
 
     // ---- delayed update ---------------------------------------------------------------------
@@ -810,13 +838,14 @@ impl State {
         Ok(json!({}))
     }
 
-    /// Replaces a message's card the way a callback answer or a delayed update does.
+    /// Replaces a message's card the way a callback answer or a delayed update does; `true`
+    /// when the new card differs from the one it replaced.
     pub(crate) fn apply_callback_card(
         &mut self,
         message_id: &str,
         card: Value,
         has_open_ids: bool,
-    ) -> Result<(), Rejection> {
+    ) -> Result<bool, Rejection> {
         let Some(&i) = self.message_index.get(message_id) else {
             return Err(Rejection::new(
                 200000,
@@ -829,7 +858,7 @@ impl State {
             return Err(too_big);
         }
         let old = self.shown_json(&self.messages[i].shown);
-        if cardjson::is_v2(&old) && !cardjson::is_v2(&card) {
+        if cardjson::is_v2(old) && !cardjson::is_v2(&card) {
             return Err(Rejection::new(
                 200830,
                 "a 2.0 card cannot be replaced by a 1.0 card",
@@ -842,16 +871,25 @@ impl State {
             ));
         }
         cardjson::refusal(&diagnostics, Api::CallbackCard)?;
-        match self.messages[i].shown.clone() {
-            Shown::Entity(card_id) => {
-                if let Some(entity) = self.cards.get_mut(&card_id) {
-                    entity.json = card;
+        let message = &mut self.messages[i];
+        let changed = match &mut message.shown {
+            Shown::Entity(card_id) => match self.cards.get_mut(card_id.as_str()) {
+                Some(entity) => {
+                    let changed = *entity.json != card;
+                    entity.json = Arc::new(card);
+                    changed
                 }
+                // The message shows nothing, before as after.
+                None => false,
+            },
+            Shown::Json(shown) => {
+                let changed = **shown != card;
+                *shown = Arc::new(card);
+                changed
             }
-            Shown::Json(_) => self.messages[i].shown = Shown::Json(card),
-        }
-        self.messages[i].updated = true;
-        Ok(())
+        };
+        message.updated = true;
+        Ok(changed)
     }
 
     // ---- CardKit ----------------------------------------------------------------------------
@@ -887,7 +925,7 @@ impl State {
         self.cards.insert(
             card_id.clone(),
             CardData {
-                json: card,
+                json: Arc::new(card),
                 created_at: now,
                 last_sequence: 0,
                 streaming_since,
@@ -1016,7 +1054,7 @@ impl State {
         } else {
             Streaming::Off
         };
-        let mut json = card.json.clone();
+        let mut json = Value::clone(&card.json);
         op(&mut json, streaming)?;
         check_cardkit_card(&json)?;
         let was_streaming = cardjson::streaming_mode(&card.json);
@@ -1027,7 +1065,7 @@ impl State {
         } else if !streaming_now {
             card.streaming_since = None;
         }
-        card.json = json;
+        card.json = Arc::new(json);
         let shown_in = card.sent_in.clone();
         if let Some(uuid) = uuid {
             // Forget the uuids whose window has passed, now and then (when the map has doubled
@@ -1056,7 +1094,7 @@ impl State {
         };
         Some(EmulatedCard {
             card_id: card_id.to_owned(),
-            json: card.json.clone(),
+            json: Value::clone(&card.json),
             streaming,
             last_sequence: card.last_sequence,
             sent_in: card.sent_in.clone(),

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 
 use super::components::{self, CallbackValue, Found};
 use super::state::Rejection;
-use super::{Emulator, Streaming};
+use super::Emulator;
 use crate::callback::{
     self, Answer, AnswerSent, CallbackHandler, CardAction, Deferred, CARD_ACTION_TRIGGER,
     NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER,
@@ -755,22 +755,22 @@ impl<'a> User<'a> {
         self.deliver(message_id, action).await
     }
 
-    /// The card the user sees on `message_id`, if they may act on it.
-    fn card(&self, message_id: &str) -> Result<Value, UserError> {
-        let Some(message) = self.emulator.message(message_id) else {
+    /// The card the user sees on `message_id`, if they may act on it (shared with the
+    /// emulator's state, not copied).
+    fn card(&self, message_id: &str) -> Result<Arc<Value>, UserError> {
+        let now = self.emulator.now();
+        let found = self.emulator.shared.state().card_for_user(message_id, now);
+        let Some((card, streaming)) = found else {
             return Err(UserError::UnknownMessage {
                 message_id: message_id.to_owned(),
             });
         };
-        if let Some(card_id) = &message.card_id {
-            let streaming = self.emulator.card(card_id).map(|c| c.streaming);
-            if matches!(streaming, Some(Streaming::On { .. })) {
-                return Err(UserError::Streaming {
-                    message_id: message_id.to_owned(),
-                });
-            }
+        if streaming {
+            return Err(UserError::Streaming {
+                message_id: message_id.to_owned(),
+            });
         }
-        Ok(message.card)
+        Ok(card)
     }
 
     /// Refuses a component that is disabled or sits in a form.
@@ -840,19 +840,19 @@ impl<'a> User<'a> {
             None if !emulator.long_connections().is_empty() => Bot::LongConnection,
             None => return Err(UserError::NoCallbackUrl),
         };
-        let Some(message) = emulator.message(message_id) else {
-            return Err(UserError::UnknownMessage {
-                message_id: message_id.to_owned(),
-            });
-        };
         let now = emulator.now();
-        let (event_id, token, nonce, iv) = {
+        let (chat_id, event_id, token, nonce, iv) = {
             let mut state = emulator.shared.state();
+            let Some(chat_id) = state.chat_id(message_id).map(str::to_owned) else {
+                return Err(UserError::UnknownMessage {
+                    message_id: message_id.to_owned(),
+                });
+            };
             let token = state.mint_callback_token(message_id, now);
             let event_id = state.random_hex(32);
             let nonce = state.random_hex(16);
             let iv: [u8; 16] = std::array::from_fn(|_| state.rng.u8(..));
-            (event_id, token, nonce, iv)
+            (chat_id, event_id, token, nonce, iv)
         };
         let Some(token) = token else {
             return Err(UserError::UnknownMessage {
@@ -883,13 +883,14 @@ impl<'a> User<'a> {
                 "token": token,
                 "action": action,
                 "host": "im_message",
-                "context": {"open_message_id": message_id, "open_chat_id": message.chat_id},
+                "context": {"open_message_id": message_id, "open_chat_id": chat_id},
             }
         });
         let plain = request.to_string();
         let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
         let body = match &settings.encrypt_key {
-            Some(key) => {
+            // The long connection carries the plain JSON: no encryption, no signature.
+            Some(key) if !matches!(bot, Bot::LongConnection) => {
                 let sealed = callback::encrypt(key, plain.as_bytes(), iv);
                 let body = json!({ "encrypt": sealed }).to_string().into_bytes();
                 let timestamp = unix.as_secs().to_string();
@@ -899,7 +900,7 @@ impl<'a> User<'a> {
                 headers.push((SIGNATURE_HEADER.to_owned(), signature));
                 body
             }
-            None => plain.into_bytes(),
+            _ => plain.into_bytes(),
         };
 
         let started = Instant::now();
@@ -934,10 +935,8 @@ impl<'a> User<'a> {
                     Err(_) => Err(timed_out(settings.deadline)),
                 }
             }
-            // The long connection carries the plain JSON: no encryption, no signature.
             Bot::LongConnection => {
-                let plain = request.to_string().into_bytes();
-                super::ws::deliver_callback(&emulator.shared, &event_id, plain, settings.deadline)
+                super::ws::deliver_callback(&emulator.shared, &event_id, body, settings.deadline)
                     .await
             }
         };
@@ -1009,11 +1008,12 @@ impl<'a> User<'a> {
                 return;
             }
         };
-        interaction.answer = Some(Value::Object(answer.clone()));
-        let toast = match answer
+        let toast = answer
             .get("toast")
-            .map(|t| self.toast(t, &interaction.message_id))
-        {
+            .map(|t| self.toast(t, &interaction.message_id));
+        let card = answer.get("card").map(|card| self.answer_card(card));
+        interaction.answer = Some(Value::Object(answer));
+        let toast = match toast {
             Some(Ok(toast)) => Some(toast),
             Some(Err(reason)) => {
                 interaction.failure = fail(200672, reason);
@@ -1021,18 +1021,17 @@ impl<'a> User<'a> {
             }
             None => None,
         };
-        if let Some(card) = answer.get("card") {
-            match self.answer_card(card) {
-                Ok(card) => {
-                    let before = self
-                        .emulator
-                        .message(&interaction.message_id)
-                        .map(|m| m.card);
-                    if let Err(rejection) = self.emulator.shared.state().apply_callback_card(
-                        &interaction.message_id,
-                        card,
-                        false,
-                    ) {
+        match card {
+            None => {}
+            Some(Ok(card)) => {
+                let applied = self.emulator.shared.state().apply_callback_card(
+                    &interaction.message_id,
+                    card,
+                    false,
+                );
+                match applied {
+                    Ok(changed) => interaction.card_changed = changed,
+                    Err(rejection) => {
                         let code = if rejection.code == 200830 {
                             200830
                         } else {
@@ -1047,16 +1046,11 @@ impl<'a> User<'a> {
                         );
                         return;
                     }
-                    let after = self
-                        .emulator
-                        .message(&interaction.message_id)
-                        .map(|m| m.card);
-                    interaction.card_changed = before != after;
                 }
-                Err(rejection) => {
-                    interaction.failure = fail(rejection.code, rejection.msg);
-                    return;
-                }
+            }
+            Some(Err(rejection)) => {
+                interaction.failure = fail(rejection.code, rejection.msg);
+                return;
             }
         }
         interaction.toast = toast;
