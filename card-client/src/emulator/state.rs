@@ -10,6 +10,9 @@ use sha2::Digest as _;
 use super::cardjson::{self, Api, Place};
 use super::fault::Fault;
 
+/// How many records each log (requests, interactions, long-connection deliveries) keeps by
+/// default.
+pub const DEFAULT_HISTORY_LIMIT: usize = 10_000;
 /// Tenant tokens live 2 hours; asking again with less than 30 minutes left gives a new one.
 pub(crate) const TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 3600);
 const TOKEN_RENEWAL: Duration = Duration::from_secs(30 * 60);
@@ -233,7 +236,10 @@ pub(crate) struct State {
     templates: HashMap<String, Vec<(String, Value)>>,
     card_ops: HashMap<String, VecDeque<Duration>>,
     patches: HashMap<String, VecDeque<Duration>>,
-    pub requests: Vec<RequestRecord>,
+    /// The most recent requests, at most `history_limit` of them.
+    requests: VecDeque<RequestRecord>,
+    /// How many records each of the emulator's logs keeps.
+    pub history_limit: usize,
     pub rate_violations: u64,
     pub rate_blocked_until: Option<Duration>,
     pub faults: Vec<Fault>,
@@ -277,13 +283,28 @@ impl State {
             templates: HashMap::new(),
             card_ops: HashMap::new(),
             patches: HashMap::new(),
-            requests: Vec::new(),
+            requests: VecDeque::new(),
+            history_limit: DEFAULT_HISTORY_LIMIT,
             rate_violations: 0,
             rate_blocked_until: None,
             faults: Vec::new(),
             rng: fastrand::Rng::with_seed(seed),
             counter: 0,
         }
+    }
+
+    /// Records a request, forgetting the oldest beyond `history_limit`.
+    pub(crate) fn log_request(&mut self, record: RequestRecord) {
+        push_bounded(&mut self.requests, record, self.history_limit);
+    }
+
+    /// The request log, oldest first.
+    pub(crate) fn requests(&self) -> Vec<RequestRecord> {
+        self.requests.iter().cloned().collect()
+    }
+
+    pub(crate) fn clear_requests(&mut self) {
+        self.requests.clear();
     }
 
     fn next(&mut self) -> u64 {
@@ -1101,6 +1122,17 @@ impl State {
             created_at: card.created_at,
         })
     }
+}
+
+/// Adds `record` to a log that keeps the most recent `limit` records.
+pub(crate) fn push_bounded<T>(log: &mut VecDeque<T>, record: T, limit: usize) {
+    if limit == 0 {
+        return;
+    }
+    while log.len() >= limit {
+        log.pop_front();
+    }
+    log.push_back(record);
 }
 
 /// Limits on card JSON sent as an IM message.

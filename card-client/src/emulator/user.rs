@@ -2,7 +2,7 @@
 //! the `card.action.trigger` callback Feishu would POST to the bot, and the bot's answer is
 //! applied to the card.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -13,7 +13,7 @@ use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
 use super::components::{self, CallbackValue, Found};
-use super::state::Rejection;
+use super::state::{push_bounded, Rejection};
 use super::Emulator;
 use crate::callback::{
     self, Answer, AnswerSent, CallbackHandler, CardAction, Deferred, CARD_ACTION_TRIGGER,
@@ -440,7 +440,9 @@ impl Default for CallbackSettings {
 #[derive(Debug)]
 pub(crate) struct Players {
     settings: Mutex<CallbackSettings>,
-    interactions: Mutex<Vec<Interaction>>,
+    /// The most recent interactions, at most `history_limit` of them.
+    interactions: Mutex<VecDeque<Interaction>>,
+    history_limit: usize,
     http: reqwest::Client,
 }
 
@@ -449,7 +451,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Players {
-    pub(crate) fn new(settings: CallbackSettings) -> Self {
+    pub(crate) fn new(settings: CallbackSettings, history_limit: usize) -> Self {
         // Feishu follows no redirects from a callback URL; a 3xx is a failed callback.
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -457,7 +459,8 @@ impl Players {
             .unwrap_or_default();
         Players {
             settings: Mutex::new(settings),
-            interactions: Mutex::new(Vec::new()),
+            interactions: Mutex::new(VecDeque::new()),
+            history_limit,
             http,
         }
     }
@@ -467,7 +470,16 @@ impl Players {
     }
 
     pub(crate) fn interactions(&self) -> Vec<Interaction> {
-        lock(&self.interactions).clone()
+        lock(&self.interactions).iter().cloned().collect()
+    }
+
+    /// Records an interaction, forgetting the oldest beyond the history limit.
+    fn record(&self, interaction: Interaction) {
+        push_bounded(
+            &mut lock(&self.interactions),
+            interaction,
+            self.history_limit,
+        );
     }
 
     pub(crate) fn set_bot(&self, bot: Bot) {
@@ -979,7 +991,7 @@ impl<'a> User<'a> {
                 "emulated user's callback failed: {failure}"
             ),
         }
-        lock(&emulator.players.interactions).push(interaction.clone());
+        emulator.players.record(interaction.clone());
         Ok(interaction)
     }
 
