@@ -225,6 +225,8 @@ pub(crate) struct State {
     messages: Vec<MessageData>,
     message_index: HashMap<String, usize>,
     im_uuids: HashMap<String, (String, Duration)>,
+    /// How many `im_uuids` the last sweep kept.
+    im_uuids_swept_at: usize,
     cards: HashMap<String, CardData>,
     /// Each CardKit `uuid` seen within the window: the SHA-256 of its operation, not the
     /// operation itself, which carries the card's whole text and would make the emulator's
@@ -232,7 +234,13 @@ pub(crate) struct State {
     card_uuids: HashMap<(String, String), ([u8; 32], Duration)>,
     /// How many `card_uuids` the last sweep kept.
     card_uuids_swept_at: usize,
+    /// The callback tokens within their 30 minutes (older ones are forgotten now and then;
+    /// a token says when it was minted, so a forgotten one is still answered as expired).
     callback_tokens: HashMap<String, CallbackData>,
+    /// How many `callback_tokens` the last sweep kept.
+    callback_tokens_swept_at: usize,
+    /// Seals the minting time in callback tokens.
+    token_key: [u8; 32],
     templates: HashMap<String, Vec<(String, Value)>>,
     card_ops: HashMap<String, VecDeque<Duration>>,
     patches: HashMap<String, VecDeque<Duration>>,
@@ -267,6 +275,12 @@ fn inner_json(body: &Value, key: &str, code: i64, sub: i64) -> Result<Value, Rej
 
 impl State {
     pub(crate) fn new(app_id: String, app_secret: String, start_unix_ms: u64, seed: u64) -> Self {
+        let token_key = sha2::Sha256::new()
+            .chain_update(b"emulator callback tokens")
+            .chain_update(seed.to_le_bytes())
+            .chain_update(app_secret.as_bytes())
+            .finalize()
+            .into();
         State {
             app_id,
             app_secret,
@@ -276,10 +290,13 @@ impl State {
             messages: Vec::new(),
             message_index: HashMap::new(),
             im_uuids: HashMap::new(),
+            im_uuids_swept_at: 0,
             cards: HashMap::new(),
             card_uuids: HashMap::new(),
             card_uuids_swept_at: 0,
             callback_tokens: HashMap::new(),
+            callback_tokens_swept_at: 0,
+            token_key,
             templates: HashMap::new(),
             card_ops: HashMap::new(),
             patches: HashMap::new(),
@@ -489,6 +506,13 @@ impl State {
             }
         }
         if let Some(uuid) = &m.uuid {
+            // Forget the uuids whose window has passed, now and then (when the map has doubled
+            // since the last sweep): a forgotten uuid and one past its window answer alike.
+            if self.im_uuids.len() >= self.im_uuids_swept_at.max(1024) * 2 {
+                self.im_uuids
+                    .retain(|_, (_, at)| now.saturating_sub(*at) < UUID_WINDOW);
+                self.im_uuids_swept_at = self.im_uuids.len();
+            }
             self.im_uuids
                 .insert(uuid.clone(), (m.message_id.clone(), now));
         }
@@ -805,7 +829,15 @@ impl State {
         now: Duration,
     ) -> Option<String> {
         self.message_index.get(message_id)?;
-        let token = format!("c-{}", self.random_hex(32));
+        if self.callback_tokens.len() >= self.callback_tokens_swept_at.max(1024) * 2 {
+            self.callback_tokens
+                .retain(|_, d| now.saturating_sub(d.issued_at) < CALLBACK_TOKEN_LIFETIME);
+            self.callback_tokens_swept_at = self.callback_tokens.len();
+        }
+        let mut token = self.seal_token(now);
+        while self.callback_tokens.contains_key(&token) {
+            token = self.seal_token(now);
+        }
         self.callback_tokens.insert(
             token.clone(),
             CallbackData {
@@ -817,6 +849,50 @@ impl State {
         Some(token)
     }
 
+    /// A new callback token, `c-` and 32 hexadecimal digits: the minting time (milliseconds
+    /// on the emulator's clock, 6 bytes), 4 random bytes, and 6 bytes sealing both with the
+    /// emulator's key.
+    fn seal_token(&mut self, now: Duration) -> String {
+        let ms = u64::try_from(now.as_millis())
+            .unwrap_or(u64::MAX)
+            .min((1 << 48) - 1);
+        let mut bytes = [0u8; 16];
+        bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+        bytes[6..10].copy_from_slice(&self.rng.u32(..).to_be_bytes());
+        let seal = self.token_seal(&bytes[..10]);
+        bytes[10..].copy_from_slice(&seal);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("c-{hex}")
+    }
+
+    fn token_seal(&self, minted: &[u8]) -> [u8; 6] {
+        let digest = sha2::Sha256::new()
+            .chain_update(self.token_key)
+            .chain_update(minted)
+            .finalize();
+        let mut seal = [0u8; 6];
+        seal.copy_from_slice(&digest[..6]);
+        seal
+    }
+
+    /// When a callback token this emulator minted was minted; `None` for any other string.
+    fn token_minted_at(&self, token: &str) -> Option<Duration> {
+        let hex = token.strip_prefix("c-")?;
+        if hex.len() != 32 || !hex.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+        }
+        if self.token_seal(&bytes[..10]) != bytes[10..] {
+            return None;
+        }
+        let mut ms = [0u8; 8];
+        ms[2..].copy_from_slice(&bytes[..6]);
+        Some(Duration::from_millis(u64::from_be_bytes(ms)))
+    }
+
     pub(crate) fn delayed_update(&mut self, body: &Value, now: Duration) -> Outcome {
         let token = str_field(body, "token").unwrap_or("");
         if !token.starts_with("c-") {
@@ -826,6 +902,16 @@ impl State {
             ));
         }
         let Some(data) = self.callback_tokens.get(token).cloned() else {
+            // A token forgotten after its 30 minutes is expired, not unknown.
+            let expired = self
+                .token_minted_at(token)
+                .is_some_and(|at| now.saturating_sub(at) >= CALLBACK_TOKEN_LIFETIME);
+            if expired {
+                return Err(Rejection::new(
+                    300030,
+                    "token expired (valid for 30 minutes)",
+                ));
+            }
             return Err(Rejection::new(300020, "invalid token"));
         };
         if now.saturating_sub(data.issued_at) >= CALLBACK_TOKEN_LIFETIME {
@@ -1332,5 +1418,119 @@ fn apply_action(card: &mut Value, action: Value) -> Result<(), Rejection> {
             10002,
             format!("unknown batch action {other:?}"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(text: &str) -> Value {
+        json!({"schema": "2.0", "config": {"update_multi": true},
+               "body": {"elements": [{"tag": "markdown", "content": text}]}})
+    }
+
+    fn state_with_message() -> (State, String) {
+        let mut state = State::new("cli_a".into(), "secret".into(), 0, 7);
+        let sent = state
+            .send(
+                Some("receive_id_type=chat_id"),
+                &json!({"receive_id": "oc_1", "msg_type": "interactive",
+                        "content": card("a").to_string()}),
+                Duration::ZERO,
+            )
+            .expect("sent");
+        let id = sent["message_id"].as_str().expect("id").to_owned();
+        (state, id)
+    }
+
+    fn update(state: &mut State, token: &str, now: Duration) -> i64 {
+        match state.delayed_update(&json!({"token": token, "card": card("b")}), now) {
+            Ok(_) => 0,
+            Err(rejection) => rejection.code,
+        }
+    }
+
+    #[test]
+    fn callback_tokens_past_their_30_minutes_are_forgotten_yet_answered_as_expired() {
+        let (mut state, message_id) = state_with_message();
+        let old: Vec<String> = (0..2048)
+            .map(|_| {
+                state
+                    .mint_callback_token(&message_id, Duration::ZERO)
+                    .expect("token")
+            })
+            .collect();
+        let later = CALLBACK_TOKEN_LIFETIME + Duration::from_secs(1);
+        let fresh = state
+            .mint_callback_token(&message_id, later)
+            .expect("token");
+        assert_eq!(state.callback_tokens.len(), 1, "the expired ones are swept");
+
+        assert_eq!(update(&mut state, &old[0], later), 300030);
+        assert_eq!(update(&mut state, &old[2047], later), 300030);
+        // Another string of the same shape was never minted here.
+        let forged = format!("c-{}", "0".repeat(32));
+        assert_eq!(update(&mut state, &forged, later), 300020);
+        let mut tampered = fresh.clone().into_bytes();
+        tampered[2] = if tampered[2] == b'0' { b'1' } else { b'0' };
+        let tampered = String::from_utf8(tampered).expect("ASCII");
+        assert_eq!(update(&mut state, &tampered, later), 300020);
+
+        assert_eq!(update(&mut state, &fresh, later), 0);
+        assert_eq!(update(&mut state, &fresh, later), 0);
+        assert_eq!(update(&mut state, &fresh, later), 300040);
+    }
+
+    #[test]
+    fn callback_tokens_are_c_and_32_hex_digits_and_differ() {
+        let (mut state, message_id) = state_with_message();
+        let a = state.mint_callback_token(&message_id, Duration::ZERO);
+        let b = state.mint_callback_token(&message_id, Duration::ZERO);
+        for token in [&a, &b] {
+            let hex = token.as_deref().and_then(|t| t.strip_prefix("c-"));
+            assert!(
+                hex.is_some_and(|h| h.len() == 32 && h.bytes().all(|c| c.is_ascii_hexdigit())),
+                "{token:?}"
+            );
+        }
+        assert_ne!(a, b);
+        assert_eq!(
+            state.mint_callback_token("om_unknown", Duration::ZERO),
+            None
+        );
+    }
+
+    #[test]
+    fn a_callback_card_reports_whether_it_changed_the_card() {
+        let (mut state, message_id) = state_with_message();
+        assert_eq!(
+            state.apply_callback_card(&message_id, card("a"), false),
+            Ok(false)
+        );
+        assert_eq!(
+            state.apply_callback_card(&message_id, card("b"), false),
+            Ok(true)
+        );
+        let shown = state.message(&message_id).expect("message");
+        assert_eq!(shown.card, card("b"));
+        assert!(shown.updated);
+        assert_eq!(state.chat_id(&message_id), Some("oc_1"));
+        let (seen, streaming) = state
+            .card_for_user(&message_id, Duration::ZERO)
+            .expect("card");
+        assert_eq!(*seen, card("b"));
+        assert!(!streaming);
+    }
+
+    #[test]
+    fn bounded_logs_keep_the_newest_records() {
+        let mut log = VecDeque::new();
+        for n in 0..5 {
+            push_bounded(&mut log, n, 3);
+        }
+        assert_eq!(log, [2, 3, 4]);
+        push_bounded(&mut log, 5, 0);
+        assert_eq!(log, [2, 3, 4], "a limit of 0 records nothing");
     }
 }
