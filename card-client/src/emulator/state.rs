@@ -312,7 +312,7 @@ impl State {
 
     /// Records a request, forgetting the oldest beyond `history_limit`.
     pub(crate) fn log_request(&mut self, record: RequestRecord) {
-        push_bounded(&mut self.requests, record, self.history_limit);
+        let _forgotten = push_bounded(&mut self.requests, record, self.history_limit);
     }
 
     /// The request log, oldest first.
@@ -1210,15 +1210,21 @@ impl State {
     }
 }
 
-/// Adds `record` to a log that keeps the most recent `limit` records.
-pub(crate) fn push_bounded<T>(log: &mut VecDeque<T>, record: T, limit: usize) {
+/// Adds `record` to a log that keeps the most recent `limit` records; gives back the record
+/// that left (the oldest, or `record` itself with a limit of 0), for the caller to drop once
+/// it has released its lock.
+#[must_use = "the record that left the log"]
+pub(crate) fn push_bounded<T>(log: &mut VecDeque<T>, record: T, limit: usize) -> Option<T> {
     if limit == 0 {
-        return;
+        return Some(record);
     }
-    while log.len() >= limit {
-        log.pop_front();
-    }
+    let forgotten = if log.len() >= limit {
+        log.pop_front()
+    } else {
+        None
+    };
     log.push_back(record);
+    forgotten
 }
 
 /// Limits on card JSON sent as an IM message.
@@ -1526,11 +1532,10 @@ mod tests {
     #[test]
     fn bounded_logs_keep_the_newest_records() {
         let mut log = VecDeque::new();
-        for n in 0..5 {
-            push_bounded(&mut log, n, 3);
-        }
+        let forgotten: Vec<Option<i32>> = (0..5).map(|n| push_bounded(&mut log, n, 3)).collect();
         assert_eq!(log, [2, 3, 4]);
-        push_bounded(&mut log, 5, 0);
+        assert_eq!(forgotten, [None, None, None, Some(0), Some(1)]);
+        assert_eq!(push_bounded(&mut log, 5, 0), Some(5));
         assert_eq!(log, [2, 3, 4], "a limit of 0 records nothing");
     }
 }

@@ -475,7 +475,9 @@ impl Players {
 
     /// Records an interaction, forgetting the oldest beyond the history limit.
     fn record(&self, interaction: Interaction) {
-        push_bounded(
+        // The interaction pushed out, with its request and answer, is freed after the lock is
+        // released.
+        let _forgotten = push_bounded(
             &mut lock(&self.interactions),
             interaction,
             self.history_limit,
