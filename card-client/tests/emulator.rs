@@ -391,3 +391,54 @@ async fn message_uuids_are_remembered_for_one_hour() {
     assert_ne!(first["data"]["message_id"], later["data"]["message_id"]);
     assert_eq!(feishu.messages_in_chat("oc_1").len(), 2);
 }
+
+#[tokio::test]
+async fn the_request_log_keeps_the_newest_records() {
+    let feishu = Emulator::builder()
+        .history_limit(3)
+        .start()
+        .await
+        .expect("emulator");
+    let raw = Raw::new(&feishu).await;
+    let card =
+        json!({"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "hi"}]}});
+    for n in 0..5 {
+        let (status, answer) = raw
+            .call(
+                "POST",
+                "/open-apis/im/v1/messages?receive_id_type=chat_id",
+                json!({"receive_id": "oc_team", "msg_type": "interactive",
+                       "uuid": format!("u-{n}"), "content": card.to_string()}),
+            )
+            .await;
+        assert_eq!(status, 200, "{answer}");
+    }
+
+    // A token request and five sends: the log keeps the last three.
+    let uuids: Vec<Option<String>> = feishu.requests().into_iter().map(|r| r.uuid).collect();
+    assert_eq!(
+        uuids,
+        [Some("u-2".into()), Some("u-3".into()), Some("u-4".into())]
+    );
+    assert_eq!(
+        feishu.messages().len(),
+        5,
+        "the log is bounded, not the state"
+    );
+    // A uuid whose request left the log still finds its message.
+    let (_, again) = raw
+        .call(
+            "POST",
+            "/open-apis/im/v1/messages?receive_id_type=chat_id",
+            json!({"receive_id": "oc_team", "msg_type": "interactive",
+                   "uuid": "u-0", "content": card.to_string()}),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["message_id"],
+        json!(feishu.messages()[0].message_id)
+    );
+    assert_eq!(feishu.messages().len(), 5);
+    feishu.clear_requests();
+    assert!(feishu.requests().is_empty());
+}

@@ -996,3 +996,87 @@ async fn one_connection_can_be_dropped_by_id() {
     let (delivery, ()) = tokio::join!(feishu.send_event("im.message.receive_v1", json!({})), bot);
     assert_eq!(delivery.connection, Some(ids[1]));
 }
+
+#[tokio::test]
+async fn a_click_waiting_for_its_acknowledgement_completes_after_its_record_is_forgotten() {
+    let feishu = Emulator::builder()
+        .history_limit(2)
+        .callback_deadline(PATIENCE)
+        .long_connection_redeliveries(0)
+        .start()
+        .await
+        .expect("emulator");
+    let client = feishu.client().build().expect("client");
+    let message_id = send_card(&client).await;
+    let mut peer = Peer::connect(&feishu).await;
+    assert!(feishu.wait_for_long_connections(1, PATIENCE).await);
+
+    let alice = feishu.user("ou_alice");
+    let bot = async {
+        let (click_frames, _) = peer.event().await;
+        // Three events go out and are acknowledged while the click waits: the click's record
+        // leaves the log of two.
+        let mut events = Vec::new();
+        for n in 0..3 {
+            let event = json!({"message": {"message_id": format!("om_{n}")}});
+            let (delivery, ()) =
+                tokio::join!(feishu.send_event("im.message.receive_v1", event), async {
+                    let (frames, _) = peer.event().await;
+                    peer.ack(&frames[0], &Acknowledgement::ok(None)).await;
+                });
+            assert!(matches!(
+                delivery.outcome,
+                DeliveryOutcome::Acked { code: 200, .. }
+            ));
+            events.push(delivery.event_id);
+        }
+        let kept = feishu.long_connection_deliveries();
+        assert_eq!(
+            kept.iter().map(|d| d.event_id.clone()).collect::<Vec<_>>(),
+            events[1..]
+        );
+        assert!(kept.iter().all(|d| d.event_type == "im.message.receive_v1"));
+        let answer = json!({
+            "toast": {"type": "success", "content": "Approved"},
+            "card": {"type": "raw", "data": approved("ou_alice")},
+        });
+        peer.ack_answer(&click_frames[0], &answer).await;
+        events
+    };
+    let (click, events) = tokio::join!(alice.click(&message_id, "Approve"), bot);
+    let click = click.expect("click");
+
+    assert!(click.is_ok(), "{:?}", click.failure);
+    assert!(click.card_changed);
+    assert_eq!(
+        click.toast.and_then(|t| t.content).as_deref(),
+        Some("Approved")
+    );
+    assert_eq!(
+        feishu.message(&message_id).expect("message").card,
+        approved("ou_alice")
+    );
+    // The click's late acknowledgement changed none of the records kept.
+    let kept = feishu.long_connection_deliveries();
+    assert_eq!(
+        kept.iter().map(|d| d.event_id.clone()).collect::<Vec<_>>(),
+        events[1..]
+    );
+    assert!(kept
+        .iter()
+        .all(|d| matches!(d.outcome, DeliveryOutcome::Acked { answer: None, .. })));
+
+    // The next delivery is recorded after them.
+    let bot = async {
+        let (frames, _) = peer.event().await;
+        peer.ack(&frames[0], &Acknowledgement::ok(None)).await;
+    };
+    let (delivery, ()) = tokio::join!(
+        feishu.send_event("im.message.receive_v1", json!({"message": {}})),
+        bot
+    );
+    let kept = feishu.long_connection_deliveries();
+    assert_eq!(kept.len(), 2);
+    assert_eq!(kept[0].event_id, events[2]);
+    assert_eq!(kept[1], delivery);
+}

@@ -847,3 +847,79 @@ async fn containers_and_image_pickers_call_back_as_their_components_do() {
     assert!(matches!(err, UserError::Disabled { .. }), "{err:?}");
     assert_eq!(received.lock().expect("log").len(), 2);
 }
+
+/// A bot that leaves the card as it is: each answer is a toast naming the user and the same
+/// approval card.
+fn same_card_bot() -> impl Fn(CardAction, Deferred) -> std::future::Ready<Answer> + Clone {
+    |action: CardAction, _later: Deferred| {
+        std::future::ready(
+            Answer::toast(Toast::success(format!("seen {}", action.operator.open_id)))
+                .card(approval()),
+        )
+    }
+}
+
+#[tokio::test]
+async fn the_interaction_log_keeps_the_newest_records() {
+    let feishu = Emulator::builder()
+        .verification_token(TOKEN)
+        .history_limit(2)
+        .start()
+        .await
+        .expect("emulator");
+    let client = feishu.client().build().expect("client");
+    let message_id = send(&client, approval()).await;
+    feishu.deliver_to_handler(CallbackConfig::new(TOKEN).build(), same_card_bot());
+
+    let mut event_ids = Vec::new();
+    for user in ["ou_ann", "ou_ben", "ou_cat"] {
+        let done = feishu
+            .user(user)
+            .click(&message_id, "Approve")
+            .await
+            .expect("sent");
+        assert!(done.is_ok(), "{:?}", done.failure);
+        assert!(!done.card_changed, "the answer's card is the card shown");
+        event_ids.push(done.event_id);
+    }
+
+    let kept: Vec<String> = feishu
+        .interactions()
+        .into_iter()
+        .map(|i| i.event_id)
+        .collect();
+    assert_eq!(kept, event_ids[1..]);
+    let toasts: Vec<String> = feishu.toasts().into_iter().map(|t| t.user).collect();
+    assert_eq!(toasts, ["ou_ben", "ou_cat"]);
+}
+
+#[tokio::test]
+async fn a_history_limit_of_zero_keeps_no_records_and_users_still_act() {
+    let feishu = Emulator::builder()
+        .verification_token(TOKEN)
+        .history_limit(0)
+        .start()
+        .await
+        .expect("emulator");
+    let client = feishu.client().build().expect("client");
+    let message_id = send(&client, approval()).await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    feishu.deliver_to_handler(CallbackConfig::new(TOKEN).build(), approval_bot(tx));
+
+    let done = feishu
+        .user("ou_alice")
+        .click(&message_id, "Approve")
+        .await
+        .expect("sent");
+    assert!(done.is_ok() && done.card_changed, "{done:?}");
+    assert!(rx.recv().await.is_some(), "the bot got the click");
+    assert_eq!(
+        feishu.message(&message_id).expect("message").card,
+        card(vec![
+            json!({"tag": "markdown", "content": "approve by ou_alice"})
+        ])
+    );
+    assert!(feishu.interactions().is_empty());
+    assert!(feishu.toasts().is_empty());
+    assert!(feishu.requests().is_empty());
+}

@@ -218,8 +218,9 @@
 //! [`EmulatorBuilder::long_connection_redeliveries`] more times (3 by default); an answer to a
 //! re-delivery is recorded but no longer reaches the user. [`Emulator::send_event`] pushes any
 //! other event (`im.message.receive_v1`, …) in Feishu's v2 envelope the same way, and
-//! [`Emulator::long_connection_deliveries`] records every attempt: the connection, the parts,
-//! when, and the acknowledgement.
+//! [`Emulator::long_connection_deliveries`] records each attempt (the most recent
+//! [`EmulatorBuilder::history_limit`]): the connection, the parts, when, and the
+//! acknowledgement.
 //!
 //! Faults ([`LongConnectionFault`], given to [`Emulator::inject_long_connection`]): the socket
 //! closed before or after the next event is sent ([`Emulator::drop_long_connections`] closes
@@ -297,7 +298,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::Value;
 
 pub use fault::{Fault, FaultKind};
-pub use state::{EmulatedCard, EmulatedMessage, Rejection, RequestRecord, Streaming};
+pub use state::{
+    EmulatedCard, EmulatedMessage, Rejection, RequestRecord, Streaming, DEFAULT_HISTORY_LIMIT,
+};
 pub use user::{
     Interaction, InteractionFailure, ShownToast, Target, User, UserError, UserIdentity, TENANT_KEY,
     VERIFICATION_TOKEN,
@@ -343,6 +346,7 @@ pub struct EmulatorBuilder {
     callbacks: CallbackSettings,
     long_connection: ws::Settings,
     bind: SocketAddr,
+    history_limit: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -355,6 +359,7 @@ impl Default for EmulatorBuilder {
             callbacks: CallbackSettings::default(),
             long_connection: ws::Settings::default(),
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            history_limit: DEFAULT_HISTORY_LIMIT,
         }
     }
 }
@@ -451,6 +456,33 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How many records each of the emulator's logs keeps: [`Emulator::requests`],
+    /// [`Emulator::interactions`] (and so [`Emulator::toasts`]) and
+    /// [`Emulator::long_connection_deliveries`]. Each keeps its most recent `limit` records
+    /// and forgets older ones, so that an emulator serving for hours does not grow without
+    /// end; the default is [`DEFAULT_HISTORY_LIMIT`] (10,000). 0 keeps none. Messages, cards
+    /// and everything Feishu's rules need are kept whatever the limit.
+    ///
+    /// ```
+    /// use card_client::emulator::Emulator;
+    ///
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let feishu = Emulator::builder().history_limit(2).start().await?;
+    /// let url = format!("{}/open-apis/auth/v3/tenant_access_token/internal", feishu.base_url());
+    /// for _ in 0..3 {
+    ///     reqwest::Client::new().post(&url).body("{}").send().await?;
+    /// }
+    /// // Three requests answered; the log keeps the last two.
+    /// assert_eq!(feishu.requests().len(), 2);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn history_limit(mut self, limit: usize) -> Self {
+        self.history_limit = limit;
+        self
+    }
+
     /// Binds `127.0.0.1:0` (or the address given to [`EmulatorBuilder::port`] or
     /// [`EmulatorBuilder::bind`]) and starts serving on the current tokio runtime.
     ///
@@ -462,26 +494,29 @@ impl EmulatorBuilder {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as u64)
             .unwrap_or(0);
+        let mut state = State::new(
+            self.app_id.clone(),
+            self.app_secret.clone(),
+            start_unix_ms,
+            self.seed,
+        );
+        state.history_limit = self.history_limit;
         let shared = Arc::new(Shared {
-            state: Mutex::new(State::new(
-                self.app_id.clone(),
-                self.app_secret.clone(),
-                start_unix_ms,
-                self.seed,
-            )),
+            state: Mutex::new(state),
             clock: Clock::new(self.speed),
             ws: ws::Hub::new(
                 self.app_id.clone(),
                 self.app_secret.clone(),
                 self.seed,
                 self.long_connection,
+                self.history_limit,
             ),
             control: OnceLock::new(),
         });
         ws::serve(shared.clone()).await?;
         let (addr, task) = server::serve(shared.clone(), self.bind).await?;
         let emulator = Emulator {
-            players: Arc::new(Players::new(self.callbacks)),
+            players: Arc::new(Players::new(self.callbacks, self.history_limit)),
             shared,
             addr,
             task: Some(task),
@@ -608,14 +643,16 @@ impl Emulator {
         self.shared.state().card(card_id, now)
     }
 
-    /// Every request so far, in arrival order.
+    /// The requests so far, in arrival order: the most recent
+    /// [`EmulatorBuilder::history_limit`] of them (10,000 by default); older ones are
+    /// forgotten.
     pub fn requests(&self) -> Vec<RequestRecord> {
-        self.shared.state().requests.clone()
+        self.shared.state().requests()
     }
 
     /// Forgets the request log.
     pub fn clear_requests(&self) {
-        self.shared.state().requests.clear();
+        self.shared.state().clear_requests();
     }
 
     /// How many CardKit requests were refused for exceeding 10 operations per second on one
@@ -704,12 +741,15 @@ impl Emulator {
         self.players.settings().encrypt_key.clone()
     }
 
-    /// Every interaction of emulated users so far, in order, failed ones included.
+    /// The interactions of emulated users so far, in order, failed ones included: the most
+    /// recent [`EmulatorBuilder::history_limit`] of them (10,000 by default); older ones are
+    /// forgotten.
     pub fn interactions(&self) -> Vec<Interaction> {
         self.players.interactions()
     }
 
-    /// Every toast the bot's answers showed, in order.
+    /// The toasts the bot's answers showed, in order, in the interactions
+    /// [`Emulator::interactions`] still holds.
     pub fn toasts(&self) -> Vec<ShownToast> {
         self.players
             .interactions()
@@ -728,5 +768,6 @@ impl Emulator {
         self.shared
             .state()
             .apply_callback_card(message_id, card, false)
+            .map(|_changed| ())
     }
 }

@@ -236,7 +236,7 @@ async fn handle(
         fault: fault.as_ref().map(|f| format!("{:?}", f.kind)),
         at: arrived,
     };
-    let log = |record: RequestRecord| shared.state().requests.push(record);
+    let log = |record: RequestRecord| shared.state().log_request(record);
 
     if let Some(f) = fault.as_ref().filter(|f| !f.after) {
         match &f.kind {

@@ -1,6 +1,7 @@
 //! What the emulator remembers, and the rules of every endpoint applied to it.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -9,6 +10,9 @@ use sha2::Digest as _;
 use super::cardjson::{self, Api, Place};
 use super::fault::Fault;
 
+/// How many records each log (requests, interactions, long-connection deliveries) keeps by
+/// default.
+pub const DEFAULT_HISTORY_LIMIT: usize = 10_000;
 /// Tenant tokens live 2 hours; asking again with less than 30 minutes left gives a new one.
 pub(crate) const TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 3600);
 const TOKEN_RENEWAL: Duration = Duration::from_secs(30 * 60);
@@ -67,10 +71,11 @@ impl Rejection {
     }
 }
 
-/// How a message shows its card.
+/// How a message shows its card. Cards are shared, not copied, with whoever reads them (an
+/// emulated user finding a button); a change replaces the card or copies it on write.
 #[derive(Debug, Clone)]
 pub(crate) enum Shown {
-    Json(Value),
+    Json(Arc<Value>),
     Entity(String),
 }
 
@@ -92,7 +97,7 @@ pub(crate) struct MessageData {
 
 #[derive(Debug, Clone)]
 pub(crate) struct CardData {
-    pub json: Value,
+    pub json: Arc<Value>,
     pub created_at: Duration,
     pub last_sequence: i64,
     pub streaming_since: Option<Duration>,
@@ -106,7 +111,7 @@ impl CardData {
         if cardjson::streaming_mode(&self.json) {
             match self.streaming_since {
                 Some(since) if now.saturating_sub(since) >= STREAMING_LIMIT => {
-                    cardjson::set_streaming_mode(&mut self.json, false);
+                    cardjson::set_streaming_mode(Arc::make_mut(&mut self.json), false);
                     self.streaming_since = None;
                     self.timed_out = true;
                 }
@@ -220,6 +225,8 @@ pub(crate) struct State {
     messages: Vec<MessageData>,
     message_index: HashMap<String, usize>,
     im_uuids: HashMap<String, (String, Duration)>,
+    /// How many `im_uuids` the last sweep kept.
+    im_uuids_swept_at: usize,
     cards: HashMap<String, CardData>,
     /// Each CardKit `uuid` seen within the window: the SHA-256 of its operation, not the
     /// operation itself, which carries the card's whole text and would make the emulator's
@@ -227,11 +234,20 @@ pub(crate) struct State {
     card_uuids: HashMap<(String, String), ([u8; 32], Duration)>,
     /// How many `card_uuids` the last sweep kept.
     card_uuids_swept_at: usize,
+    /// The callback tokens within their 30 minutes (older ones are forgotten now and then;
+    /// a token says when it was minted, so a forgotten one is still answered as expired).
     callback_tokens: HashMap<String, CallbackData>,
+    /// How many `callback_tokens` the last sweep kept.
+    callback_tokens_swept_at: usize,
+    /// Seals the minting time in callback tokens.
+    token_key: [u8; 32],
     templates: HashMap<String, Vec<(String, Value)>>,
     card_ops: HashMap<String, VecDeque<Duration>>,
     patches: HashMap<String, VecDeque<Duration>>,
-    pub requests: Vec<RequestRecord>,
+    /// The most recent requests, at most `history_limit` of them.
+    requests: VecDeque<RequestRecord>,
+    /// How many records each of the emulator's logs keeps.
+    pub history_limit: usize,
     pub rate_violations: u64,
     pub rate_blocked_until: Option<Duration>,
     pub faults: Vec<Fault>,
@@ -259,6 +275,12 @@ fn inner_json(body: &Value, key: &str, code: i64, sub: i64) -> Result<Value, Rej
 
 impl State {
     pub(crate) fn new(app_id: String, app_secret: String, start_unix_ms: u64, seed: u64) -> Self {
+        let token_key = sha2::Sha256::new()
+            .chain_update(b"emulator callback tokens")
+            .chain_update(seed.to_le_bytes())
+            .chain_update(app_secret.as_bytes())
+            .finalize()
+            .into();
         State {
             app_id,
             app_secret,
@@ -268,20 +290,38 @@ impl State {
             messages: Vec::new(),
             message_index: HashMap::new(),
             im_uuids: HashMap::new(),
+            im_uuids_swept_at: 0,
             cards: HashMap::new(),
             card_uuids: HashMap::new(),
             card_uuids_swept_at: 0,
             callback_tokens: HashMap::new(),
+            callback_tokens_swept_at: 0,
+            token_key,
             templates: HashMap::new(),
             card_ops: HashMap::new(),
             patches: HashMap::new(),
-            requests: Vec::new(),
+            requests: VecDeque::new(),
+            history_limit: DEFAULT_HISTORY_LIMIT,
             rate_violations: 0,
             rate_blocked_until: None,
             faults: Vec::new(),
             rng: fastrand::Rng::with_seed(seed),
             counter: 0,
         }
+    }
+
+    /// Records a request, forgetting the oldest beyond `history_limit`.
+    pub(crate) fn log_request(&mut self, record: RequestRecord) {
+        let _forgotten = push_bounded(&mut self.requests, record, self.history_limit);
+    }
+
+    /// The request log, oldest first.
+    pub(crate) fn requests(&self) -> Vec<RequestRecord> {
+        self.requests.iter().cloned().collect()
+    }
+
+    pub(crate) fn clear_requests(&mut self) {
+        self.requests.clear();
     }
 
     fn next(&mut self) -> u64 {
@@ -359,14 +399,14 @@ impl State {
     /// entity (which must exist, be fresh and unsent).
     fn resolve_content(
         &mut self,
-        content: &Value,
+        content: Value,
         now: Duration,
         sending: bool,
     ) -> Result<Shown, Rejection> {
         match content.get("type").and_then(Value::as_str) {
             Some("template") if content.get("data").is_some() => {
                 let card = self.render_template(&content["data"])?;
-                Ok(Shown::Json(card))
+                Ok(Shown::Json(Arc::new(card)))
             }
             Some("card") if content.get("data").is_some() => {
                 let Some(card_id) = content["data"].get("card_id").and_then(Value::as_str) else {
@@ -410,8 +450,8 @@ impl State {
                 Ok(Shown::Entity(card_id.to_owned()))
             }
             _ => {
-                check_im_card(content)?;
-                Ok(Shown::Json(content.clone()))
+                check_im_card(&content)?;
+                Ok(Shown::Json(Arc::new(content)))
             }
         }
     }
@@ -466,6 +506,13 @@ impl State {
             }
         }
         if let Some(uuid) = &m.uuid {
+            // Forget the uuids whose window has passed, now and then (when the map has doubled
+            // since the last sweep): a forgotten uuid and one past its window answer alike.
+            if self.im_uuids.len() >= self.im_uuids_swept_at.max(1024) * 2 {
+                self.im_uuids
+                    .retain(|_, (_, at)| now.saturating_sub(*at) < UUID_WINDOW);
+                self.im_uuids_swept_at = self.im_uuids.len();
+            }
             self.im_uuids
                 .insert(uuid.clone(), (m.message_id.clone(), now));
         }
@@ -507,7 +554,7 @@ impl State {
             ));
         }
         let content = inner_json(body, "content", 230099, 200621)?;
-        self.resolve_content(&content, now, sending)
+        self.resolve_content(content, now, sending)
     }
 
     pub(crate) fn send(&mut self, query: Option<&str>, body: &Value, now: Duration) -> Outcome {
@@ -616,14 +663,11 @@ impl State {
         ))
     }
 
-    fn shown_json(&self, shown: &Shown) -> Value {
+    /// The card a message shows (`Null` for an entity that is gone), borrowed.
+    fn shown_json<'s>(&'s self, shown: &'s Shown) -> &'s Value {
         match shown {
-            Shown::Json(v) => v.clone(),
-            Shown::Entity(id) => self
-                .cards
-                .get(id)
-                .map(|c| c.json.clone())
-                .unwrap_or(Value::Null),
+            Shown::Json(v) => v,
+            Shown::Entity(id) => self.cards.get(id).map_or(&Value::Null, |c| &*c.json),
         }
     }
 
@@ -663,7 +707,7 @@ impl State {
             return Err(Rejection::new(230001, "invalid parameter: content"));
         };
         let old = self.shown_json(&self.messages[i].shown);
-        if !cardjson::is_shared(&old) || !cardjson::is_shared(&new) {
+        if !cardjson::is_shared(old) || !cardjson::is_shared(&new) {
             return Err(Rejection::card_invalid(
                 230099,
                 300302,
@@ -671,7 +715,7 @@ impl State {
                 "only shared cards (config.update_multi true, before and after) can be updated",
             ));
         }
-        if cardjson::is_v2(&old) && !cardjson::is_v2(&new) {
+        if cardjson::is_v2(old) && !cardjson::is_v2(&new) {
             return Err(Rejection::card_invalid(
                 230099,
                 200830,
@@ -727,7 +771,7 @@ impl State {
             root_id: m.root_id.clone(),
             parent_id: m.parent_id.clone(),
             thread_id: m.thread_id.clone(),
-            card: self.shown_json(&m.shown),
+            card: self.shown_json(&m.shown).clone(),
             card_id: match &m.shown {
                 Shown::Entity(id) => Some(id.clone()),
                 Shown::Json(_) => None,
@@ -748,6 +792,35 @@ impl State {
             .map(|&i| self.emulated_message(&self.messages[i]))
     }
 
+    /// The chat a message is in.
+    pub(crate) fn chat_id(&self, message_id: &str) -> Option<&str> {
+        self.message_index
+            .get(message_id)
+            .map(|&i| self.messages[i].chat_id.as_str())
+    }
+
+    /// The card users see on a message, shared rather than copied, and whether it is a card
+    /// entity in streaming mode (whose components Feishu disables).
+    pub(crate) fn card_for_user(
+        &mut self,
+        message_id: &str,
+        now: Duration,
+    ) -> Option<(Arc<Value>, bool)> {
+        let &i = self.message_index.get(message_id)?;
+        Some(match &self.messages[i].shown {
+            Shown::Json(card) => (card.clone(), false),
+            Shown::Entity(card_id) => match self.cards.get_mut(card_id) {
+                Some(card) => {
+                    card.refresh(now);
+                    let streaming =
+                        card.streaming_since.is_some() && cardjson::streaming_mode(&card.json);
+                    (card.json.clone(), streaming)
+                }
+                None => (Arc::new(Value::Null), false),
+            },
+        })
+    }
+
     // ---- delayed update ---------------------------------------------------------------------
 
     pub(crate) fn mint_callback_token(
@@ -756,7 +829,15 @@ impl State {
         now: Duration,
     ) -> Option<String> {
         self.message_index.get(message_id)?;
-        let token = format!("c-{}", self.random_hex(32));
+        if self.callback_tokens.len() >= self.callback_tokens_swept_at.max(1024) * 2 {
+            self.callback_tokens
+                .retain(|_, d| now.saturating_sub(d.issued_at) < CALLBACK_TOKEN_LIFETIME);
+            self.callback_tokens_swept_at = self.callback_tokens.len();
+        }
+        let mut token = self.seal_token(now);
+        while self.callback_tokens.contains_key(&token) {
+            token = self.seal_token(now);
+        }
         self.callback_tokens.insert(
             token.clone(),
             CallbackData {
@@ -768,6 +849,50 @@ impl State {
         Some(token)
     }
 
+    /// A new callback token, `c-` and 32 hexadecimal digits: the minting time (milliseconds
+    /// on the emulator's clock, 6 bytes), 4 random bytes, and 6 bytes sealing both with the
+    /// emulator's key.
+    fn seal_token(&mut self, now: Duration) -> String {
+        let ms = u64::try_from(now.as_millis())
+            .unwrap_or(u64::MAX)
+            .min((1 << 48) - 1);
+        let mut bytes = [0u8; 16];
+        bytes[..6].copy_from_slice(&ms.to_be_bytes()[2..]);
+        bytes[6..10].copy_from_slice(&self.rng.u32(..).to_be_bytes());
+        let seal = self.token_seal(&bytes[..10]);
+        bytes[10..].copy_from_slice(&seal);
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!("c-{hex}")
+    }
+
+    fn token_seal(&self, minted: &[u8]) -> [u8; 6] {
+        let digest = sha2::Sha256::new()
+            .chain_update(self.token_key)
+            .chain_update(minted)
+            .finalize();
+        let mut seal = [0u8; 6];
+        seal.copy_from_slice(&digest[..6]);
+        seal
+    }
+
+    /// When a callback token this emulator minted was minted; `None` for any other string.
+    fn token_minted_at(&self, token: &str) -> Option<Duration> {
+        let hex = token.strip_prefix("c-")?;
+        if hex.len() != 32 || !hex.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 16];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+        }
+        if self.token_seal(&bytes[..10]) != bytes[10..] {
+            return None;
+        }
+        let mut ms = [0u8; 8];
+        ms[2..].copy_from_slice(&bytes[..6]);
+        Some(Duration::from_millis(u64::from_be_bytes(ms)))
+    }
+
     pub(crate) fn delayed_update(&mut self, body: &Value, now: Duration) -> Outcome {
         let token = str_field(body, "token").unwrap_or("");
         if !token.starts_with("c-") {
@@ -777,6 +902,16 @@ impl State {
             ));
         }
         let Some(data) = self.callback_tokens.get(token).cloned() else {
+            // A token forgotten after its 30 minutes is expired, not unknown.
+            let expired = self
+                .token_minted_at(token)
+                .is_some_and(|at| now.saturating_sub(at) >= CALLBACK_TOKEN_LIFETIME);
+            if expired {
+                return Err(Rejection::new(
+                    300030,
+                    "token expired (valid for 30 minutes)",
+                ));
+            }
             return Err(Rejection::new(300020, "invalid token"));
         };
         if now.saturating_sub(data.issued_at) >= CALLBACK_TOKEN_LIFETIME {
@@ -810,13 +945,14 @@ impl State {
         Ok(json!({}))
     }
 
-    /// Replaces a message's card the way a callback answer or a delayed update does.
+    /// Replaces a message's card the way a callback answer or a delayed update does; `true`
+    /// when the new card differs from the one it replaced.
     pub(crate) fn apply_callback_card(
         &mut self,
         message_id: &str,
         card: Value,
         has_open_ids: bool,
-    ) -> Result<(), Rejection> {
+    ) -> Result<bool, Rejection> {
         let Some(&i) = self.message_index.get(message_id) else {
             return Err(Rejection::new(
                 200000,
@@ -829,7 +965,7 @@ impl State {
             return Err(too_big);
         }
         let old = self.shown_json(&self.messages[i].shown);
-        if cardjson::is_v2(&old) && !cardjson::is_v2(&card) {
+        if cardjson::is_v2(old) && !cardjson::is_v2(&card) {
             return Err(Rejection::new(
                 200830,
                 "a 2.0 card cannot be replaced by a 1.0 card",
@@ -842,16 +978,25 @@ impl State {
             ));
         }
         cardjson::refusal(&diagnostics, Api::CallbackCard)?;
-        match self.messages[i].shown.clone() {
-            Shown::Entity(card_id) => {
-                if let Some(entity) = self.cards.get_mut(&card_id) {
-                    entity.json = card;
+        let message = &mut self.messages[i];
+        let changed = match &mut message.shown {
+            Shown::Entity(card_id) => match self.cards.get_mut(card_id.as_str()) {
+                Some(entity) => {
+                    let changed = *entity.json != card;
+                    entity.json = Arc::new(card);
+                    changed
                 }
+                // The message shows nothing, before as after.
+                None => false,
+            },
+            Shown::Json(shown) => {
+                let changed = **shown != card;
+                *shown = Arc::new(card);
+                changed
             }
-            Shown::Json(_) => self.messages[i].shown = Shown::Json(card),
-        }
-        self.messages[i].updated = true;
-        Ok(())
+        };
+        message.updated = true;
+        Ok(changed)
     }
 
     // ---- CardKit ----------------------------------------------------------------------------
@@ -887,7 +1032,7 @@ impl State {
         self.cards.insert(
             card_id.clone(),
             CardData {
-                json: card,
+                json: Arc::new(card),
                 created_at: now,
                 last_sequence: 0,
                 streaming_since,
@@ -1016,7 +1161,7 @@ impl State {
         } else {
             Streaming::Off
         };
-        let mut json = card.json.clone();
+        let mut json = Value::clone(&card.json);
         op(&mut json, streaming)?;
         check_cardkit_card(&json)?;
         let was_streaming = cardjson::streaming_mode(&card.json);
@@ -1027,7 +1172,7 @@ impl State {
         } else if !streaming_now {
             card.streaming_since = None;
         }
-        card.json = json;
+        card.json = Arc::new(json);
         let shown_in = card.sent_in.clone();
         if let Some(uuid) = uuid {
             // Forget the uuids whose window has passed, now and then (when the map has doubled
@@ -1056,13 +1201,30 @@ impl State {
         };
         Some(EmulatedCard {
             card_id: card_id.to_owned(),
-            json: card.json.clone(),
+            json: Value::clone(&card.json),
             streaming,
             last_sequence: card.last_sequence,
             sent_in: card.sent_in.clone(),
             created_at: card.created_at,
         })
     }
+}
+
+/// Adds `record` to a log that keeps the most recent `limit` records; gives back the record
+/// that left (the oldest, or `record` itself with a limit of 0), for the caller to drop once
+/// it has released its lock.
+#[must_use = "the record that left the log"]
+pub(crate) fn push_bounded<T>(log: &mut VecDeque<T>, record: T, limit: usize) -> Option<T> {
+    if limit == 0 {
+        return Some(record);
+    }
+    let forgotten = if log.len() >= limit {
+        log.pop_front()
+    } else {
+        None
+    };
+    log.push_back(record);
+    forgotten
 }
 
 /// Limits on card JSON sent as an IM message.
@@ -1262,5 +1424,118 @@ fn apply_action(card: &mut Value, action: Value) -> Result<(), Rejection> {
             10002,
             format!("unknown batch action {other:?}"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(text: &str) -> Value {
+        json!({"schema": "2.0", "config": {"update_multi": true},
+               "body": {"elements": [{"tag": "markdown", "content": text}]}})
+    }
+
+    fn state_with_message() -> (State, String) {
+        let mut state = State::new("cli_a".into(), "secret".into(), 0, 7);
+        let sent = state
+            .send(
+                Some("receive_id_type=chat_id"),
+                &json!({"receive_id": "oc_1", "msg_type": "interactive",
+                        "content": card("a").to_string()}),
+                Duration::ZERO,
+            )
+            .expect("sent");
+        let id = sent["message_id"].as_str().expect("id").to_owned();
+        (state, id)
+    }
+
+    fn update(state: &mut State, token: &str, now: Duration) -> i64 {
+        match state.delayed_update(&json!({"token": token, "card": card("b")}), now) {
+            Ok(_) => 0,
+            Err(rejection) => rejection.code,
+        }
+    }
+
+    #[test]
+    fn callback_tokens_past_their_30_minutes_are_forgotten_yet_answered_as_expired() {
+        let (mut state, message_id) = state_with_message();
+        let old: Vec<String> = (0..2048)
+            .map(|_| {
+                state
+                    .mint_callback_token(&message_id, Duration::ZERO)
+                    .expect("token")
+            })
+            .collect();
+        let later = CALLBACK_TOKEN_LIFETIME + Duration::from_secs(1);
+        let fresh = state
+            .mint_callback_token(&message_id, later)
+            .expect("token");
+        assert_eq!(state.callback_tokens.len(), 1, "the expired ones are swept");
+
+        assert_eq!(update(&mut state, &old[0], later), 300030);
+        assert_eq!(update(&mut state, &old[2047], later), 300030);
+        // Another string of the same shape was never minted here.
+        let forged = format!("c-{}", "0".repeat(32));
+        assert_eq!(update(&mut state, &forged, later), 300020);
+        let mut tampered = fresh.clone().into_bytes();
+        tampered[2] = if tampered[2] == b'0' { b'1' } else { b'0' };
+        let tampered = String::from_utf8(tampered).expect("ASCII");
+        assert_eq!(update(&mut state, &tampered, later), 300020);
+
+        assert_eq!(update(&mut state, &fresh, later), 0);
+        assert_eq!(update(&mut state, &fresh, later), 0);
+        assert_eq!(update(&mut state, &fresh, later), 300040);
+    }
+
+    #[test]
+    fn callback_tokens_are_c_and_32_hex_digits_and_differ() {
+        let (mut state, message_id) = state_with_message();
+        let a = state.mint_callback_token(&message_id, Duration::ZERO);
+        let b = state.mint_callback_token(&message_id, Duration::ZERO);
+        for token in [&a, &b] {
+            let hex = token.as_deref().and_then(|t| t.strip_prefix("c-"));
+            assert!(
+                hex.is_some_and(|h| h.len() == 32 && h.bytes().all(|c| c.is_ascii_hexdigit())),
+                "{token:?}"
+            );
+        }
+        assert_ne!(a, b);
+        assert_eq!(
+            state.mint_callback_token("om_unknown", Duration::ZERO),
+            None
+        );
+    }
+
+    #[test]
+    fn a_callback_card_reports_whether_it_changed_the_card() {
+        let (mut state, message_id) = state_with_message();
+        assert_eq!(
+            state.apply_callback_card(&message_id, card("a"), false),
+            Ok(false)
+        );
+        assert_eq!(
+            state.apply_callback_card(&message_id, card("b"), false),
+            Ok(true)
+        );
+        let shown = state.message(&message_id).expect("message");
+        assert_eq!(shown.card, card("b"));
+        assert!(shown.updated);
+        assert_eq!(state.chat_id(&message_id), Some("oc_1"));
+        let (seen, streaming) = state
+            .card_for_user(&message_id, Duration::ZERO)
+            .expect("card");
+        assert_eq!(*seen, card("b"));
+        assert!(!streaming);
+    }
+
+    #[test]
+    fn bounded_logs_keep_the_newest_records() {
+        let mut log = VecDeque::new();
+        let forgotten: Vec<Option<i32>> = (0..5).map(|n| push_bounded(&mut log, n, 3)).collect();
+        assert_eq!(log, [2, 3, 4]);
+        assert_eq!(forgotten, [None, None, None, Some(0), Some(1)]);
+        assert_eq!(push_bounded(&mut log, 5, 0), Some(5));
+        assert_eq!(log, [2, 3, 4], "a limit of 0 records nothing");
     }
 }

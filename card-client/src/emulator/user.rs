@@ -2,7 +2,7 @@
 //! the `card.action.trigger` callback Feishu would POST to the bot, and the bot's answer is
 //! applied to the card.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -13,8 +13,8 @@ use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
 use super::components::{self, CallbackValue, Found};
-use super::state::Rejection;
-use super::{Emulator, Streaming};
+use super::state::{push_bounded, Rejection};
+use super::Emulator;
 use crate::callback::{
     self, Answer, AnswerSent, CallbackHandler, CardAction, Deferred, CARD_ACTION_TRIGGER,
     NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER,
@@ -440,7 +440,9 @@ impl Default for CallbackSettings {
 #[derive(Debug)]
 pub(crate) struct Players {
     settings: Mutex<CallbackSettings>,
-    interactions: Mutex<Vec<Interaction>>,
+    /// The most recent interactions, at most `history_limit` of them.
+    interactions: Mutex<VecDeque<Interaction>>,
+    history_limit: usize,
     http: reqwest::Client,
 }
 
@@ -449,7 +451,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Players {
-    pub(crate) fn new(settings: CallbackSettings) -> Self {
+    pub(crate) fn new(settings: CallbackSettings, history_limit: usize) -> Self {
         // Feishu follows no redirects from a callback URL; a 3xx is a failed callback.
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -457,7 +459,8 @@ impl Players {
             .unwrap_or_default();
         Players {
             settings: Mutex::new(settings),
-            interactions: Mutex::new(Vec::new()),
+            interactions: Mutex::new(VecDeque::new()),
+            history_limit,
             http,
         }
     }
@@ -467,7 +470,18 @@ impl Players {
     }
 
     pub(crate) fn interactions(&self) -> Vec<Interaction> {
-        lock(&self.interactions).clone()
+        lock(&self.interactions).iter().cloned().collect()
+    }
+
+    /// Records an interaction, forgetting the oldest beyond the history limit.
+    fn record(&self, interaction: Interaction) {
+        // The interaction pushed out, with its request and answer, is freed after the lock is
+        // released.
+        let _forgotten = push_bounded(
+            &mut lock(&self.interactions),
+            interaction,
+            self.history_limit,
+        );
     }
 
     pub(crate) fn set_bot(&self, bot: Bot) {
@@ -755,22 +769,22 @@ impl<'a> User<'a> {
         self.deliver(message_id, action).await
     }
 
-    /// The card the user sees on `message_id`, if they may act on it.
-    fn card(&self, message_id: &str) -> Result<Value, UserError> {
-        let Some(message) = self.emulator.message(message_id) else {
+    /// The card the user sees on `message_id`, if they may act on it (shared with the
+    /// emulator's state, not copied).
+    fn card(&self, message_id: &str) -> Result<Arc<Value>, UserError> {
+        let now = self.emulator.now();
+        let found = self.emulator.shared.state().card_for_user(message_id, now);
+        let Some((card, streaming)) = found else {
             return Err(UserError::UnknownMessage {
                 message_id: message_id.to_owned(),
             });
         };
-        if let Some(card_id) = &message.card_id {
-            let streaming = self.emulator.card(card_id).map(|c| c.streaming);
-            if matches!(streaming, Some(Streaming::On { .. })) {
-                return Err(UserError::Streaming {
-                    message_id: message_id.to_owned(),
-                });
-            }
+        if streaming {
+            return Err(UserError::Streaming {
+                message_id: message_id.to_owned(),
+            });
         }
-        Ok(message.card)
+        Ok(card)
     }
 
     /// Refuses a component that is disabled or sits in a form.
@@ -840,19 +854,19 @@ impl<'a> User<'a> {
             None if !emulator.long_connections().is_empty() => Bot::LongConnection,
             None => return Err(UserError::NoCallbackUrl),
         };
-        let Some(message) = emulator.message(message_id) else {
-            return Err(UserError::UnknownMessage {
-                message_id: message_id.to_owned(),
-            });
-        };
         let now = emulator.now();
-        let (event_id, token, nonce, iv) = {
+        let (chat_id, event_id, token, nonce, iv) = {
             let mut state = emulator.shared.state();
+            let Some(chat_id) = state.chat_id(message_id).map(str::to_owned) else {
+                return Err(UserError::UnknownMessage {
+                    message_id: message_id.to_owned(),
+                });
+            };
             let token = state.mint_callback_token(message_id, now);
             let event_id = state.random_hex(32);
             let nonce = state.random_hex(16);
             let iv: [u8; 16] = std::array::from_fn(|_| state.rng.u8(..));
-            (event_id, token, nonce, iv)
+            (chat_id, event_id, token, nonce, iv)
         };
         let Some(token) = token else {
             return Err(UserError::UnknownMessage {
@@ -883,13 +897,14 @@ impl<'a> User<'a> {
                 "token": token,
                 "action": action,
                 "host": "im_message",
-                "context": {"open_message_id": message_id, "open_chat_id": message.chat_id},
+                "context": {"open_message_id": message_id, "open_chat_id": chat_id},
             }
         });
         let plain = request.to_string();
         let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
         let body = match &settings.encrypt_key {
-            Some(key) => {
+            // The long connection carries the plain JSON: no encryption, no signature.
+            Some(key) if !matches!(bot, Bot::LongConnection) => {
                 let sealed = callback::encrypt(key, plain.as_bytes(), iv);
                 let body = json!({ "encrypt": sealed }).to_string().into_bytes();
                 let timestamp = unix.as_secs().to_string();
@@ -899,7 +914,7 @@ impl<'a> User<'a> {
                 headers.push((SIGNATURE_HEADER.to_owned(), signature));
                 body
             }
-            None => plain.into_bytes(),
+            _ => plain.into_bytes(),
         };
 
         let started = Instant::now();
@@ -934,10 +949,8 @@ impl<'a> User<'a> {
                     Err(_) => Err(timed_out(settings.deadline)),
                 }
             }
-            // The long connection carries the plain JSON: no encryption, no signature.
             Bot::LongConnection => {
-                let plain = request.to_string().into_bytes();
-                super::ws::deliver_callback(&emulator.shared, &event_id, plain, settings.deadline)
+                super::ws::deliver_callback(&emulator.shared, &event_id, body, settings.deadline)
                     .await
             }
         };
@@ -980,7 +993,7 @@ impl<'a> User<'a> {
                 "emulated user's callback failed: {failure}"
             ),
         }
-        lock(&emulator.players.interactions).push(interaction.clone());
+        emulator.players.record(interaction.clone());
         Ok(interaction)
     }
 
@@ -1009,11 +1022,12 @@ impl<'a> User<'a> {
                 return;
             }
         };
-        interaction.answer = Some(Value::Object(answer.clone()));
-        let toast = match answer
+        let toast = answer
             .get("toast")
-            .map(|t| self.toast(t, &interaction.message_id))
-        {
+            .map(|t| self.toast(t, &interaction.message_id));
+        let card = answer.get("card").map(|card| self.answer_card(card));
+        interaction.answer = Some(Value::Object(answer));
+        let toast = match toast {
             Some(Ok(toast)) => Some(toast),
             Some(Err(reason)) => {
                 interaction.failure = fail(200672, reason);
@@ -1021,18 +1035,17 @@ impl<'a> User<'a> {
             }
             None => None,
         };
-        if let Some(card) = answer.get("card") {
-            match self.answer_card(card) {
-                Ok(card) => {
-                    let before = self
-                        .emulator
-                        .message(&interaction.message_id)
-                        .map(|m| m.card);
-                    if let Err(rejection) = self.emulator.shared.state().apply_callback_card(
-                        &interaction.message_id,
-                        card,
-                        false,
-                    ) {
+        match card {
+            None => {}
+            Some(Ok(card)) => {
+                let applied = self.emulator.shared.state().apply_callback_card(
+                    &interaction.message_id,
+                    card,
+                    false,
+                );
+                match applied {
+                    Ok(changed) => interaction.card_changed = changed,
+                    Err(rejection) => {
                         let code = if rejection.code == 200830 {
                             200830
                         } else {
@@ -1047,16 +1060,11 @@ impl<'a> User<'a> {
                         );
                         return;
                     }
-                    let after = self
-                        .emulator
-                        .message(&interaction.message_id)
-                        .map(|m| m.card);
-                    interaction.card_changed = before != after;
                 }
-                Err(rejection) => {
-                    interaction.failure = fail(rejection.code, rejection.msg);
-                    return;
-                }
+            }
+            Some(Err(rejection)) => {
+                interaction.failure = fail(rejection.code, rejection.msg);
+                return;
             }
         }
         interaction.toast = toast;

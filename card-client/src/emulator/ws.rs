@@ -3,7 +3,7 @@
 //! delivered to one connected client at random, their acknowledgements, re-delivery, and
 //! faults.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -416,7 +416,12 @@ struct HubState {
     /// `message_id` → who waits for its acknowledgement.
     pending: HashMap<String, oneshot::Sender<Frame>>,
     faults: Vec<LongConnectionFault>,
-    deliveries: Vec<LongConnectionDelivery>,
+    /// The most recent delivery attempts, at most `history_limit` of them.
+    deliveries: VecDeque<LongConnectionDelivery>,
+    /// How many attempts were forgotten from the front of `deliveries`: attempt number `n`
+    /// (from 0, in the order they were sent) sits at `n - forgotten` while it is kept.
+    forgotten: u64,
+    history_limit: usize,
 }
 
 impl HubState {
@@ -493,6 +498,28 @@ impl HubState {
     fn open_count(&self) -> usize {
         self.connections.values().filter(|c| c.open).count()
     }
+
+    /// Records a delivery attempt, forgetting the oldest beyond the history limit; returns
+    /// the attempt's number, for [`HubState::delivery_mut`].
+    fn record_delivery(&mut self, record: LongConnectionDelivery) -> u64 {
+        let number = self.forgotten + self.deliveries.len() as u64;
+        if self.history_limit == 0 {
+            self.forgotten += 1;
+            return number;
+        }
+        while self.deliveries.len() >= self.history_limit {
+            self.deliveries.pop_front();
+            self.forgotten += 1;
+        }
+        self.deliveries.push_back(record);
+        number
+    }
+
+    /// The record of attempt `number`, unless it was forgotten.
+    fn delivery_mut(&mut self, number: u64) -> Option<&mut LongConnectionDelivery> {
+        let at = usize::try_from(number.checked_sub(self.forgotten)?).ok()?;
+        self.deliveries.get_mut(at)
+    }
 }
 
 /// The long connection's state, shared by the HTTP server (the endpoint), the WebSocket
@@ -506,7 +533,13 @@ pub(crate) struct Hub {
 }
 
 impl Hub {
-    pub(crate) fn new(app_id: String, app_secret: String, seed: u64, settings: Settings) -> Self {
+    pub(crate) fn new(
+        app_id: String,
+        app_secret: String,
+        seed: u64,
+        settings: Settings,
+        history_limit: usize,
+    ) -> Self {
         // Its own generator from the emulator's seed: connection choices do not depend on how
         // many HTTP requests came before.
         let mut rng = fastrand::Rng::with_seed(seed ^ 0x6c6f_6e67_636f_6e6e);
@@ -525,7 +558,9 @@ impl Hub {
                 next_seq: 1,
                 pending: HashMap::new(),
                 faults: Vec::new(),
-                deliveries: Vec::new(),
+                deliveries: VecDeque::new(),
+                forgotten: 0,
+                history_limit,
             }),
             open: watch::Sender::new(0),
             tasks: Mutex::new(JoinSet::new()),
@@ -956,7 +991,7 @@ async fn attempt(
     let _ = tokio::time::timeout(deadline, count.wait_for(|n| *n > 0)).await;
     let sent_at = shared.clock.now();
 
-    let (index, tx, frames, fault, waiter) = {
+    let (number, mut record, tx, frames, fault, waiter) = {
         let mut state = shared.ws.state();
         let open: Vec<u64> = state
             .connections
@@ -976,12 +1011,12 @@ async fn attempt(
             outcome: DeliveryOutcome::NoConnection,
         };
         if open.is_empty() {
-            state.deliveries.push(record.clone());
+            state.record_delivery(record.clone());
             return record;
         }
         let id = open[state.rng.usize(..open.len())];
         let Some(tx) = state.connections.get(&id).map(|c| c.tx.clone()) else {
-            state.deliveries.push(record.clone());
+            state.record_delivery(record.clone());
             return record;
         };
         let fault = state.take_fault(Site::Event);
@@ -1005,8 +1040,8 @@ async fn attempt(
             _ => frames.len(),
         };
         record.outcome = DeliveryOutcome::Pending;
-        state.deliveries.push(record);
-        (state.deliveries.len() - 1, tx, frames, fault, waiter)
+        let number = state.record_delivery(record.clone());
+        (number, record, tx, frames, fault, waiter)
     };
 
     match fault {
@@ -1029,27 +1064,17 @@ async fn attempt(
         Ok(Ok(ack)) => read_ack(&ack, sent.elapsed()),
         Ok(Err(_)) | Err(_) => DeliveryOutcome::NoAck,
     };
-    let mut guard = shared.ws.state();
-    let state = &mut *guard;
-    match state.deliveries.get_mut(index) {
-        Some(record) => {
-            if outcome == DeliveryOutcome::NoAck {
-                state.pending.remove(&record.message_id);
-            }
-            record.outcome = outcome;
-            record.clone()
-        }
-        None => LongConnectionDelivery {
-            event_id: event.event_id.clone(),
-            event_type: event.event_type.clone(),
-            attempt,
-            message_id: String::new(),
-            connection: None,
-            parts: 0,
-            sent_at,
-            outcome,
-        },
+    let mut state = shared.ws.state();
+    if outcome == DeliveryOutcome::NoAck {
+        state.pending.remove(&record.message_id);
     }
+    // The attempt's record may have been forgotten meanwhile (more attempts than the history
+    // keeps were made while this one waited); the local copy still tells the caller.
+    if let Some(kept) = state.delivery_mut(number) {
+        kept.outcome = outcome.clone();
+    }
+    record.outcome = outcome;
+    record
 }
 
 fn read_ack(frame: &Frame, after: Duration) -> DeliveryOutcome {
@@ -1258,10 +1283,13 @@ impl Emulator {
         self.shared.ws.state().faults.clear();
     }
 
-    /// Every attempt to deliver an event over the long connection, in the order they were
-    /// sent; a re-delivery is an attempt of its own, with the same `event_id`.
+    /// The attempts to deliver an event over the long connection, in the order they were
+    /// sent; a re-delivery is an attempt of its own, with the same `event_id`. The most
+    /// recent [`EmulatorBuilder::history_limit`] attempts are kept (10,000 by default); older
+    /// ones are forgotten, and an attempt still waiting for its acknowledgement when it is
+    /// forgotten completes all the same.
     pub fn long_connection_deliveries(&self) -> Vec<LongConnectionDelivery> {
-        self.shared.ws.state().deliveries.clone()
+        self.shared.ws.state().deliveries.iter().cloned().collect()
     }
 
     /// Pushes an event to one connected client, chosen at random, in Feishu's v2 envelope:
@@ -1269,7 +1297,7 @@ impl Emulator {
     /// tenant_key}, "event": event}`, unencrypted. Waits for the acknowledgement up to the
     /// callback deadline (and, with no client connected, for one to connect) and returns the
     /// first attempt; without an acknowledgement the event is delivered again in the
-    /// background ([`Emulator::long_connection_deliveries`] records every attempt).
+    /// background ([`Emulator::long_connection_deliveries`] records each attempt).
     ///
     /// ```
     /// use std::time::Duration;
