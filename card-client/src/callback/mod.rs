@@ -447,6 +447,12 @@ impl CallbackHandler {
         }
     }
 
+    /// When a delivery received at `received` must be answered: Feishu's deadline minus the
+    /// margin. Waiting for another delivery's claim and waiting for the function both end then.
+    fn answer_by(&self, received: Instant) -> Instant {
+        received + FEISHU_DEADLINE.saturating_sub(self.config.deadline_margin)
+    }
+
     /// Claims `event_id` for this delivery in the event store. A claim held by another
     /// delivery is waited for until the deadline (3 s from `received` minus the margin): it
     /// ends as a duplicate ([`CallbackError::Replayed`]) when the other delivery finishes the
@@ -463,7 +469,7 @@ impl CallbackHandler {
             event_id: event_id.to_owned(),
             claimant: crate::client::new_uuid(),
         };
-        let give_up = received + FEISHU_DEADLINE.saturating_sub(self.config.deadline_margin);
+        let give_up = self.answer_by(received);
         loop {
             let found = self
                 .config
@@ -658,7 +664,7 @@ impl CallbackHandler {
                 deliver_late(late, &deferred, &late_event_id).await;
             }
         });
-        let deadline = received + FEISHU_DEADLINE.saturating_sub(self.config.deadline_margin);
+        let deadline = self.answer_by(received);
         let answer = match tokio::time::timeout_at(deadline, &mut rx).await {
             Ok(Ok(answer)) => answer,
             Ok(Err(_)) => {
