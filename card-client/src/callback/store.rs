@@ -284,17 +284,14 @@ impl MemoryEventStore {
 
     fn record_release(&self, event_id: &str, claimant: &str) -> bool {
         let mut seen = self.lock();
-        let mine = seen
-            .at
-            .get(event_id)
-            .is_some_and(|r| r.claim.as_ref().is_some_and(|(h, _)| h == claimant));
-        if mine {
-            if let Some(record) = seen.at.get_mut(event_id) {
+        match seen.at.get_mut(event_id) {
+            Some(record) if record.claim.as_ref().is_some_and(|(h, _)| h == claimant) => {
                 // Claimable again at once; the id keeps its place in the order.
                 record.claim = Some((String::new(), Instant::now()));
+                true
             }
+            _ => false,
         }
-        mine
     }
 }
 
