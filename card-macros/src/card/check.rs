@@ -159,12 +159,12 @@ impl<'a> Checker<'a> {
         for child in &root.children {
             match child {
                 Child::Tag(t) => match shape::card_child(&t.name) {
-                    Some(Place::Object(attr, attrs)) => {
-                        self.fill_once(&mut once, Some(Place::Object(attr, attrs)), t);
+                    Some(place @ Place::Object(attr, attrs)) => {
+                        self.fill_once(&mut once, Some(place), t);
                         self.object(t, attr.name, attrs);
                     }
-                    Some(Place::Body) => {
-                        self.fill_once(&mut once, Some(Place::Body), t);
+                    Some(place @ Place::Body) => {
+                        self.fill_once(&mut once, Some(place), t);
                         self.body(t);
                     }
                     _ if explicit_body => self.error(
@@ -278,13 +278,13 @@ impl<'a> Checker<'a> {
         for child in &t.children {
             match child {
                 Child::Tag(c) => match shape::object_child(attrs, &c.name) {
-                    Some(Place::Object(attr, inner)) => {
-                        self.fill_once(&mut once, Some(Place::Object(attr, inner)), c);
+                    Some(place @ Place::Object(attr, inner)) => {
+                        self.fill_once(&mut once, Some(place), c);
                         self.object(c, attr.name, inner);
                     }
                     Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind, None),
-                    Some(Place::Item(attr, sub)) => {
-                        self.fill_once(&mut once, Some(Place::Item(attr, sub)), c);
+                    Some(place @ Place::Item(_, sub)) => {
+                        self.fill_once(&mut once, Some(place), c);
                         tags += 1;
                         self.sub_element(c, sub);
                     }
@@ -574,15 +574,12 @@ impl<'a> Checker<'a> {
             Child::Invalid(_) => {}
             Child::Splice(_) if shape::spliced_list(c).is_some() => {}
             Child::Splice(_) => {
-                let tags: Vec<String> = shape::entry_lists(c)
+                let names: Vec<&str> = shape::entry_lists(c)
                     .filter_map(|a| shape::singular(a.name))
-                    .map(|s| format!("`<{s}>`"))
                     .collect();
-                let example = tags.last().map_or(String::new(), |t| {
-                    format!(
-                        ", such as `@for x in … {{ {} }}`",
-                        t.trim_matches('`').replace('>', " …/>")
-                    )
+                let tags: Vec<String> = names.iter().map(|s| format!("`<{s}>`")).collect();
+                let example = names.last().map_or(String::new(), |s| {
+                    format!(", such as `@for x in … {{ <{s} …/> }}`")
                 });
                 self.error(
                     child_span(child),
@@ -1021,8 +1018,7 @@ impl<'a> Checker<'a> {
         // The tracker picks what the card-wide rules need; a computed value stands for "known
         // at run time" (a `name` still being typed counts as given).
         let tracked = match (&a.value, attr.name) {
-            (Value::Expr(_) | Value::Invalid(_), "name") => Some(None),
-            (Value::Expr(_), _) => Some(None),
+            (Value::Expr(_), _) | (Value::Invalid(_), "name") => Some(None),
             (Value::Invalid(_), _) => None,
             _ => scalar.map(Some),
         };

@@ -240,12 +240,6 @@ impl Expander<'_> {
     /// Entries of a component's lists produced by `@for`, `@if` and `@match` (`<row>`s,
     /// `<option>`s): each tag goes where it would go written directly.
     fn computed_entry(&self, var: &Ident, c: &'static Component, child: &Child) -> TokenStream {
-        let all = |children: &[Child]| -> TokenStream {
-            children
-                .iter()
-                .map(|ch| self.computed_entry(var, c, ch))
-                .collect()
-        };
         match child {
             Child::Tag(inner) if self.rejected.tag(inner) => TokenStream::new(),
             Child::Tag(inner) => match shape::component_child(c, &inner.name) {
@@ -259,14 +253,14 @@ impl Expander<'_> {
             Child::Text(..) => TokenStream::new(),
             Child::For(f) => {
                 let (pat, expr) = (&f.pat, &f.expr);
-                let body = all(&f.body);
+                let body = self.computed_entries(var, c, &f.body);
                 quote! { for #pat in #expr { #body } }
             }
             Child::If(i) => self.if_entries(var, c, i),
             Child::Match(m) => {
                 let expr = &m.expr;
                 let arms = m.arms.iter().map(|(pat, body)| {
-                    let body = all(body);
+                    let body = self.computed_entries(var, c, body);
                     quote! { #pat => { #body } }
                 });
                 quote! { match #expr { #(#arms)* } }
@@ -274,22 +268,29 @@ impl Expander<'_> {
         }
     }
 
+    /// [`computed_entry`](Self::computed_entry) for each of a block's children.
+    fn computed_entries(
+        &self,
+        var: &Ident,
+        c: &'static Component,
+        children: &[Child],
+    ) -> TokenStream {
+        children
+            .iter()
+            .map(|ch| self.computed_entry(var, c, ch))
+            .collect()
+    }
+
     fn if_entries(&self, var: &Ident, c: &'static Component, i: &super::ast::If) -> TokenStream {
-        let all = |children: &[Child]| -> TokenStream {
-            children
-                .iter()
-                .map(|ch| self.computed_entry(var, c, ch))
-                .collect()
-        };
         let cond = &i.cond;
-        let then = all(&i.then);
+        let then = self.computed_entries(var, c, &i.then);
         let otherwise = match &i.otherwise {
             Some(Else::If(e)) => {
                 let e = self.if_entries(var, c, e);
                 quote! { else #e }
             }
             Some(Else::Block(b)) => {
-                let b = all(b);
+                let b = self.computed_entries(var, c, b);
                 quote! { else { #b } }
             }
             None => TokenStream::new(),
