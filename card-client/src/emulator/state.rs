@@ -508,11 +508,11 @@ impl State {
         if let Some(uuid) = &m.uuid {
             // Forget the uuids whose window has passed, now and then (when the map has doubled
             // since the last sweep): a forgotten uuid and one past its window answer alike.
-            if self.im_uuids.len() >= self.im_uuids_swept_at.max(1024) * 2 {
-                self.im_uuids
-                    .retain(|_, (_, at)| now.saturating_sub(*at) < UUID_WINDOW);
-                self.im_uuids_swept_at = self.im_uuids.len();
-            }
+            sweep(
+                &mut self.im_uuids,
+                &mut self.im_uuids_swept_at,
+                |_, (_, at)| now.saturating_sub(*at) < UUID_WINDOW,
+            );
             self.im_uuids
                 .insert(uuid.clone(), (m.message_id.clone(), now));
         }
@@ -829,11 +829,11 @@ impl State {
         now: Duration,
     ) -> Option<String> {
         self.message_index.get(message_id)?;
-        if self.callback_tokens.len() >= self.callback_tokens_swept_at.max(1024) * 2 {
-            self.callback_tokens
-                .retain(|_, d| now.saturating_sub(d.issued_at) < CALLBACK_TOKEN_LIFETIME);
-            self.callback_tokens_swept_at = self.callback_tokens.len();
-        }
+        sweep(
+            &mut self.callback_tokens,
+            &mut self.callback_tokens_swept_at,
+            |_, d| now.saturating_sub(d.issued_at) < CALLBACK_TOKEN_LIFETIME,
+        );
         let mut token = self.seal_token(now);
         while self.callback_tokens.contains_key(&token) {
             token = self.seal_token(now);
@@ -1177,11 +1177,11 @@ impl State {
         if let Some(uuid) = uuid {
             // Forget the uuids whose window has passed, now and then (when the map has doubled
             // since the last sweep), so that a long run keeps at most an hour of them.
-            if self.card_uuids.len() >= self.card_uuids_swept_at.max(1024) * 2 {
-                self.card_uuids
-                    .retain(|_, (_, at)| now.saturating_sub(*at) < UUID_WINDOW);
-                self.card_uuids_swept_at = self.card_uuids.len();
-            }
+            sweep(
+                &mut self.card_uuids,
+                &mut self.card_uuids_swept_at,
+                |_, (_, at)| now.saturating_sub(*at) < UUID_WINDOW,
+            );
             self.card_uuids
                 .insert((card_id.to_owned(), uuid.to_owned()), (fingerprint, now));
         }
@@ -1207,6 +1207,20 @@ impl State {
             sent_in: card.sent_in.clone(),
             created_at: card.created_at,
         })
+    }
+}
+
+/// Keeps only the entries of `map` that `keep` accepts, now and then: when the map has doubled
+/// since the last sweep (`swept_at`, its size then) and holds at least 2048 entries, so that
+/// sweeping costs, spread over the insertions, a constant amount each.
+fn sweep<K, V>(
+    map: &mut HashMap<K, V>,
+    swept_at: &mut usize,
+    keep: impl FnMut(&K, &mut V) -> bool,
+) {
+    if map.len() >= (*swept_at).max(1024) * 2 {
+        map.retain(keep);
+        *swept_at = map.len();
     }
 }
 

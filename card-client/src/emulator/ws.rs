@@ -20,6 +20,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::server::Shared;
+use super::state::push_bounded;
 use super::user::{Bot, InteractionFailure};
 use super::{Emulator, EmulatorBuilder};
 use crate::callback::{AnswerSent, CARD_ACTION_TRIGGER};
@@ -503,15 +504,9 @@ impl HubState {
     /// the attempt's number, for [`HubState::delivery_mut`].
     fn record_delivery(&mut self, record: LongConnectionDelivery) -> u64 {
         let number = self.forgotten + self.deliveries.len() as u64;
-        if self.history_limit == 0 {
-            self.forgotten += 1;
-            return number;
-        }
-        while self.deliveries.len() >= self.history_limit {
-            self.deliveries.pop_front();
+        if push_bounded(&mut self.deliveries, record, self.history_limit).is_some() {
             self.forgotten += 1;
         }
-        self.deliveries.push_back(record);
         number
     }
 
