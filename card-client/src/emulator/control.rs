@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
@@ -246,7 +246,12 @@ async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Value, R
     Ok(outcome(&emulator, &interaction))
 }
 
-/// Reads the body, refusing one over [`MAX_BODY`] before reading it when its length is known.
+/// How much of an oversized body is read and thrown away before the refusal is sent, so that
+/// a client still writing it receives the 413 instead of a reset connection.
+const DRAIN_LIMIT: u64 = 16 << 20;
+
+/// Reads the body, refusing one over [`MAX_BODY`]. An oversized body of at most [`DRAIN_LIMIT`]
+/// bytes is read to its end first; a larger declared one is refused before reading.
 async fn read_body(req: Request<Incoming>) -> Result<Bytes, Refusal> {
     let too_large = || {
         Refusal::new(
@@ -260,16 +265,31 @@ async fn read_body(req: Request<Incoming>) -> Result<Bytes, Refusal> {
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY as u64) {
+    if declared.is_some_and(|len| len > DRAIN_LIMIT) {
         return Err(too_large());
     }
-    match Limited::new(req.into_body(), MAX_BODY).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(err) if err.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Err(err) => Err(Refusal::bad_request(format!(
-            "the request body could not be read: {err}"
-        ))),
+    let mut body = req.into_body();
+    let mut kept = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|err| {
+            Refusal::bad_request(format!("the request body could not be read: {err}"))
+        })?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len() as u64;
+        if seen > DRAIN_LIMIT {
+            break;
+        }
+        if seen <= MAX_BODY as u64 {
+            kept.extend_from_slice(&data);
+        }
     }
+    if seen > MAX_BODY as u64 {
+        return Err(too_large());
+    }
+    Ok(Bytes::from(kept))
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {
