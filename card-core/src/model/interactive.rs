@@ -7,6 +7,9 @@ use serde_json::Value;
 
 use super::common::*;
 use super::values::*;
+use crate::registry::kinds::*;
+use crate::registry::rule::*;
+use crate::registry::Kind;
 
 /// Adds `behavior`, `callback` and `open_url` to a component with `behaviors`.
 macro_rules! behavior_builders {
@@ -112,42 +115,73 @@ model_struct! {
     /// ```
     pub struct Button {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// Style.
+        #[attr(enum_of(&ButtonType::ENUM))]
         r#type: Option<ButtonType>,
         /// Size.
+        #[attr(enum_of(&ButtonSize::ENUM))]
         size: Option<ButtonSize>,
         /// Width.
+        #[attr(WIDTH_WIDGET)]
         width: Option<Width>,
         /// Label.
+        #[attr(kind(TEXT_100))]
         text: Option<PlainText>,
         /// Icon before the label.
+        #[attr(kind(ICON))]
         icon: Option<Icon>,
         /// Tip shown on hover (PC).
+        #[attr(HOVER_TIPS)]
         hover_tips: Option<PlainText>,
         /// Whether clicks are disabled.
+        #[attr(DISABLED)]
         disabled: Option<bool>,
         /// Tip shown when disabled.
+        #[attr(DISABLED_TIPS)]
         disabled_tips: Option<PlainText>,
         /// Dialog shown before the click is sent.
+        #[attr(CONFIRM_ATTR)]
         confirm: Option<Box<Confirm>>,
         /// What a click does.
+        #[attr(BEHAVIORS_ATTR)]
         behaviors: Option<Vec<Behavior>>,
         /// The button's name in a form (required there, unique in the card).
+        #[attr(NAME)]
         name: Option<Cow<'static, str>>,
         /// What the button does in a form.
+        #[attr(enum_of(&FormActionType::ENUM))]
         form_action_type: Option<FormActionType>,
         /// The 1.0 action (still sent by live bots).
+        #[attr(enum_of(&ActionType::ENUM).legacy(
+            LEGACY_PROPERTY,
+            "use `form_action_type: \"submit\"` or `\"reset\"`",
+        ))]
         action_type: Option<ActionType>,
         /// The 1.0 callback value.
+        #[attr(kind(Kind::Json).legacy(
+            LEGACY_PROPERTY,
+            "use `behaviors: [{\"type\": \"callback\", \"value\": ...}]`",
+        ))]
         value: Option<Value>,
         /// The 1.0 link.
+        #[attr(kind(Kind::Str).legacy(
+            LEGACY_PROPERTY,
+            "use `behaviors: [{\"type\": \"open_url\", \"default_url\": ...}]`",
+        ))]
         url: Option<Cow<'static, str>>,
         /// The 1.0 links per platform.
+        #[attr(kind(MULTI_URL).legacy(
+            LEGACY_PROPERTY,
+            "use an `open_url` behaviour with per-platform URLs",
+        ))]
         multi_url: Option<MultiUrl>,
         /// The 1.0 switch for link-and-callback buttons.
+        #[attr(kind(Kind::Bool).legacy(LEGACY_PROPERTY, "list several `behaviors` instead"))]
         complex_interaction: Option<bool>,
     }
 }

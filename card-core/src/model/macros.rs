@@ -26,7 +26,7 @@ macro_rules! model_struct {
     ) => {
         model_struct!(@munch
             meta [$(#[$meta])*] name [$name]
-            ctx [self out first] fields [] setters [] names [] writes [] serde_only []
+            ctx [self out first] fields [] setters [] names [] writes [] serde_only [] attrs [] fielded []
             rest [$($body)*]
         );
     };
@@ -35,6 +35,7 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters $setters:tt names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only $serde_only:tt
+        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
         rest [ $(#[doc = $doc:literal])* tag : $t:ty, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
@@ -55,6 +56,7 @@ macro_rules! model_struct {
                 }
             ]
             serde_only $serde_only
+            attrs [$($attrs)*] fielded [$($fielded)*]
             rest [$($rest)*]
         );
     };
@@ -64,7 +66,8 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only $serde_only:tt
-        rest [ $(#[doc = $doc:literal])* $f:ident : Option<u32>, $($rest:tt)* ]
+        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        rest [ $(#[doc = $doc:literal])* $(#[attr($at:expr)])? $f:ident : Option<u32>, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
             fields [$($fields)*
@@ -88,6 +91,10 @@ macro_rules! model_struct {
                 }
             ]
             serde_only $serde_only
+            attrs [$($attrs)* $(
+                $crate::registry::Attr::named($at, $crate::model::macros::strip_raw(stringify!($f))),
+            )?]
+            fielded [$($fielded)* $f]
             rest [$($rest)*]
         );
     };
@@ -96,7 +103,8 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only [$($so:tt)*]
-        rest [ $(#[doc = $doc:literal])* $(@serde($($sa:tt)*))? $f:ident : Option<$t:ty>, $($rest:tt)* ]
+        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        rest [ $(#[doc = $doc:literal])* $(#[attr($at:expr)])? $(@serde($($sa:tt)*))? $f:ident : Option<$t:ty>, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
             fields [$($fields)*
@@ -120,6 +128,10 @@ macro_rules! model_struct {
                 }
             ]
             serde_only [$($so)* $($($sa)*)?]
+            attrs [$($attrs)* $(
+                $crate::registry::Attr::named($at, $crate::model::macros::strip_raw(stringify!($f))),
+            )?]
+            fielded [$($fielded)* $f]
             rest [$($rest)*]
         );
     };
@@ -128,7 +140,8 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only [$($so:tt)*]
-        rest [ $(#[doc = $doc:literal])* $(@serde($($sa:tt)*))? $f:ident : $t:ty, $($rest:tt)* ]
+        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        rest [ $(#[doc = $doc:literal])* $(#[attr($at:expr)])? $(@serde($($sa:tt)*))? $f:ident : $t:ty, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
             fields [$($fields)*
@@ -150,6 +163,10 @@ macro_rules! model_struct {
                 crate::model::json::WriteJson::write_json(&$s.$f, $out)?;
             ]
             serde_only [$($so)* $($($sa)*)?]
+            attrs [$($attrs)* $(
+                $crate::registry::Attr::named($at, $crate::model::macros::strip_raw(stringify!($f))),
+            )?]
+            fielded [$($fielded)* $f]
             rest [$($rest)*]
         );
     };
@@ -157,6 +174,7 @@ macro_rules! model_struct {
     (@munch meta [$($meta:tt)*] name [$name:ident] ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:ident)*]
         writes [$($writes:tt)*] serde_only [$($so:tt)*]
+        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
         rest []
     ) => {
         model_struct!(@writer $name [$s $out $first] [$($so)*] [$($writes)*]);
@@ -173,8 +191,20 @@ macro_rules! model_struct {
             pub const FIELDS: &'static [&'static str] =
                 &[$($crate::model::macros::strip_raw(stringify!($names))),*];
 
+            /// What the registry knows of each property (value kind, whether it is required,
+            /// its status and notes), in declaration order: the records of the registry's table
+            /// for this object come from here.
+            pub const ATTRS: &'static [$crate::registry::Attr] = &[$($attrs)*];
+
             $($setters)*
         }
+
+        // A struct described for the registry describes every property.
+        const _: () = assert!(
+            $name::ATTRS.is_empty()
+                || $name::ATTRS.len() == [$(stringify!($fielded)),*].len(),
+            concat!("every field of `", stringify!($name), "` needs an `#[attr(…)]`, or none"),
+        );
     };
 
     // Written by its own members.

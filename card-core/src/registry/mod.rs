@@ -34,6 +34,7 @@
 //! the entry, in its `note`, and the lenient reading (a warning, not an error) is preferred.
 
 mod check;
+pub(crate) mod kinds;
 pub mod markup;
 pub mod reference;
 mod rules;
@@ -419,6 +420,13 @@ impl Attr {
     /// The same attribute, with a note on a choice made.
     pub const fn note(mut self, note: &'static str) -> Attr {
         self.note = note;
+        self
+    }
+
+    /// The same description under the JSON key `name`: a model struct's field gives its key to
+    /// the description written on it.
+    pub const fn named(mut self, name: &'static str) -> Attr {
+        self.name = name;
         self
     }
 }

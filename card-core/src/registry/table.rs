@@ -11,133 +11,13 @@
 //! - Where the documentation marks an attribute required but its own examples omit it
 //!   (`behaviors`, `img.alt`, `header.title`), it is optional here.
 
+use super::kinds::*;
 use super::rule::*;
 use super::{
-    Attr, Category, Component, Container, EnumType, FormOnly, FormRole, FormValue, Format, Kind,
-    Limits, Placement, Shape, Status,
+    Attr, Category, Component, Container, FormOnly, FormRole, FormValue, Format, Kind, Limits,
+    Placement,
 };
 use crate::model;
-
-const fn a(name: &'static str, kind: Kind) -> Attr {
-    Attr::new(name, kind)
-}
-
-/// An attribute whose values are a model enum's spellings.
-const fn en(name: &'static str, t: &'static EnumType) -> Attr {
-    Attr::model_enum(name, t)
-}
-
-const UNBOUNDED: i64 = i64::MAX;
-
-// ---------------------------------------------------------------------------------------------
-// Shared value kinds
-
-/// §2.3: spacing tokens or `[0,99]px`; the 1.0 tokens `default` and `""` still appear in
-/// official 2.0 examples on `column_set` and are tolerated with a warning.
-const SPACING: Kind = Kind::AnyOf(&[
-    Kind::Enum(&["small", "medium", "large", "extra_large"]),
-    Kind::Pixels { min: 0, max: 99 },
-    Kind::Tolerated(&["default", ""]),
-]);
-const MARGIN: Kind = Kind::Lengths { min: -99, max: 99 };
-/// §2.2: [0,99]px per the release notes, [-99,99]px per several component tables (conflict):
-/// lenient, so a negative padding is only a warning.
-const PADDING: Kind = Kind::Lengths { min: 0, max: 99 };
-const CORNER_RADIUS: Kind = Kind::AnyOf(&[
-    Kind::Pixels {
-        min: 0,
-        max: UNBOUNDED,
-    },
-    Kind::Percent { min: 0, max: 100 },
-]);
-/// §2.12: widths of interactive widgets.
-const WIDGET_WIDTH: Kind = Kind::AnyOf(&[
-    Kind::Enum(&["default", "fill"]),
-    Kind::Pixels {
-        min: 100,
-        max: UNBOUNDED,
-    },
-]);
-const LOCALE_STR: Kind = Kind::Locales(&Kind::Str);
-const TEXT: Kind = Kind::Text {
-    forms: &[&PLAIN_TEXT],
-    max_chars: None,
-};
-const TEXT_100: Kind = Kind::Text {
-    forms: &[&PLAIN_TEXT],
-    max_chars: Some(100),
-};
-const RICH_TEXT: Kind = Kind::Text {
-    forms: &[&PLAIN_TEXT, &LARK_MD],
-    max_chars: None,
-};
-const ICON: Kind = Kind::Tagged(&[&STANDARD_ICON, &CUSTOM_ICON]);
-
-const MULTI_URL: Kind = Kind::Object(&[
-    a("url", Kind::Str),
-    a("android_url", Kind::Str),
-    a("ios_url", Kind::Str),
-    a("pc_url", Kind::Str),
-]);
-
-/// §2.8. `form_action` appears only in the 1.0 button page and third-party models: tolerated
-/// with a warning (unconfirmed for 2.0), and its `submit` counts as a submit button.
-const BEHAVIOR: Kind = Kind::Union {
-    key: "type",
-    shapes: &[
-        Shape {
-            value: "open_url",
-            attrs: &[
-                a("default_url", Kind::Str).required(),
-                a("android_url", Kind::Str),
-                a("ios_url", Kind::Str),
-                a("pc_url", Kind::Str),
-            ],
-            status: Status::Current,
-        },
-        Shape {
-            value: "callback",
-            attrs: &[a("value", Kind::Json).required()],
-            status: Status::Current,
-        },
-        Shape {
-            value: "form_action",
-            attrs: &[en("behavior", &model::FormActionType::ENUM)],
-            status: Status::Legacy(LEGACY_PROPERTY),
-        },
-    ],
-};
-const BEHAVIORS: Kind = Kind::List(&BEHAVIOR);
-
-/// §2.9.
-/// `title` and `text` are marked required, but official examples send `"confirm": {}`: optional.
-const CONFIRM: Kind = Kind::Object(&[a("title", TEXT), a("text", TEXT)]);
-
-const BORDER: Kind = Kind::Object(&[
-    a("color", Kind::Color),
-    a("corner_radius", CORNER_RADIUS).lenient(),
-]);
-
-// ---------------------------------------------------------------------------------------------
-// Shared attributes
-
-const ELEMENT_ID: Attr = a("element_id", Kind::ElementId);
-const MARGIN_ATTR: Attr = a("margin", MARGIN)
-    .lenient()
-    .note("[-99,99]px; out-of-range margins are warnings (behaviour undocumented)");
-const PADDING_ATTR: Attr = a("padding", PADDING).lenient();
-const BEHAVIORS_ATTR: Attr = a("behaviors", BEHAVIORS)
-    .note("marked required on several pages whose own examples omit it: optional here");
-const CONFIRM_ATTR: Attr = a("confirm", CONFIRM);
-const DISABLED: Attr = a("disabled", Kind::Bool);
-const DISABLED_TIPS: Attr = a("disabled_tips", TEXT);
-const HOVER_TIPS: Attr = a("hover_tips", TEXT);
-const NAME: Attr = a("name", Kind::Str).required_in_form();
-const REQUIRED: Attr = a("required", Kind::Bool);
-const WIDTH_WIDGET: Attr = a("width", WIDGET_WIDTH).lenient();
-const HISTORY_VALUE: Attr =
-    a("value", Kind::Json).history("history callback value (string or object)");
-const PLACEHOLDER: Attr = a("placeholder", TEXT_100);
 
 // ---------------------------------------------------------------------------------------------
 // Sub-elements
@@ -941,40 +821,7 @@ pub static BUTTON: Component = Component {
     tag: "button",
     category: Category::Interactive,
     summary: "button",
-    attrs: &[
-        en("type", &model::ButtonType::ENUM),
-        en("size", &model::ButtonSize::ENUM),
-        WIDTH_WIDGET,
-        a("text", TEXT_100),
-        a("icon", ICON),
-        HOVER_TIPS,
-        DISABLED,
-        DISABLED_TIPS,
-        CONFIRM_ATTR,
-        BEHAVIORS_ATTR,
-        NAME,
-        en("form_action_type", &model::FormActionType::ENUM),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        a("url", Kind::Str).legacy(
-            LEGACY_PROPERTY,
-            "use `behaviors: [{\"type\": \"open_url\", \"default_url\": ...}]`",
-        ),
-        a("multi_url", MULTI_URL).legacy(
-            LEGACY_PROPERTY,
-            "use an `open_url` behaviour with per-platform URLs",
-        ),
-        a("value", Kind::Json).legacy(
-            LEGACY_PROPERTY,
-            "use `behaviors: [{\"type\": \"callback\", \"value\": ...}]`",
-        ),
-        a("complex_interaction", Kind::Bool)
-            .legacy(LEGACY_PROPERTY, "list several `behaviors` instead"),
-        en("action_type", &model::ActionType::ENUM).legacy(
-            LEGACY_PROPERTY,
-            "use `form_action_type: \"submit\"` or `\"reset\"`",
-        ),
-    ],
+    attrs: model::Button::ATTRS,
     children: None,
     text_child: Some("text"),
     opens: None,
