@@ -6,6 +6,18 @@ use std::collections::BTreeMap;
 use super::common::*;
 use super::values::*;
 use super::BodyElement;
+use crate::registry::kinds::*;
+use crate::registry::rule::*;
+use crate::registry::{Kind, LOCALES, TEXT_TAG};
+
+/// A count or a duration: any non-negative number (no range is documented).
+const NON_NEGATIVE: Kind = Kind::Number {
+    min: 0.0,
+    max: f64::MAX,
+};
+
+/// A list of header tags.
+const TEXT_TAGS: Kind = Kind::List(&Kind::Tagged(&[&TEXT_TAG]));
 
 model_struct! {
     /// A Card JSON 2.0 card.
@@ -39,17 +51,27 @@ model_struct! {
     /// ```
     pub struct Card {
         /// The format version; always `"2.0"`.
+        #[attr(enum_of(&Schema::ENUM))]
         schema: Schema,
         /// Card-wide behaviour.
+        #[attr(kind(Kind::Object(Config::ATTRS)))]
         config: Option<Config>,
         /// Link opened by a click anywhere on the card.
+        #[attr(kind(Kind::Object(CardLink::ATTRS)))]
         card_link: Option<CardLink>,
         /// The title bar.
+        #[attr(kind(Kind::Object(Header::ATTRS)))]
         header: Option<Header>,
         /// The content.
+        #[attr(kind(Kind::Object(Body::ATTRS)))]
         body: Option<Body>,
         /// The 1.0 downgrade rule for old clients: not part of 2.0, kept as written so that
         /// nothing is lost (the validator warns about it).
+        #[attr(kind(Kind::Json).legacy(
+            LEGACY_PROPERTY,
+            "2.0 has no card-wide fallback rule (the release notes say it is not supported \
+             yet, an official 2.0 example still sends `{}`): drop it",
+        ))]
         fallback: Option<serde_json::Value>,
     }
 }
@@ -76,29 +98,44 @@ model_struct! {
     /// Card-wide behaviour (`config`).
     pub struct Config {
         /// Whether the card is being streamed (CardKit).
+        #[attr(kind(Kind::Bool))]
         streaming_mode: Option<bool>,
         /// Typewriter settings of streaming.
+        #[attr(kind(Kind::Object(StreamingConfig::ATTRS)))]
         streaming_config: Option<StreamingConfig>,
         /// Preview text in the chat list.
+        #[attr(kind(Kind::Object(Summary::ATTRS)))]
         summary: Option<Summary>,
         /// The only languages that take effect.
+        #[attr(kind(Kind::List(&Kind::Enum(LOCALES))).lenient())]
         locales: Option<Vec<Locale>>,
         /// Whether the card may be forwarded (must be `false` with `audio`).
+        #[attr(kind(Kind::Bool))]
         enable_forward: Option<bool>,
         /// Whether the card is shared by everyone who sees it (2.0 accepts only `true`).
+        #[attr(kind(Kind::Bool))]
         update_multi: Option<bool>,
         /// Card width.
+        #[attr(enum_of(&WidthMode::ENUM))]
         width_mode: Option<WidthMode>,
         /// Whether the card's own translations are used.
+        #[attr(kind(Kind::Bool))]
         use_custom_translation: Option<bool>,
         /// Whether forwarded copies keep their callbacks.
+        #[attr(kind(Kind::Bool))]
         enable_forward_interaction: Option<bool>,
         /// Custom text sizes and colours.
+        #[attr(kind(Kind::Object(Style::ATTRS)))]
         style: Option<Style>,
         /// The 1.0 wide-screen switch: not part of 2.0, still sent by live bots, kept so that
         /// nothing written is lost (the validator warns about it).
+        #[attr(kind(Kind::Bool).legacy(
+            LEGACY_CONFIG_KEY,
+            "2.0 cards are wide by default; use `width_mode` to change the width",
+        ))]
         wide_screen_mode: Option<bool>,
         /// The 1.0 compact-width switch, kept like `wide_screen_mode`.
+        #[attr(kind(Kind::Bool).legacy(LEGACY_CONFIG_KEY, "use `width_mode: \"compact\"`"))]
         compact_width: Option<bool>,
     }
 }
@@ -114,10 +151,13 @@ model_struct! {
     /// Typewriter settings of a streamed card (`config.streaming_config`).
     pub struct StreamingConfig {
         /// Milliseconds between steps.
+        #[attr(kind(Kind::Object(PerPlatform::ATTRS)).note("no documented range"))]
         print_frequency_ms: Option<PerPlatform>,
         /// Characters per step.
+        #[attr(kind(Kind::Object(PerPlatform::ATTRS)).note("no documented range"))]
         print_step: Option<PerPlatform>,
         /// How new content is caught up with.
+        #[attr(enum_of(&PrintStrategy::ENUM))]
         print_strategy: Option<PrintStrategy>,
     }
 }
@@ -126,12 +166,16 @@ model_struct! {
     /// A number per platform, with a default.
     pub struct PerPlatform {
         /// For platforms not listed.
+        #[attr(kind(NON_NEGATIVE).required())]
         default: Number,
         /// On Android.
+        #[attr(kind(NON_NEGATIVE))]
         android: Option<Number>,
         /// On iOS.
+        #[attr(kind(NON_NEGATIVE))]
         ios: Option<Number>,
         /// On PC.
+        #[attr(kind(NON_NEGATIVE))]
         pc: Option<Number>,
     }
 }
@@ -150,8 +194,10 @@ model_struct! {
     /// Preview text in the chat list (`config.summary`).
     pub struct Summary {
         /// The text.
+        #[attr(kind(Kind::Str))]
         content: Option<Cow<'static, str>>,
         /// The text per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_content: Option<I18n<Cow<'static, str>>>,
     }
 }
@@ -179,8 +225,10 @@ model_struct! {
     /// ```
     pub struct Style {
         /// Custom text sizes by name.
+        #[attr(kind(Kind::Map(&Kind::Object(TextSizeStyle::ATTRS))))]
         text_size: Option<BTreeMap<Cow<'static, str>, TextSizeStyle>>,
         /// Custom colours by name.
+        #[attr(kind(Kind::Map(&Kind::Object(ColorStyle::ATTRS))))]
         color: Option<BTreeMap<Cow<'static, str>, ColorStyle>>,
     }
 }
@@ -222,10 +270,13 @@ model_struct! {
     /// A custom text size: a size per platform.
     pub struct TextSizeStyle {
         /// For clients that cannot tell platforms apart.
+        #[attr(kind(Kind::TextSize))]
         default: Option<TextSize>,
         /// On PC.
+        #[attr(kind(Kind::TextSize))]
         pc: Option<TextSize>,
         /// On mobile.
+        #[attr(kind(Kind::TextSize))]
         mobile: Option<TextSize>,
     }
 }
@@ -245,8 +296,10 @@ model_struct! {
     /// A custom colour: an `rgba(r,g,b,a)` per theme.
     pub struct ColorStyle {
         /// In light mode.
+        #[attr(kind(Kind::Str))]
         light_mode: Cow<'static, str>,
         /// In dark mode.
+        #[attr(kind(Kind::Str))]
         dark_mode: Cow<'static, str>,
     }
 }
@@ -256,12 +309,16 @@ model_struct! {
     /// links.
     pub struct CardLink {
         /// The default link.
+        #[attr(kind(Kind::Str))]
         url: Option<Cow<'static, str>>,
         /// On PC.
+        #[attr(kind(Kind::Str))]
         pc_url: Option<Cow<'static, str>>,
         /// On iOS.
+        #[attr(kind(Kind::Str))]
         ios_url: Option<Cow<'static, str>>,
         /// On Android.
+        #[attr(kind(Kind::Str))]
         android_url: Option<Cow<'static, str>>,
     }
 }
@@ -290,18 +347,26 @@ model_struct! {
     /// ```
     pub struct Header {
         /// The title.
+        #[attr(kind(RICH_TEXT)
+            .note("required per the table, but a subtitle alone is shown as title: optional"))]
         title: Option<Text>,
         /// The line under the title.
+        #[attr(kind(RICH_TEXT))]
         subtitle: Option<Text>,
         /// Tags after the title (three are shown).
+        #[attr(kind(TEXT_TAGS))]
         text_tag_list: Option<Vec<TextTag>>,
         /// Tags per language (wins over `text_tag_list`).
+        #[attr(kind(Kind::Locales(&TEXT_TAGS)))]
         i18n_text_tag_list: Option<I18n<Vec<TextTag>>>,
         /// Colour theme.
+        #[attr(enum_of(&HeaderTemplate::ENUM).lenient())]
         template: Option<HeaderTemplate>,
         /// Icon before the title.
+        #[attr(kind(ICON))]
         icon: Option<Icon>,
         /// Inner padding.
+        #[attr(PADDING_ATTR)]
         padding: Option<Edges>,
     }
 }
@@ -327,18 +392,25 @@ model_struct! {
     /// The content of the card (`body`): its components and their layout.
     pub struct Body {
         /// Layout direction.
+        #[attr(enum_of(&Direction::ENUM))]
         direction: Option<Direction>,
         /// Inner padding.
+        #[attr(PADDING_ATTR)]
         padding: Option<Edges>,
         /// Gap between components laid out horizontally.
+        #[attr(kind(SPACING).lenient())]
         horizontal_spacing: Option<Spacing>,
         /// Gap between components laid out vertically.
+        #[attr(kind(SPACING).lenient())]
         vertical_spacing: Option<Spacing>,
         /// Horizontal alignment.
+        #[attr(enum_of(&HorizontalAlign::ENUM))]
         horizontal_align: Option<HorizontalAlign>,
         /// Vertical alignment.
+        #[attr(enum_of(&VerticalAlign::ENUM))]
         vertical_align: Option<VerticalAlign>,
         /// The components, in order.
+        #[attr(kind(Kind::Elements))]
         elements: Option<Vec<BodyElement>>,
     }
 }

@@ -7,6 +7,9 @@ use serde_json::Value;
 
 use super::tagged::{buffered, buffered_or, unknown_tag};
 use super::values::*;
+use crate::registry::kinds::*;
+use crate::registry::rule::*;
+use crate::registry::Kind;
 
 /// What the `tag` markers have in common.
 pub(crate) trait TagMarker {
@@ -149,20 +152,31 @@ model_struct! {
         /// Always `plain_text`.
         tag: PlainTextTag,
         /// The text.
+        #[attr(kind(Kind::Str).note(
+            "required unless `i18n_content` is given: not enforced, examples send only \
+             `i18n_content`",
+        ))]
         content: Option<Cow<'static, str>>,
         /// The text per language; wins over `content` in the listed languages.
+        #[attr(kind(LOCALE_STR))]
         i18n_content: Option<I18n<Cow<'static, str>>>,
         /// The 1.0 form of `i18n_content`, still sent by live bots.
+        #[attr(kind(LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"))]
         i18n: Option<I18n<Cow<'static, str>>>,
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Size.
+        #[attr(kind(Kind::TextSize))]
         text_size: Option<TextSize>,
         /// Colour.
+        #[attr(kind(Kind::Color))]
         text_color: Option<Color>,
         /// Alignment.
+        #[attr(enum_of(&TextAlign::ENUM).lenient())]
         text_align: Option<TextAlign>,
         /// Lines shown before an ellipsis.
+        #[attr(kind(Kind::Int { min: 1, max: UNBOUNDED }).lenient())]
         lines: Option<u32>,
     }
 }
@@ -202,20 +216,28 @@ model_struct! {
         /// Always `lark_md`.
         tag: LarkMdTag,
         /// The text.
+        #[attr(kind(Kind::Str))]
         content: Option<Cow<'static, str>>,
         /// The text per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_content: Option<I18n<Cow<'static, str>>>,
         /// The 1.0 form of `i18n_content`.
+        #[attr(kind(LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"))]
         i18n: Option<I18n<Cow<'static, str>>>,
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Size.
+        #[attr(kind(Kind::TextSize))]
         text_size: Option<TextSize>,
         /// Colour.
+        #[attr(kind(Kind::Color))]
         text_color: Option<Color>,
         /// Alignment.
+        #[attr(enum_of(&TextAlign::ENUM).lenient())]
         text_align: Option<TextAlign>,
         /// Lines shown before an ellipsis.
+        #[attr(kind(Kind::Int { min: 1, max: UNBOUNDED }).lenient())]
         lines: Option<u32>,
     }
 }
@@ -318,14 +340,21 @@ model_struct! {
         /// Always `markdown`.
         tag: MarkdownTag,
         /// The markdown.
+        #[attr(kind(Kind::Str))]
         content: Option<Cow<'static, str>>,
         /// The markdown per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_content: Option<I18n<Cow<'static, str>>>,
         /// Size.
+        #[attr(kind(Kind::TextSize)
+            .note("not documented on the title; accepted like other texts"))]
         text_size: Option<TextSize>,
         /// Colour.
+        #[attr(kind(Kind::Color)
+            .note("not documented on the title; accepted like other texts"))]
         text_color: Option<Color>,
         /// Alignment.
+        #[attr(enum_of(&TextAlign::ENUM).lenient())]
         text_align: Option<TextAlign>,
     }
 }
@@ -419,14 +448,21 @@ model_struct! {
         /// Always `standard_icon`.
         tag: StandardIconTag,
         /// The icon's token, such as `chat_outlined`.
+        #[attr(kind(Kind::Str))]
         token: Option<Cow<'static, str>>,
         /// Colour (for tokens ending in `outlined` or `filled`).
+        #[attr(kind(Kind::Color))]
         color: Option<Color>,
         /// An uploaded image key.
+        #[attr(kind(Kind::Str).history("official examples set it on standard icons"))]
         img_key: Option<Cow<'static, str>>,
         /// The image key per language.
+        #[attr(kind(LOCALE_STR).history("official examples set it on standard icons"))]
         i18n_img_key: Option<I18n<Cow<'static, str>>>,
         /// Size (collapsible panel icons).
+        #[attr(kind(Kind::PixelPair { min: 1, max: 999 })
+            .lenient()
+            .note("documented on collapsible panel icons; accepted on every icon"))]
         size: Option<IconSize>,
     }
 }
@@ -447,14 +483,19 @@ model_struct! {
         /// Always `custom_icon`.
         tag: CustomIconTag,
         /// The uploaded image key.
+        #[attr(kind(Kind::Str))]
         img_key: Option<Cow<'static, str>>,
         /// The image key per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_img_key: Option<I18n<Cow<'static, str>>>,
         /// A library token (meaningful on `standard_icon`; kept as written).
+        #[attr(kind(Kind::Str).history("ignored on custom icons; tolerated"))]
         token: Option<Cow<'static, str>>,
         /// Colour.
+        #[attr(kind(Kind::Color).history("ignored on custom icons; tolerated"))]
         color: Option<Color>,
         /// Size (collapsible panel icons).
+        #[attr(kind(Kind::PixelPair { min: 1, max: 999 }).lenient())]
         size: Option<IconSize>,
     }
 }
@@ -539,8 +580,10 @@ model_struct! {
     /// The 1.0 icon of a user list (`person_list.ud_icon`), still accepted.
     pub struct UdIcon {
         /// The icon's token.
+        #[attr(kind(Kind::Str))]
         token: Option<Cow<'static, str>>,
         /// Its style.
+        #[attr(kind(Kind::Object(UdIconStyle::ATTRS)))]
         style: Option<UdIconStyle>,
     }
 }
@@ -549,6 +592,7 @@ model_struct! {
     /// Style of a [`UdIcon`].
     pub struct UdIconStyle {
         /// Colour.
+        #[attr(kind(Kind::Color))]
         color: Option<Color>,
     }
 }
@@ -566,10 +610,13 @@ model_struct! {
         /// Always `text_tag`.
         tag: TextTagTag,
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// The label.
+        #[attr(kind(TEXT))]
         text: Option<PlainText>,
         /// Colour (default blue).
+        #[attr(enum_of(&TextTagColor::ENUM).lenient())]
         color: Option<TextTagColor>,
     }
 }
@@ -589,8 +636,10 @@ model_struct! {
     /// OK and Cancel.
     pub struct Confirm {
         /// The dialog title (without it old clients may do nothing on click).
+        #[attr(kind(TEXT))]
         title: Option<PlainText>,
         /// The dialog text.
+        #[attr(kind(TEXT))]
         text: Option<PlainText>,
     }
 }
@@ -609,12 +658,16 @@ model_struct! {
     /// Links per platform (`multi_url`).
     pub struct MultiUrl {
         /// The default link.
+        #[attr(kind(Kind::Str))]
         url: Option<Cow<'static, str>>,
         /// On Android.
+        #[attr(kind(Kind::Str))]
         android_url: Option<Cow<'static, str>>,
         /// On iOS.
+        #[attr(kind(Kind::Str))]
         ios_url: Option<Cow<'static, str>>,
         /// On PC.
+        #[attr(kind(Kind::Str))]
         pc_url: Option<Cow<'static, str>>,
     }
 }
@@ -633,12 +686,16 @@ model_struct! {
     /// Opens a link (`{"type": "open_url"}`).
     pub struct OpenUrl {
         /// The link (required).
+        #[attr(kind(Kind::Str).required())]
         default_url: Cow<'static, str>,
         /// On Android (`lark://msgcard/unsupported_action` blocks the platform).
+        #[attr(kind(Kind::Str))]
         android_url: Option<Cow<'static, str>>,
         /// On iOS.
+        #[attr(kind(Kind::Str))]
         ios_url: Option<Cow<'static, str>>,
         /// On PC.
+        #[attr(kind(Kind::Str))]
         pc_url: Option<Cow<'static, str>>,
     }
 }
@@ -647,6 +704,7 @@ model_struct! {
     /// Sends a callback to the bot (`{"type": "callback"}`).
     pub struct Callback {
         /// What the bot receives as `action.value`: free-form JSON, usually an object.
+        #[attr(kind(Kind::Json).required())]
         value: Value,
     }
 }
@@ -656,6 +714,7 @@ model_struct! {
     /// 2.0 buttons use `form_action_type`.
     pub struct FormAction {
         /// What it does to the form.
+        #[attr(enum_of(&FormActionType::ENUM))]
         behavior: Option<FormActionType>,
     }
 }
@@ -722,8 +781,10 @@ model_struct! {
     /// A border (`collapsible_panel.border`, `audio.border`).
     pub struct Border {
         /// Colour (default grey).
+        #[attr(kind(Kind::Color))]
         color: Option<Color>,
         /// Corner radius.
+        #[attr(kind(CORNER_RADIUS).lenient())]
         corner_radius: Option<Length>,
     }
 }

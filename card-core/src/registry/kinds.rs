@@ -73,12 +73,7 @@ pub(crate) const RICH_TEXT: Kind = Kind::Text {
 };
 pub(crate) const ICON: Kind = Kind::Tagged(&[&STANDARD_ICON, &CUSTOM_ICON]);
 
-pub(crate) const MULTI_URL: Kind = Kind::Object(&[
-    a("url", Kind::Str),
-    a("android_url", Kind::Str),
-    a("ios_url", Kind::Str),
-    a("pc_url", Kind::Str),
-]);
+pub(crate) const MULTI_URL: Kind = Kind::Object(model::MultiUrl::ATTRS);
 
 /// §2.8. `form_action` appears only in the 1.0 button page and third-party models: tolerated
 /// with a warning (unconfirmed for 2.0), and its `submit` counts as a submit button.
@@ -87,22 +82,17 @@ pub(crate) const BEHAVIOR: Kind = Kind::Union {
     shapes: &[
         Shape {
             value: "open_url",
-            attrs: &[
-                a("default_url", Kind::Str).required(),
-                a("android_url", Kind::Str),
-                a("ios_url", Kind::Str),
-                a("pc_url", Kind::Str),
-            ],
+            attrs: model::OpenUrl::ATTRS,
             status: Status::Current,
         },
         Shape {
             value: "callback",
-            attrs: &[a("value", Kind::Json).required()],
+            attrs: model::Callback::ATTRS,
             status: Status::Current,
         },
         Shape {
             value: "form_action",
-            attrs: &[en("behavior", &model::FormActionType::ENUM)],
+            attrs: model::FormAction::ATTRS,
             status: Status::Legacy(LEGACY_PROPERTY),
         },
     ],
@@ -111,12 +101,9 @@ pub(crate) const BEHAVIORS: Kind = Kind::List(&BEHAVIOR);
 
 /// §2.9.
 /// `title` and `text` are marked required, but official examples send `"confirm": {}`: optional.
-pub(crate) const CONFIRM: Kind = Kind::Object(&[a("title", TEXT), a("text", TEXT)]);
+pub(crate) const CONFIRM: Kind = Kind::Object(model::Confirm::ATTRS);
 
-pub(crate) const BORDER: Kind = Kind::Object(&[
-    a("color", Kind::Color),
-    a("corner_radius", CORNER_RADIUS).lenient(),
-]);
+pub(crate) const BORDER: Kind = Kind::Object(model::Border::ATTRS);
 
 // ---------------------------------------------------------------------------------------------
 // Shared attributes

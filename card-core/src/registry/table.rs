@@ -28,17 +28,7 @@ pub static PLAIN_TEXT: Component = Component {
     tag: "plain_text",
     category: Category::SubElement,
     summary: "plain text object",
-    attrs: &[
-        a("content", Kind::Str)
-            .note("required unless `i18n_content` is given: not enforced, examples send only `i18n_content`"),
-        a("i18n_content", LOCALE_STR),
-        ELEMENT_ID,
-        a("text_size", Kind::TextSize),
-        a("text_color", Kind::Color),
-        en("text_align", &model::TextAlign::ENUM).lenient(),
-        a("lines", Kind::Int { min: 1, max: UNBOUNDED }).lenient(),
-        a("i18n", LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"),
-    ],
+    attrs: model::PlainText::ATTRS,
     children: None,
     text_child: Some("content"),
     opens: None,
@@ -53,23 +43,7 @@ pub static LARK_MD: Component = Component {
     tag: "lark_md",
     category: Category::SubElement,
     summary: "lark_md text object",
-    attrs: &[
-        a("content", Kind::Str),
-        a("i18n_content", LOCALE_STR),
-        ELEMENT_ID,
-        a("text_size", Kind::TextSize),
-        a("text_color", Kind::Color),
-        en("text_align", &model::TextAlign::ENUM).lenient(),
-        a(
-            "lines",
-            Kind::Int {
-                min: 1,
-                max: UNBOUNDED,
-            },
-        )
-        .lenient(),
-        a("i18n", LOCALE_STR).legacy(LEGACY_PROPERTY, "use `i18n_content`"),
-    ],
+    attrs: model::LarkMd::ATTRS,
     children: None,
     text_child: Some("content"),
     opens: None,
@@ -84,14 +58,7 @@ pub static COLLAPSIBLE_TITLE_MARKDOWN: Component = Component {
     tag: "markdown",
     category: Category::SubElement,
     summary: "markdown title of a collapsible panel",
-    attrs: &[
-        a("content", Kind::Str),
-        a("i18n_content", LOCALE_STR),
-        a("text_size", Kind::TextSize)
-            .note("not documented on the title; accepted like other texts"),
-        a("text_color", Kind::Color).note("not documented on the title; accepted like other texts"),
-        en("text_align", &model::TextAlign::ENUM).lenient(),
-    ],
+    attrs: model::MarkdownText::ATTRS,
     children: None,
     text_child: Some("content"),
     opens: None,
@@ -106,15 +73,7 @@ pub static STANDARD_ICON: Component = Component {
     tag: "standard_icon",
     category: Category::SubElement,
     summary: "icon from the icon library",
-    attrs: &[
-        a("token", Kind::Str),
-        a("color", Kind::Color),
-        a("size", Kind::PixelPair { min: 1, max: 999 })
-            .lenient()
-            .note("documented on collapsible panel icons; accepted on every icon"),
-        a("img_key", Kind::Str).history("official examples set it on standard icons"),
-        a("i18n_img_key", LOCALE_STR).history("official examples set it on standard icons"),
-    ],
+    attrs: model::StandardIcon::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -129,13 +88,7 @@ pub static CUSTOM_ICON: Component = Component {
     tag: "custom_icon",
     category: Category::SubElement,
     summary: "uploaded image used as an icon",
-    attrs: &[
-        a("img_key", Kind::Str),
-        a("i18n_img_key", LOCALE_STR),
-        a("size", Kind::PixelPair { min: 1, max: 999 }).lenient(),
-        a("color", Kind::Color).history("ignored on custom icons; tolerated"),
-        a("token", Kind::Str).history("ignored on custom icons; tolerated"),
-    ],
+    attrs: model::CustomIcon::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -150,11 +103,7 @@ pub static TEXT_TAG: Component = Component {
     tag: "text_tag",
     category: Category::SubElement,
     summary: "coloured header tag",
-    attrs: &[
-        ELEMENT_ID,
-        a("text", TEXT),
-        en("color", &model::TextTagColor::ENUM).lenient(),
-    ],
+    attrs: model::TextTag::ATTRS,
     children: None,
     text_child: Some("text"),
     opens: None,
@@ -957,133 +906,19 @@ pub static CHECKER: Component = Component {
 // The card itself
 
 /// Attributes of the card object itself.
-pub static CARD: &[Attr] = &[
-    en("schema", &model::Schema::ENUM),
-    a("config", Kind::Object(CONFIG)),
-    a("card_link", Kind::Object(CARD_LINK)),
-    a("header", Kind::Object(HEADER)),
-    a("body", Kind::Object(BODY)),
-    a("fallback", Kind::Json).legacy(
-        LEGACY_PROPERTY,
-        "2.0 has no card-wide fallback rule (the release notes say it is not supported yet, an official 2.0 example still sends `{}`): drop it",
-    ),
-];
-
-const PER_PLATFORM: Kind = Kind::Object(&[
-    a(
-        "default",
-        Kind::Number {
-            min: 0.0,
-            max: f64::MAX,
-        },
-    )
-    .required(),
-    a(
-        "android",
-        Kind::Number {
-            min: 0.0,
-            max: f64::MAX,
-        },
-    ),
-    a(
-        "ios",
-        Kind::Number {
-            min: 0.0,
-            max: f64::MAX,
-        },
-    ),
-    a(
-        "pc",
-        Kind::Number {
-            min: 0.0,
-            max: f64::MAX,
-        },
-    ),
-]);
+pub static CARD: &[Attr] = model::Card::ATTRS;
 
 /// Attributes of `config` (§1.1).
-pub static CONFIG: &[Attr] = &[
-    a("streaming_mode", Kind::Bool),
-    a(
-        "streaming_config",
-        Kind::Object(&[
-            a("print_frequency_ms", PER_PLATFORM).note("no documented range"),
-            a("print_step", PER_PLATFORM).note("no documented range"),
-            en("print_strategy", &model::PrintStrategy::ENUM),
-        ]),
-    ),
-    a(
-        "summary",
-        Kind::Object(&[a("content", Kind::Str), a("i18n_content", LOCALE_STR)]),
-    ),
-    a("locales", Kind::List(&Kind::Enum(LOCALES_ENUM))).lenient(),
-    a("enable_forward", Kind::Bool),
-    a("update_multi", Kind::Bool),
-    en("width_mode", &model::WidthMode::ENUM),
-    a("use_custom_translation", Kind::Bool),
-    a("enable_forward_interaction", Kind::Bool),
-    a(
-        "style",
-        Kind::Object(&[
-            a(
-                "text_size",
-                Kind::Map(&Kind::Object(&[
-                    a("default", Kind::TextSize),
-                    a("pc", Kind::TextSize),
-                    a("mobile", Kind::TextSize),
-                ])),
-            ),
-            a(
-                "color",
-                Kind::Map(&Kind::Object(&[
-                    a("light_mode", Kind::Str),
-                    a("dark_mode", Kind::Str),
-                ])),
-            ),
-        ]),
-    ),
-    a("wide_screen_mode", Kind::Bool).legacy(
-        LEGACY_CONFIG_KEY,
-        "2.0 cards are wide by default; use `width_mode` to change the width",
-    ),
-    a("compact_width", Kind::Bool).legacy(LEGACY_CONFIG_KEY, "use `width_mode: \"compact\"`"),
-];
-
-const LOCALES_ENUM: &[&str] = super::values::LOCALES;
+pub static CONFIG: &[Attr] = model::Config::ATTRS;
 
 /// Attributes of `card_link` (§1.2).
-pub static CARD_LINK: &[Attr] = &[
-    a("url", Kind::Str),
-    a("pc_url", Kind::Str),
-    a("ios_url", Kind::Str),
-    a("android_url", Kind::Str),
-];
+pub static CARD_LINK: &[Attr] = model::CardLink::ATTRS;
 
 /// Attributes of `header` (§3.1).
-pub static HEADER: &[Attr] = &[
-    a("title", RICH_TEXT)
-        .note("required per the table, but a subtitle alone is shown as title: optional"),
-    a("subtitle", RICH_TEXT),
-    a("text_tag_list", Kind::List(&Kind::Tagged(&[&TEXT_TAG]))),
-    a(
-        "i18n_text_tag_list",
-        Kind::Locales(&Kind::List(&Kind::Tagged(&[&TEXT_TAG]))),
-    ),
-    en("template", &model::HeaderTemplate::ENUM).lenient(),
-    a("icon", ICON),
-    PADDING_ATTR,
-];
+pub static HEADER: &[Attr] = model::Header::ATTRS;
 
 /// Attributes of `body` (§1.3).
-pub static BODY: &[Attr] = &[
-    en("direction", &model::Direction::ENUM),
-    PADDING_ATTR,
-    a("horizontal_spacing", SPACING).lenient(),
-    a("vertical_spacing", SPACING).lenient(),
-    en("horizontal_align", &model::HorizontalAlign::ENUM),
-    en("vertical_align", &model::VerticalAlign::ENUM),
-    a("elements", Kind::Elements),
-];
+pub static BODY: &[Attr] = model::Body::ATTRS;
 
 /// Every component that may stand in an `elements` list.
 pub static COMPONENTS: &[&Component] = &[
