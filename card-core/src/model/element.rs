@@ -39,6 +39,10 @@ pub trait Tagged {
 /// - `inner`: a tagged object of one property only, never looked up by its tag (which may be a
 ///   component's); its record, if it has one of its own.
 ///
+/// A new component is one line here, its struct, and its registry record: a record whose `tag`
+/// is not the one here does not compile, and a record left out of this list fails the
+/// registry's tests. The order is the order in which messages and references list the tags.
+///
 /// `$callback!` is given the lines sorted into views, each in the list's order, after the
 /// tokens in the optional braces (in brackets):
 ///

@@ -308,8 +308,8 @@ fn retry_inside(node: &Value, last: Option<&Step>) -> Option<(Vec<Step>, String)
 macro_rules! retry_tagged {
     ([] all: [$($set:ident $ty:ident = $tag:literal $(=> $record:ident)?,)*] $($views:tt)*) => {
         /// Re-reads `node`, whose tag is `tag`, as the type the tag names where it stands:
-        /// an entry of a list (`in_list`) holds a component, or a sub-element that stands in
-        /// lists (`column`, `text_tag`); a property holds a sub-element or an inner object.
+        /// an entry of a list (`in_list`) holds a component or an `item` sub-element; a
+        /// property holds an `item` or `value` sub-element or an `inner` object.
         fn retry_tagged(node: &Value, tag: &str, in_list: bool) -> Option<(Vec<Step>, String)> {
             match (in_list, tag) {
                 $((retry_position!($set), $tag) => retry_read!($set $ty node),)*
