@@ -9,6 +9,7 @@ use serde::de::Error;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use super::common::*;
 use super::containers::*;
 use super::display::*;
 use super::interactive::*;
@@ -20,8 +21,204 @@ pub trait Tagged {
     const TAG: &'static str;
 }
 
+/// The one list of the format's tagged objects: for each, the set it belongs to, its Rust type,
+/// its `tag`, and its registry record (a static of `registry::table`). Everything made per tag
+/// is generated from it: the [`Element`] and [`BodyElement`] enums and their impls, the
+/// [`Tagged`] impls, the parser's dispatch on `tag`, the registry's `COMPONENTS` and
+/// `SUB_ELEMENTS` with their lookups, and the model type of each registry record.
+///
+/// The sets:
+/// - `element`: a component that may stand in any `elements` list (an [`Element`] variant, a
+///   registry component);
+/// - `root`: a component that may only stand in `body.elements` (a [`BodyElement`] variant, a
+///   registry component);
+/// - `item`: a sub-element that stands as an entry of a list property (`columns`,
+///   `text_tag_list`; a registry sub-element);
+/// - `value`: a sub-element that stands as the value of a property (text objects, icons; a
+///   registry sub-element);
+/// - `inner`: a tagged object of one property only, never looked up by its tag (which may be a
+///   component's); its record, if it has one of its own.
+///
+/// A new component is one line here, its struct, and its registry record: a record whose `tag`
+/// is not the one here does not compile, and a record left out of this list fails the
+/// registry's tests. The order is the order in which messages and references list the tags.
+///
+/// `$callback!` is given the lines sorted into views, each in the list's order, after the
+/// tokens in the optional braces (in brackets):
+///
+/// ```text
+/// [extra tokens]
+/// all: [$($set Type = "tag" $(=> RECORD)?,)*]
+/// components: [$(Type = "tag" => RECORD,)*]      // element and root
+/// elements: [$(Type = "tag",)*]
+/// roots: [$(Type = "tag",)*]
+/// sub_elements: [$(Type = "tag" => RECORD,)*]    // item and value
+/// ```
+macro_rules! tag_list {
+    ($callback:path $({ $($extra:tt)* })?) => {
+        $crate::model::element::tag_sets! {
+            @sort [$callback] [$($($extra)*)?]
+            all [] components [] elements [] roots [] sub_elements [];
+            element ColumnSet = "column_set" => COLUMN_SET,
+            root Form = "form" => FORM,
+            element InteractiveContainer = "interactive_container" => INTERACTIVE_CONTAINER,
+            element CollapsiblePanel = "collapsible_panel" => COLLAPSIBLE_PANEL,
+            element Div = "div" => DIV,
+            element Markdown = "markdown" => MARKDOWN,
+            element Img = "img" => IMG,
+            element ImgCombination = "img_combination" => IMG_COMBINATION,
+            element Person = "person" => PERSON,
+            element PersonList = "person_list" => PERSON_LIST,
+            element Chart = "chart" => CHART,
+            root Table = "table" => TABLE,
+            element Hr = "hr" => HR,
+            element Audio = "audio" => AUDIO,
+            element Input = "input" => INPUT,
+            element Button = "button" => BUTTON,
+            element Overflow = "overflow" => OVERFLOW,
+            element SelectStatic = "select_static" => SELECT_STATIC,
+            element MultiSelectStatic = "multi_select_static" => MULTI_SELECT_STATIC,
+            element SelectPerson = "select_person" => SELECT_PERSON,
+            element MultiSelectPerson = "multi_select_person" => MULTI_SELECT_PERSON,
+            element DatePicker = "date_picker" => DATE_PICKER,
+            element PickerTime = "picker_time" => PICKER_TIME,
+            element PickerDatetime = "picker_datetime" => PICKER_DATETIME,
+            element SelectImg = "select_img" => SELECT_IMG,
+            element Checker = "checker" => CHECKER,
+            item Column = "column" => COLUMN,
+            value PlainText = "plain_text" => PLAIN_TEXT,
+            value LarkMd = "lark_md" => LARK_MD,
+            value StandardIcon = "standard_icon" => STANDARD_ICON,
+            value CustomIcon = "custom_icon" => CUSTOM_ICON,
+            item TextTag = "text_tag" => TEXT_TAG,
+            inner MarkdownText = "markdown" => COLLAPSIBLE_TITLE_MARKDOWN,
+            inner FallbackText = "fallback_text",
+        }
+    };
+}
+
+/// Sorts the lines of [`tag_list!`] into its views, one line at a time.
+macro_rules! tag_sets {
+    (@sort [$callback:path] [$($extra:tt)*]
+        all [$($all:tt)*] components [$($c:tt)*] elements [$($e:tt)*] roots [$($r:tt)*]
+        sub_elements [$($s:tt)*];
+    ) => {
+        $callback! {
+            [$($extra)*]
+            all: [$($all)*]
+            components: [$($c)*]
+            elements: [$($e)*]
+            roots: [$($r)*]
+            sub_elements: [$($s)*]
+        }
+    };
+    (@sort $callback:tt $extra:tt
+        all [$($all:tt)*] components [$($c:tt)*] elements [$($e:tt)*] roots $r:tt
+        sub_elements $s:tt;
+        element $ty:ident = $tag:literal => $record:ident, $($rest:tt)*
+    ) => {
+        $crate::model::element::tag_sets! {
+            @sort $callback $extra
+            all [$($all)* element $ty = $tag => $record,]
+            components [$($c)* $ty = $tag => $record,]
+            elements [$($e)* $ty = $tag,]
+            roots $r
+            sub_elements $s;
+            $($rest)*
+        }
+    };
+    (@sort $callback:tt $extra:tt
+        all [$($all:tt)*] components [$($c:tt)*] elements $e:tt roots [$($r:tt)*]
+        sub_elements $s:tt;
+        root $ty:ident = $tag:literal => $record:ident, $($rest:tt)*
+    ) => {
+        $crate::model::element::tag_sets! {
+            @sort $callback $extra
+            all [$($all)* root $ty = $tag => $record,]
+            components [$($c)* $ty = $tag => $record,]
+            elements $e
+            roots [$($r)* $ty = $tag,]
+            sub_elements $s;
+            $($rest)*
+        }
+    };
+    (@sort $callback:tt $extra:tt
+        all [$($all:tt)*] components $c:tt elements $e:tt roots $r:tt sub_elements [$($s:tt)*];
+        item $ty:ident = $tag:literal => $record:ident, $($rest:tt)*
+    ) => {
+        $crate::model::element::tag_sets! {
+            @sort $callback $extra
+            all [$($all)* item $ty = $tag => $record,]
+            components $c
+            elements $e
+            roots $r
+            sub_elements [$($s)* $ty = $tag => $record,];
+            $($rest)*
+        }
+    };
+    (@sort $callback:tt $extra:tt
+        all [$($all:tt)*] components $c:tt elements $e:tt roots $r:tt sub_elements [$($s:tt)*];
+        value $ty:ident = $tag:literal => $record:ident, $($rest:tt)*
+    ) => {
+        $crate::model::element::tag_sets! {
+            @sort $callback $extra
+            all [$($all)* value $ty = $tag => $record,]
+            components $c
+            elements $e
+            roots $r
+            sub_elements [$($s)* $ty = $tag => $record,];
+            $($rest)*
+        }
+    };
+    (@sort $callback:tt $extra:tt
+        all [$($all:tt)*] components $c:tt elements $e:tt roots $r:tt sub_elements $s:tt;
+        inner $ty:ident = $tag:literal $(=> $record:ident)?, $($rest:tt)*
+    ) => {
+        $crate::model::element::tag_sets! {
+            @sort $callback $extra
+            all [$($all)* inner $ty = $tag $(=> $record)?,]
+            components $c
+            elements $e
+            roots $r
+            sub_elements $s;
+            $($rest)*
+        }
+    };
+}
+
+pub(crate) use {tag_list, tag_sets};
+
+/// Hands `$callback!` every [`Element`] variant and its tag, as `Variant = "tag",` lines.
+macro_rules! element_list {
+    ($callback:path) => {
+        $crate::model::element::tag_list!($crate::model::element::element_view { $callback });
+    };
+}
+
+/// The `elements` view of [`tag_list!`], for [`element_list!`].
+macro_rules! element_view {
+    ([$callback:path] all: $all:tt components: $components:tt
+        elements: [$($variant:ident = $tag:literal,)*] roots: $roots:tt sub_elements: $subs:tt
+    ) => {
+        $callback! { $($variant = $tag,)* }
+    };
+}
+
+pub(crate) use {element_list, element_view};
+
 macro_rules! elements {
-    ($($variant:ident = $tag:literal,)*) => {
+    ([] all: [$($set:ident $ty:ident = $ty_tag:literal $(=> $record:ident)?,)*]
+        components: $components:tt
+        elements: [$($variant:ident = $tag:literal,)*]
+        roots: [$($root:ident = $root_tag:literal,)*]
+        sub_elements: $subs:tt
+    ) => {
+        $(
+            impl Tagged for $ty {
+                const TAG: &'static str = $ty_tag;
+            }
+        )*
+
         /// A component that may stand in a container's `elements` (and in the body): everything
         /// but `form` and `table`. In JSON, an object whose `tag` names the variant.
         ///
@@ -87,10 +284,6 @@ macro_rules! elements {
         }
 
         $(
-            impl Tagged for $variant {
-                const TAG: &'static str = $tag;
-            }
-
             impl From<$variant> for Element {
                 fn from(component: $variant) -> Self {
                     Element::$variant(Box::new(component))
@@ -115,45 +308,142 @@ macro_rules! elements {
                 }
             }
         )*
-    };
-}
 
-/// Every [`Element`] variant and its tag, handed to `$callback!` as `Variant = "tag",` lines: the
-/// one list from which the enum and everything else made per component are generated.
-macro_rules! element_list {
-    ($callback:path) => {
-        $callback! {
-        ColumnSet = "column_set",
-        InteractiveContainer = "interactive_container",
-        CollapsiblePanel = "collapsible_panel",
-        Div = "div",
-        Markdown = "markdown",
-        Img = "img",
-        ImgCombination = "img_combination",
-        Person = "person",
-        PersonList = "person_list",
-        Chart = "chart",
-        Hr = "hr",
-        Audio = "audio",
-        Input = "input",
-        Button = "button",
-        Overflow = "overflow",
-        SelectStatic = "select_static",
-        MultiSelectStatic = "multi_select_static",
-        SelectPerson = "select_person",
-        MultiSelectPerson = "multi_select_person",
-        DatePicker = "date_picker",
-        PickerTime = "picker_time",
-        PickerDatetime = "picker_datetime",
-        SelectImg = "select_img",
-        Checker = "checker",
+        /// What stands in `body.elements`: a [`Form`], a [`Table`], or any [`Element`]. In JSON,
+        /// the tagged object itself.
+        ///
+        /// ```
+        /// use card_core::model::{BodyElement, Form, Hr};
+        ///
+        /// let form: BodyElement = Form::new("f").into();
+        /// let hr: BodyElement = Hr::new().into();
+        /// assert_eq!((form.tag(), hr.tag()), ("form", "hr"));
+        /// ```
+        ///
+        /// Forms and tables are boxed like every [`Element`]'s component, so that a
+        /// `BodyElement` is 24 bytes.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum BodyElement {
+            $(
+                #[doc = concat!("`", $root_tag, "`.")]
+                $root(Box<$root>),
+            )*
+            /// Any other component.
+            Element(Element),
+        }
+
+        impl BodyElement {
+            /// Every tag a [`BodyElement`] may have.
+            pub fn tags() -> impl Iterator<Item = &'static str> {
+                [$($root_tag),*]
+                    .into_iter()
+                    .chain(Element::TAGS.iter().copied())
+            }
+
+            /// The element's `tag`.
+            pub fn tag(&self) -> &'static str {
+                match self {
+                    $(BodyElement::$root(_) => $root_tag,)*
+                    BodyElement::Element(e) => e.tag(),
+                }
+            }
+        }
+
+        $(
+            impl From<$root> for BodyElement {
+                fn from(component: $root) -> Self {
+                    BodyElement::$root(Box::new(component))
+                }
+            }
+        )*
+
+        impl From<Element> for BodyElement {
+            fn from(element: Element) -> Self {
+                BodyElement::Element(element)
+            }
+        }
+
+        /// Writes a component that has no `tag` field with its tag.
+        #[derive(Serialize)]
+        #[serde(tag = "tag", rename_all = "snake_case")]
+        enum TaggedRef<'a> {
+            $(
+                #[serde(rename = $root_tag)]
+                $root(&'a $root),
+            )*
+            Button(&'a Button),
+        }
+
+        impl Serialize for BodyElement {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $(BodyElement::$root(c) => TaggedRef::$root(c).serialize(serializer),)*
+                    BodyElement::Element(element) => element.serialize(serializer),
+                }
+            }
+        }
+
+        impl crate::model::json::WriteJson for BodyElement {
+            fn write_json(&self, out: &mut String) -> Result<(), crate::model::json::Error> {
+                match self {
+                    $(BodyElement::$root(c) => crate::model::json::write_tagged(
+                        out,
+                        concat!("{\"tag\":\"", $root_tag, "\""),
+                        &**c,
+                    ),)*
+                    BodyElement::Element(element) => element.write_json(out),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for BodyElement {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let (tag, value) = buffered(deserializer, "a component object")?;
+                let parsed = match tag.as_str() {
+                    $($root_tag => $root::deserialize(without_tag(value)).map(BodyElement::from),)*
+                    other => match Element::from_tagged(other, value) {
+                        Some(parsed) => parsed.map(BodyElement::Element),
+                        None => return Err(D::Error::custom(misplaced_tag_message(other, true))),
+                    },
+                };
+                parsed.map_err(D::Error::custom)
+            }
+        }
+
+        /// Each type's `tag` is the one it writes.
+        #[cfg(test)]
+        #[test]
+        fn every_type_writes_its_tag() {
+            $(
+                let written = tag_written!($set $ty);
+                assert_eq!(written.as_deref(), Some(<$ty as Tagged>::TAG), "{}", stringify!($ty));
+            )*
         }
     };
 }
 
-pub(crate) use element_list;
+/// The `tag` an empty `$ty` of the set `$set` writes.
+#[cfg(test)]
+macro_rules! tag_written {
+    (element $ty:ident) => {
+        tag_of(Element::from(<$ty>::default()))
+    };
+    (root $ty:ident) => {
+        tag_of(BodyElement::from(<$ty>::default()))
+    };
+    ($set:ident $ty:ident) => {
+        tag_of(<$ty>::default())
+    };
+}
 
-element_list!(elements);
+/// The `tag` of `value` written as JSON.
+#[cfg(test)]
+fn tag_of(value: impl Serialize) -> Option<String> {
+    let json = serde_json::to_value(value).ok()?;
+    json.get("tag")?.as_str().map(str::to_owned)
+}
+
+tag_list!(elements);
 
 /// Reads a component from its object, `tag` included.
 fn read_element<T>(value: Value) -> Result<Element, serde_json::Error>
@@ -163,14 +453,6 @@ where
     T::deserialize(without_tag(value)).map(Into::into)
 }
 
-impl Tagged for Form {
-    const TAG: &'static str = "form";
-}
-
-impl Tagged for Table {
-    const TAG: &'static str = "table";
-}
-
 impl<'de> Deserialize<'de> for Element {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let (tag, value) = buffered(deserializer, "a component object")?;
@@ -178,110 +460,6 @@ impl<'de> Deserialize<'de> for Element {
             Some(parsed) => parsed.map_err(D::Error::custom),
             None => Err(D::Error::custom(misplaced_tag_message(&tag, false))),
         }
-    }
-}
-
-/// What stands in `body.elements`: a [`Form`], a [`Table`], or any [`Element`]. In JSON, the
-/// tagged object itself.
-///
-/// ```
-/// use card_core::model::{BodyElement, Form, Hr};
-///
-/// let form: BodyElement = Form::new("f").into();
-/// let hr: BodyElement = Hr::new().into();
-/// assert_eq!((form.tag(), hr.tag()), ("form", "hr"));
-/// ```
-///
-/// Forms and tables are boxed like every [`Element`]'s component, so that a `BodyElement` is
-/// 24 bytes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum BodyElement {
-    /// `form`.
-    Form(Box<Form>),
-    /// `table`.
-    Table(Box<Table>),
-    /// Any other component.
-    Element(Element),
-}
-
-impl BodyElement {
-    /// Every tag a [`BodyElement`] may have.
-    pub fn tags() -> impl Iterator<Item = &'static str> {
-        ["form", "table"]
-            .into_iter()
-            .chain(Element::TAGS.iter().copied())
-    }
-
-    /// The element's `tag`.
-    pub fn tag(&self) -> &'static str {
-        match self {
-            BodyElement::Form(_) => "form",
-            BodyElement::Table(_) => "table",
-            BodyElement::Element(e) => e.tag(),
-        }
-    }
-}
-
-impl From<Form> for BodyElement {
-    fn from(form: Form) -> Self {
-        BodyElement::Form(Box::new(form))
-    }
-}
-
-impl From<Table> for BodyElement {
-    fn from(table: Table) -> Self {
-        BodyElement::Table(Box::new(table))
-    }
-}
-
-impl From<Element> for BodyElement {
-    fn from(element: Element) -> Self {
-        BodyElement::Element(element)
-    }
-}
-
-/// Writes a component that has no `tag` field with its tag.
-#[derive(Serialize)]
-#[serde(tag = "tag", rename_all = "snake_case")]
-enum TaggedRef<'a> {
-    Form(&'a Form),
-    Table(&'a Table),
-    Button(&'a Button),
-}
-
-impl Serialize for BodyElement {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            BodyElement::Form(form) => TaggedRef::Form(form).serialize(serializer),
-            BodyElement::Table(table) => TaggedRef::Table(table).serialize(serializer),
-            BodyElement::Element(element) => element.serialize(serializer),
-        }
-    }
-}
-
-impl crate::model::json::WriteJson for BodyElement {
-    fn write_json(&self, out: &mut String) -> Result<(), crate::model::json::Error> {
-        use crate::model::json::write_tagged;
-        match self {
-            BodyElement::Form(form) => write_tagged(out, "{\"tag\":\"form\"", &**form),
-            BodyElement::Table(table) => write_tagged(out, "{\"tag\":\"table\"", &**table),
-            BodyElement::Element(element) => element.write_json(out),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for BodyElement {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let (tag, value) = buffered(deserializer, "a component object")?;
-        let parsed = match tag.as_str() {
-            "form" => Form::deserialize(without_tag(value)).map(BodyElement::from),
-            "table" => Table::deserialize(without_tag(value)).map(BodyElement::from),
-            other => match Element::from_tagged(other, value) {
-                Some(parsed) => parsed.map(BodyElement::Element),
-                None => return Err(D::Error::custom(misplaced_tag_message(other, true))),
-            },
-        };
-        parsed.map_err(D::Error::custom)
     }
 }
 

@@ -292,46 +292,7 @@ fn retry<T: DeserializeOwned>(value: Value) -> Option<(Vec<Step>, String)> {
 fn retry_inside(node: &Value, last: Option<&Step>) -> Option<(Vec<Step>, String)> {
     let map = node.as_object()?;
     if let Some(Value::String(tag)) = map.get("tag") {
-        let component = matches!(last, Some(Step::Index(_)));
-        let plain = || node.clone();
-        let bare = || without_tag(node.clone());
-        return match (component, tag.as_str()) {
-            (true, "form") => retry::<Form>(bare()),
-            (true, "table") => retry::<Table>(bare()),
-            (true, "column_set") => retry::<ColumnSet>(bare()),
-            (true, "interactive_container") => retry::<InteractiveContainer>(bare()),
-            (true, "collapsible_panel") => retry::<CollapsiblePanel>(bare()),
-            (true, "div") => retry::<Div>(bare()),
-            (true, "markdown") => retry::<Markdown>(bare()),
-            (true, "img") => retry::<Img>(bare()),
-            (true, "img_combination") => retry::<ImgCombination>(bare()),
-            (true, "person") => retry::<Person>(bare()),
-            (true, "person_list") => retry::<PersonList>(bare()),
-            (true, "chart") => retry::<Chart>(bare()),
-            (true, "hr") => retry::<Hr>(bare()),
-            (true, "audio") => retry::<Audio>(bare()),
-            (true, "input") => retry::<Input>(bare()),
-            (true, "button") => retry::<Button>(bare()),
-            (true, "overflow") => retry::<Overflow>(bare()),
-            (true, "select_static") => retry::<SelectStatic>(bare()),
-            (true, "multi_select_static") => retry::<MultiSelectStatic>(bare()),
-            (true, "select_person") => retry::<SelectPerson>(bare()),
-            (true, "multi_select_person") => retry::<MultiSelectPerson>(bare()),
-            (true, "date_picker") => retry::<DatePicker>(bare()),
-            (true, "picker_time") => retry::<PickerTime>(bare()),
-            (true, "picker_datetime") => retry::<PickerDatetime>(bare()),
-            (true, "select_img") => retry::<SelectImg>(bare()),
-            (true, "checker") => retry::<Checker>(bare()),
-            (_, "column") => retry::<Column>(plain()),
-            (_, "text_tag") => retry::<TextTag>(plain()),
-            (false, "plain_text") => retry::<PlainText>(plain()),
-            (false, "lark_md") => retry::<LarkMd>(plain()),
-            (false, "markdown") => retry::<MarkdownText>(plain()),
-            (false, "standard_icon") => retry::<StandardIcon>(plain()),
-            (false, "custom_icon") => retry::<CustomIcon>(plain()),
-            (false, "fallback_text") => retry::<FallbackText>(plain()),
-            _ => None,
-        };
+        return retry_tagged(node, tag, matches!(last, Some(Step::Index(_))));
     }
     let mut rest = node.clone();
     let kind = rest.as_object_mut()?.remove("type");
@@ -342,6 +303,56 @@ fn retry_inside(node: &Value, last: Option<&Step>) -> Option<(Vec<Step>, String)
         _ => None,
     }
 }
+
+/// Defines `retry_tagged`, from the list of tagged types (`model/element.rs`).
+macro_rules! retry_tagged {
+    ([] all: [$($set:ident $ty:ident = $tag:literal $(=> $record:ident)?,)*] $($views:tt)*) => {
+        /// Re-reads `node`, whose tag is `tag`, as the type the tag names where it stands:
+        /// an entry of a list (`in_list`) holds a component or an `item` sub-element; a
+        /// property holds an `item` or `value` sub-element or an `inner` object.
+        fn retry_tagged(node: &Value, tag: &str, in_list: bool) -> Option<(Vec<Step>, String)> {
+            match (in_list, tag) {
+                $((retry_position!($set), $tag) => retry_read!($set $ty node),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+/// Whether an object of the set stands in a list (`true`), in a property (`false`), or both.
+macro_rules! retry_position {
+    (element) => {
+        true
+    };
+    (root) => {
+        true
+    };
+    (item) => {
+        _
+    };
+    (value) => {
+        false
+    };
+    (inner) => {
+        false
+    };
+}
+
+/// Re-reads `$node` as `$ty`: a component without its `tag` (its type has no `tag` field), any
+/// other object as it is.
+macro_rules! retry_read {
+    (element $ty:ident $node:ident) => {
+        retry::<$ty>(without_tag($node.clone()))
+    };
+    (root $ty:ident $node:ident) => {
+        retry::<$ty>(without_tag($node.clone()))
+    };
+    ($set:ident $ty:ident $node:ident) => {
+        retry::<$ty>($node.clone())
+    };
+}
+
+super::element::tag_list!(retry_tagged);
 
 /// One diagnostic from serde's error, placed as deep as it can be.
 fn explain(root: &Value, err: serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {

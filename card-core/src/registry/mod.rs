@@ -10,7 +10,8 @@
 //! - **the table**: [`Component`] statics ([`BUTTON`], [`COLUMN_SET`], [`PLAIN_TEXT`], …), the
 //!   attribute tables of the card itself ([`CARD`], [`CONFIG`], [`HEADER`], [`BODY`],
 //!   [`CARD_LINK`]), the card-wide [`LIMITS`] and the [`RULES`] every check reports under;
-//! - **lookups**: [`component`], [`sub_element`], [`Component::attr`] and [`did_you_mean`];
+//! - **lookups**: [`component`], [`sub_element`], [`Component::attr`], [`rust_type`] and
+//!   [`did_you_mean`];
 //! - **rule logic on plain values**, shared by the runtime validator (which walks JSON) and the
 //!   `card!` macro (which walks tokens): [`check_scalar`] and [`Attr::check`] for literal values,
 //!   [`placement_violation`] for nesting, and [`CardTracker`] for everything that needs the whole
@@ -587,6 +588,20 @@ pub fn component(tag: &str) -> Option<&'static Component> {
 /// component.
 pub fn sub_element(tag: &str) -> Option<&'static Component> {
     table::sub_element(tag)
+}
+
+/// The name of the type in `card_core::model` that holds what a registry record describes:
+/// `ColumnSet` for [`COLUMN_SET`], `MarkdownText` for [`COLLAPSIBLE_TITLE_MARKDOWN`] (not the
+/// `markdown` component's `Markdown`). `None` for a record that is not one of the registry's.
+///
+/// ```
+/// use card_core::registry::{self, rust_type};
+///
+/// assert_eq!(rust_type(registry::component("column_set").unwrap()), Some("ColumnSet"));
+/// assert_eq!(rust_type(&registry::COLLAPSIBLE_TITLE_MARKDOWN), Some("MarkdownText"));
+/// ```
+pub fn rust_type(record: &Component) -> Option<&'static str> {
+    table::rust_type(record)
 }
 
 /// The closest name among `candidates` to a misspelt `name`, if one is close enough to suggest:

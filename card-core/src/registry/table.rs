@@ -920,46 +920,6 @@ pub static HEADER: &[Attr] = model::Header::ATTRS;
 /// Attributes of `body` (§1.3).
 pub static BODY: &[Attr] = model::Body::ATTRS;
 
-/// Every component that may stand in an `elements` list.
-pub static COMPONENTS: &[&Component] = &[
-    &COLUMN_SET,
-    &FORM,
-    &INTERACTIVE_CONTAINER,
-    &COLLAPSIBLE_PANEL,
-    &DIV,
-    &MARKDOWN,
-    &IMG,
-    &IMG_COMBINATION,
-    &PERSON,
-    &PERSON_LIST,
-    &CHART,
-    &TABLE,
-    &HR,
-    &AUDIO,
-    &INPUT,
-    &BUTTON,
-    &OVERFLOW,
-    &SELECT_STATIC,
-    &MULTI_SELECT_STATIC,
-    &SELECT_PERSON,
-    &MULTI_SELECT_PERSON,
-    &DATE_PICKER,
-    &PICKER_TIME,
-    &PICKER_DATETIME,
-    &SELECT_IMG,
-    &CHECKER,
-];
-
-/// Every sub-element that has its own tag (the collapsible title's `markdown` form aside).
-pub static SUB_ELEMENTS: &[&Component] = &[
-    &COLUMN,
-    &PLAIN_TEXT,
-    &LARK_MD,
-    &STANDARD_ICON,
-    &CUSTOM_ICON,
-    &TEXT_TAG,
-];
-
 /// The 1.0 components removed in 2.0 (ErrCode 200861), with what to use instead.
 pub static REMOVED_COMPONENTS: &[(&str, &str)] = &[
     (
@@ -1026,48 +986,75 @@ pub static LIMITS: Limits = Limits {
     max_header_tags: 3,
 };
 
-pub(super) fn component(tag: &str) -> Option<&'static Component> {
-    Some(match tag {
-        "column_set" => &COLUMN_SET,
-        "form" => &FORM,
-        "interactive_container" => &INTERACTIVE_CONTAINER,
-        "collapsible_panel" => &COLLAPSIBLE_PANEL,
-        "div" => &DIV,
-        "markdown" => &MARKDOWN,
-        "img" => &IMG,
-        "img_combination" => &IMG_COMBINATION,
-        "person" => &PERSON,
-        "person_list" => &PERSON_LIST,
-        "chart" => &CHART,
-        "table" => &TABLE,
-        "hr" => &HR,
-        "audio" => &AUDIO,
-        "input" => &INPUT,
-        "button" => &BUTTON,
-        "overflow" => &OVERFLOW,
-        "select_static" => &SELECT_STATIC,
-        "multi_select_static" => &MULTI_SELECT_STATIC,
-        "select_person" => &SELECT_PERSON,
-        "multi_select_person" => &MULTI_SELECT_PERSON,
-        "date_picker" => &DATE_PICKER,
-        "picker_time" => &PICKER_TIME,
-        "picker_datetime" => &PICKER_DATETIME,
-        "select_img" => &SELECT_IMG,
-        "checker" => &CHECKER,
-        _ => return None,
-    })
+/// Defines the registry's lists of components and sub-elements, their lookups by tag, and the
+/// model type of each record, from the list of tagged types (`model/element.rs`). Each record's
+/// `tag` must be its tag in that list, or the crate does not compile.
+macro_rules! registry_lists {
+    ([] all: [$($set:ident $ty:ident = $tag:literal $(=> $record:ident)?,)*]
+        components: [$($component:ident = $component_tag:literal => $component_record:ident,)*]
+        elements: $elements:tt
+        roots: $roots:tt
+        sub_elements: [$($sub:ident = $sub_tag:literal => $sub_record:ident,)*]
+    ) => {
+        /// Every component that may stand in an `elements` list.
+        pub static COMPONENTS: &[&Component] = &[$(&$component_record),*];
+
+        /// Every sub-element that has its own tag (the collapsible title's `markdown` form aside).
+        pub static SUB_ELEMENTS: &[&Component] = &[$(&$sub_record),*];
+
+        pub(super) fn component(tag: &str) -> Option<&'static Component> {
+            Some(match tag {
+                $($component_tag => &$component_record,)*
+                _ => return None,
+            })
+        }
+
+        pub(super) fn sub_element(tag: &str) -> Option<&'static Component> {
+            Some(match tag {
+                $($sub_tag => &$sub_record,)*
+                _ => return None,
+            })
+        }
+
+        /// Each record, with the name of the model type that holds what it describes.
+        static MODEL_TYPES: &[(&Component, &str)] = &[$($((&$record, stringify!($ty)),)?)*];
+
+        $($(
+            const _: () = assert!(
+                same_str($record.tag, $tag),
+                concat!("`", stringify!($record), "` must have the tag `", $tag, "` of `", stringify!($ty), "`"),
+            );
+        )?)*
+
+        /// The name of every record in the list.
+        #[cfg(test)]
+        const RECORD_NAMES: &[&str] = &[$($(stringify!($record),)?)*];
+    };
 }
 
-pub(super) fn sub_element(tag: &str) -> Option<&'static Component> {
-    Some(match tag {
-        "column" => &COLUMN,
-        "plain_text" => &PLAIN_TEXT,
-        "lark_md" => &LARK_MD,
-        "standard_icon" => &STANDARD_ICON,
-        "custom_icon" => &CUSTOM_ICON,
-        "text_tag" => &TEXT_TAG,
-        _ => return None,
-    })
+crate::model::element::tag_list!(registry_lists);
+
+pub(super) fn rust_type(record: &Component) -> Option<&'static str> {
+    MODEL_TYPES
+        .iter()
+        .find(|(r, _)| std::ptr::eq(*r, record))
+        .map(|(_, ty)| *ty)
+}
+
+/// Whether two strings are equal, at compile time.
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 #[cfg(test)]
@@ -1130,5 +1117,41 @@ mod tests {
             }
             assert_eq!(c.opens.is_some(), c.attr("elements").is_some(), "{}", c.tag);
         }
+    }
+
+    #[test]
+    fn every_record_is_in_the_list_of_tagged_types() {
+        let source = include_str!("table.rs");
+        let records: Vec<&str> = source
+            .lines()
+            .filter_map(|line| {
+                let (name, rest) = line.strip_prefix("pub static ")?.split_once(':')?;
+                rest.trim_start().starts_with("Component =").then_some(name)
+            })
+            .collect();
+        assert!(records.len() >= COMPONENTS.len() + SUB_ELEMENTS.len());
+        for name in &records {
+            assert!(
+                RECORD_NAMES.contains(name),
+                "`{name}` is not in the list of tagged types (`tag_list!` in model/element.rs)"
+            );
+        }
+        assert_eq!(RECORD_NAMES.len(), records.len());
+    }
+
+    #[test]
+    fn every_record_names_its_model_type() {
+        for c in super::super::all_components() {
+            let ty = rust_type(c).unwrap_or_else(|| panic!("{}: no model type", c.tag));
+            assert!(ty.starts_with(char::is_uppercase), "{ty}");
+        }
+        assert_eq!(rust_type(&COLUMN_SET), Some("ColumnSet"));
+        assert_eq!(rust_type(&MARKDOWN), Some("Markdown"));
+        assert_eq!(rust_type(&COLLAPSIBLE_TITLE_MARKDOWN), Some("MarkdownText"));
+        let foreign = Component {
+            note: "not in the table",
+            ..HR
+        };
+        assert_eq!(rust_type(&foreign), None);
     }
 }

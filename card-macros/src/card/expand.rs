@@ -30,30 +30,16 @@ fn field(name: &str, span: Span) -> Ident {
     }
 }
 
-/// The model type of a tag (`column_set` → `ColumnSet`).
-fn type_name(tag: &str, span: Span) -> Ident {
-    let mut out = String::new();
-    for part in tag.split('_') {
-        let mut chars = part.chars();
-        if let Some(first) = chars.next() {
-            out.extend(first.to_uppercase());
-            out.push_str(chars.as_str());
-        }
-    }
-    Ident::new(&out, span)
-}
-
-/// The model type of a component or sub-element: its tag's type, except for the collapsible
-/// panel's `markdown` title, which is a text object ([`MarkdownText`]) and not the `markdown`
-/// component.
+/// The model type of a component or sub-element, as the registry names it: `ColumnSet` for
+/// `column_set`, and [`MarkdownText`] (a text object, not the `markdown` component) for the
+/// collapsible panel's `markdown` title.
+///
+/// Every record the registry hands out names its type; a record from elsewhere would be named by
+/// its tag, which then fails to resolve in the generated code.
 ///
 /// [`MarkdownText`]: card_core::model::MarkdownText
 fn model_type(c: &'static Component, span: Span) -> Ident {
-    if std::ptr::eq(c, &registry::COLLAPSIBLE_TITLE_MARKDOWN) {
-        Ident::new("MarkdownText", span)
-    } else {
-        type_name(c.tag, span)
-    }
+    Ident::new(registry::rust_type(c).unwrap_or(c.tag), span)
 }
 
 /// The expression building the whole card.
