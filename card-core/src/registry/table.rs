@@ -169,29 +169,7 @@ pub static COLUMN: Component = Component {
     tag: "column",
     category: Category::SubElement,
     summary: "column of a column_set",
-    attrs: &[
-        ELEMENT_ID,
-        a("background_style", Kind::Color),
-        a(
-            "width",
-            Kind::AnyOf(&[
-                Kind::Enum(&["auto", "weighted"]),
-                Kind::Pixels { min: 16, max: 600 },
-            ]),
-        )
-        .lenient()
-        .note("[16,600]px; 2.0 clips widths instead of rejecting them, and working cards use 4px"),
-        a("weight", Kind::Int { min: 1, max: 5 }),
-        a("horizontal_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-        a("vertical_spacing", SPACING).lenient(),
-        en("direction", &model::Direction::ENUM),
-        PADDING_ATTR,
-        MARGIN_ATTR,
-        a("elements", Kind::Elements),
-        a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
-    ],
+    attrs: model::Column::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::Column),
@@ -209,17 +187,7 @@ pub static COLUMN_SET: Component = Component {
     tag: "column_set",
     category: Category::Container,
     summary: "columns side by side",
-    attrs: &[
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        a("horizontal_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("flex_mode", &model::FlexMode::ENUM),
-        a("background_style", Kind::Color),
-        a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
-        a("columns", Kind::List(&Kind::Tagged(&[&COLUMN])))
-            .note("required per the table; an empty column_set is harmless, so optional here"),
-    ],
+    attrs: model::ColumnSet::ATTRS,
     children: Some("columns"),
     text_child: None,
     opens: None,
@@ -234,18 +202,7 @@ pub static FORM: Component = Component {
     tag: "form",
     category: Category::Container,
     summary: "form container",
-    attrs: &[
-        a("name", Kind::Str),
-        a("elements", Kind::Elements),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        en("direction", &model::Direction::ENUM),
-        PADDING_ATTR,
-        a("horizontal_spacing", SPACING).lenient(),
-        a("vertical_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-    ],
+    attrs: model::Form::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::Form),
@@ -263,42 +220,7 @@ pub static INTERACTIVE_CONTAINER: Component = Component {
     tag: "interactive_container",
     category: Category::Container,
     summary: "clickable container",
-    attrs: &[
-        a("elements", Kind::Elements),
-        BEHAVIORS_ATTR,
-        a(
-            "width",
-            Kind::AnyOf(&[
-                Kind::Enum(&["fill", "auto"]),
-                Kind::Pixels { min: 16, max: 999 },
-            ]),
-        )
-        .lenient(),
-        a(
-            "height",
-            Kind::AnyOf(&[Kind::Enum(&["auto"]), Kind::Pixels { min: 10, max: 999 }]),
-        )
-        .lenient(),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        en("direction", &model::Direction::ENUM),
-        a("horizontal_spacing", SPACING).lenient(),
-        a("vertical_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-        a(
-            "background_style",
-            Kind::AnyOf(&[Kind::Enum(&["laser"]), Kind::Color]),
-        ),
-        a("has_border", Kind::Bool),
-        a("border_color", Kind::Color),
-        a("corner_radius", CORNER_RADIUS).lenient(),
-        PADDING_ATTR,
-        HOVER_TIPS,
-        DISABLED,
-        DISABLED_TIPS,
-        CONFIRM_ATTR,
-    ],
+    attrs: model::InteractiveContainer::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::InteractiveContainer),
@@ -308,54 +230,12 @@ pub static INTERACTIVE_CONTAINER: Component = Component {
     note: "",
 };
 
-/// §2.4: the collapsible title takes `markdown`, not `lark_md`.
-const PANEL_TITLE: Kind = Kind::Text {
-    forms: &[&PLAIN_TEXT, &COLLAPSIBLE_TITLE_MARKDOWN],
-    max_chars: None,
-};
-
-const PANEL_HEADER: Kind = Kind::Object(&[
-    a("title", PANEL_TITLE),
-    a("background_color", Kind::Color),
-    en("width", &model::PanelHeaderWidth::ENUM).lenient(),
-    en("vertical_align", &model::VerticalAlign::ENUM),
-    PADDING_ATTR,
-    a("icon", ICON),
-    en("icon_position", &model::IconPosition::ENUM),
-    a(
-        "icon_expanded_angle",
-        Kind::Number {
-            min: -360.0,
-            max: 360.0,
-        },
-    )
-    .lenient()
-    .note("documented values are -180, -90, 90 and 180"),
-    en("position", &model::PanelHeaderPosition::ENUM)
-        .lenient()
-        .history("shown in the official example, missing from the table"),
-]);
-
 /// `collapsible_panel`: a panel that folds its elements away.
 pub static COLLAPSIBLE_PANEL: Component = Component {
     tag: "collapsible_panel",
     category: Category::Container,
     summary: "folding panel",
-    attrs: &[
-        a("header", PANEL_HEADER).required(),
-        a("expanded", Kind::Bool),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        en("direction", &model::Direction::ENUM),
-        a("horizontal_spacing", SPACING).lenient(),
-        a("vertical_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-        PADDING_ATTR,
-        a("background_color", Kind::Color),
-        a("border", BORDER),
-        a("elements", Kind::Elements),
-    ],
+    attrs: model::CollapsiblePanel::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::CollapsiblePanel),
