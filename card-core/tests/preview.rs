@@ -413,3 +413,20 @@ fn large_tables_show_one_page_and_a_pager() {
     );
     assert!(html.contains("1 / 4"));
 }
+
+#[test]
+fn a_1_0_div_extra_is_drawn_when_it_is_a_component() {
+    let div = |extra: Value| {
+        json!({"schema": "2.0", "body": {"elements": [
+            {"tag": "div", "text": {"tag": "plain_text", "content": "Build"}, "extra": extra}
+        ]}})
+    };
+    let html = check_card(
+        "div with a button extra",
+        &div(json!({"tag": "button", "text": {"tag": "plain_text", "content": "Open log"}})),
+    );
+    assert!(html.contains("class=\"fc-extra\""), "{html}");
+    assert!(visible_text(&html).contains("Open log"));
+    let html = check_card("div with a free-form extra", &div(json!({"k": "v"})));
+    assert!(!html.contains("class=\"fc-extra\""), "{html}");
+}

@@ -7,6 +7,9 @@ use serde_json::Value;
 
 use super::common::*;
 use super::values::*;
+use crate::registry::kinds::*;
+use crate::registry::rule::*;
+use crate::registry::{Format, Kind};
 
 model_struct! {
     /// Plain or `lark_md` text with an optional icon (`div`).
@@ -19,19 +22,51 @@ model_struct! {
     /// ```
     pub struct Div {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// Width.
+        #[attr(kind(Kind::AnyOf(&[
+            Kind::Enum(&["fill", "auto"]),
+            Kind::Pixels { min: 16, max: 999 },
+        ]))
+        .lenient())]
         width: Option<BoxWidth>,
         /// The text.
+        #[attr(kind(RICH_TEXT))]
         text: Option<Text>,
         /// Icon before the text.
+        #[attr(kind(ICON))]
         icon: Option<Icon>,
         /// The 1.0 two-column layout of short fields, still accepted.
+        #[attr(kind(Kind::List(&Kind::Object(DivField::ATTRS))).legacy(
+            LEGACY_PROPERTY,
+            "use a `column_set` of `markdown` components",
+        ))]
         fields: Option<Vec<DivField>>,
-        /// The 1.0 component shown at the right of the text, still accepted.
-        extra: Option<Box<super::Element>>,
+        /// The 1.0 component shown at the right of the text, a leftover of JSON 1.0 that is
+        /// still accepted (with a warning). It is kept as written, since the validator does not
+        /// look inside it; [`Element`](super::Element) reads it when it is a component.
+        ///
+        /// ```
+        /// use card_core::model::{Div, Element};
+        /// use serde_json::json;
+        ///
+        /// let div: Div = serde_json::from_value(json!({
+        ///     "text": {"tag": "lark_md", "content": "Build"},
+        ///     "extra": {"tag": "hr"}
+        /// }))
+        /// .unwrap();
+        /// let extra: Element = serde_json::from_value(div.extra.unwrap()).unwrap();
+        /// assert_eq!(extra.tag(), "hr");
+        /// ```
+        #[attr(kind(Kind::Json).legacy(
+            LEGACY_PROPERTY,
+            "use a `column_set` with the extra component in a column",
+        ))]
+        extra: Option<Value>,
     }
 }
 
@@ -49,8 +84,10 @@ model_struct! {
     /// One entry of the 1.0 `div.fields` layout.
     pub struct DivField {
         /// Whether the field takes half the width.
+        #[attr(kind(Kind::Bool))]
         is_short: Option<bool>,
         /// The text.
+        #[attr(kind(RICH_TEXT))]
         text: Text,
     }
 }
@@ -67,20 +104,29 @@ model_struct! {
     /// ```
     pub struct Markdown {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The markdown.
+        #[attr(kind(Kind::Str).note("required unless `i18n_content` is given: not enforced"))]
         content: Cow<'static, str>,
         /// The markdown per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_content: Option<I18n<Cow<'static, str>>>,
         /// Alignment.
+        #[attr(enum_of(&TextAlign::ENUM).lenient())]
         text_align: Option<TextAlign>,
         /// Size.
+        #[attr(kind(Kind::TextSize))]
         text_size: Option<TextSize>,
         /// Icon before the text.
+        #[attr(kind(ICON))]
         icon: Option<Icon>,
-        /// The 1.0 per-platform links used as `[text]($name)`, by name (2.0 uses `<link>`).
+        /// The 1.0 per-platform links used as `[text]($name)`, by name (2.0 uses `<link>`): a
+        /// leftover of JSON 1.0 that is still accepted (with a warning).
+        #[attr(kind(Kind::Map(&MULTI_URL)).legacy(LEGACY_PROPERTY, "use `<link>` in `content`"))]
         href: Option<std::collections::BTreeMap<Cow<'static, str>, MultiUrl>>,
     }
 }
@@ -99,32 +145,60 @@ model_struct! {
     /// An image (`img`).
     pub struct Img {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin (negative for full bleed).
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The uploaded image key.
+        #[attr(kind(Kind::Str).required())]
         img_key: Cow<'static, str>,
         /// The image key per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_img_key: Option<I18n<Cow<'static, str>>>,
         /// Hover text.
+        #[attr(kind(TEXT)
+            .note("required per the table, omitted by the official examples: optional"))]
         alt: Option<PlainText>,
         /// Title.
+        #[attr(kind(TEXT))]
         title: Option<PlainText>,
         /// Corner radius.
+        #[attr(kind(CORNER_RADIUS).lenient())]
         corner_radius: Option<Length>,
         /// How the image fills its box.
+        #[attr(enum_of(&ImgScaleType::ENUM).lenient())]
         scale_type: Option<ImgScaleType>,
         /// Size (with the `crop_*` scale types).
+        #[attr(kind(Kind::AnyOf(&[
+            Kind::Enum(&["stretch", "large", "medium", "small", "tiny"]),
+            Kind::PixelPair { min: 1, max: 1000 },
+            Kind::Format(Format::Ratio),
+        ]))
+        .lenient()
+        .note("working cards also use aspect ratios such as `4:3` and `16:9`"))]
         size: Option<ImgSize>,
         /// Whether transparent parts stay transparent.
+        #[attr(kind(Kind::Bool))]
         transparent: Option<bool>,
         /// Whether a click opens a preview.
+        #[attr(kind(Kind::Bool))]
         preview: Option<bool>,
         /// The 1.0 display mode (history).
+        #[attr(enum_of(&ImgMode::ENUM)
+            .lenient()
+            .history("history attribute; overrides `custom_width`"))]
         mode: Option<ImgMode>,
         /// The 1.0 width (history).
+        #[attr(kind(Kind::AnyOf(&[
+            Kind::Int { min: 278, max: 580 },
+            Kind::Pixels { min: 278, max: 580 },
+        ]))
+        .lenient()
+        .history("history attribute; working cards write it as `\"300px\"`"))]
         custom_width: Option<CustomWidth>,
         /// The 1.0 compact width (history).
+        #[attr(kind(Kind::Bool).history("history attribute"))]
         compact_width: Option<bool>,
     }
 }
@@ -143,18 +217,29 @@ model_struct! {
     /// Several images in one layout (`img_combination`).
     pub struct ImgCombination {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The layout.
+        #[attr(enum_of(&CombinationMode::ENUM).required())]
         combination_mode: Option<CombinationMode>,
         /// The images.
+        #[attr(kind(Kind::List(&Kind::Object(ImgListItem::ATTRS))).required())]
         img_list: Vec<ImgListItem>,
         /// Whether transparent parts stay transparent.
+        #[attr(kind(Kind::Bool))]
         combination_transparent: Option<bool>,
         /// Corner radius.
+        #[attr(kind(CORNER_RADIUS).lenient())]
         corner_radius: Option<Length>,
         /// The number of images (a 1.0 leftover).
+        #[attr(kind(Kind::Int {
+            min: 0,
+            max: UNBOUNDED,
+        })
+        .history("set by the card builder; ignored"))]
         img_list_length: Option<u32>,
     }
 }
@@ -180,10 +265,13 @@ model_struct! {
     /// One image of an [`ImgCombination`].
     pub struct ImgListItem {
         /// The uploaded image key.
+        #[attr(kind(Kind::Str).required())]
         img_key: Cow<'static, str>,
         /// The image key per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_img_key: Option<I18n<Cow<'static, str>>>,
         /// Whether transparent parts stay transparent.
+        #[attr(kind(Kind::Bool))]
         transparent: Option<bool>,
     }
 }
@@ -202,18 +290,25 @@ model_struct! {
     /// One user, with avatar and name (`person`).
     pub struct Person {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The user's open_id, union_id or user_id.
+        #[attr(kind(Kind::Str).required())]
         user_id: Cow<'static, str>,
         /// Avatar size.
+        #[attr(enum_of(&PersonSize::ENUM))]
         size: Option<PersonSize>,
         /// Whether the avatar shows.
+        #[attr(kind(Kind::Bool))]
         show_avatar: Option<bool>,
         /// Whether the name shows.
+        #[attr(kind(Kind::Bool))]
         show_name: Option<bool>,
         /// Look.
+        #[attr(enum_of(&PersonStyle::ENUM))]
         style: Option<PersonStyle>,
     }
 }
@@ -232,24 +327,42 @@ model_struct! {
     /// Several users (`person_list`).
     pub struct PersonList {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The users.
+        #[attr(kind(Kind::List(&Kind::Object(PersonId::ATTRS))).required())]
         persons: Vec<PersonId>,
         /// Whether unknown ids are dropped instead of failing the send.
+        #[attr(kind(Kind::Bool))]
         drop_invalid_user_id: Option<bool>,
         /// Lines shown at most.
+        #[attr(kind(Kind::Int {
+            min: 1,
+            max: UNBOUNDED,
+        })
+        .lenient())]
         lines: Option<u32>,
         /// Whether names show.
+        #[attr(kind(Kind::Bool))]
         show_name: Option<bool>,
         /// Whether avatars show.
+        #[attr(kind(Kind::Bool))]
         show_avatar: Option<bool>,
         /// Avatar size.
+        #[attr(enum_of(&PersonSize::ENUM))]
         size: Option<PersonSize>,
         /// Icon before the list.
+        #[attr(kind(ICON))]
         icon: Option<Icon>,
         /// The 1.0 icon (`icon` wins when both are set).
+        #[attr(kind(Kind::Object(&[
+            a("token", Kind::Str),
+            a("style", Kind::Object(&[a("color", Kind::Color)])),
+        ]))
+        .history("1.0 icon kept on the 2.0 page; `icon` wins when both are set"))]
         ud_icon: Option<UdIcon>,
     }
 }
@@ -272,6 +385,7 @@ model_struct! {
     /// One user of a [`PersonList`].
     pub struct PersonId {
         /// The user's open_id, union_id or user_id.
+        #[attr(kind(Kind::Str).required())]
         id: Cow<'static, str>,
     }
 }
@@ -287,18 +401,29 @@ model_struct! {
     /// A chart drawn from a VChart spec (`chart`).
     pub struct Chart {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The VChart spec: free-form JSON, checked by Feishu.
+        #[attr(kind(Kind::Json).required())]
         chart_spec: Value,
         /// Aspect ratio.
+        #[attr(enum_of(&ChartAspectRatio::ENUM).lenient())]
         aspect_ratio: Option<ChartAspectRatio>,
         /// Colour theme.
+        #[attr(enum_of(&ColorTheme::ENUM).lenient())]
         color_theme: Option<ColorTheme>,
         /// Whether a click opens a preview.
+        #[attr(kind(Kind::Bool))]
         preview: Option<bool>,
         /// Height (disables `aspect_ratio`).
+        #[attr(kind(Kind::AnyOf(&[
+            Kind::Enum(&["auto"]),
+            Kind::Pixels { min: 1, max: 999 },
+        ]))
+        .lenient())]
         height: Option<Height>,
     }
 }
@@ -524,22 +649,37 @@ model_struct! {
     /// A table (`table`). Only at the root of the body.
     pub struct Table {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The columns.
+        #[attr(kind(Kind::List(&Kind::Object(TableColumn::ATTRS))).required())]
         columns: Vec<TableColumn>,
         /// The rows.
+        #[attr(kind(Kind::List(&Kind::Map(&Kind::Json))).note(
+            "documented as required with default `[]`: optional; keys are checked against column names",
+        ))]
         rows: Vec<TableRow>,
         /// Rows per page (1 to 10).
+        #[attr(kind(Kind::Int { min: 1, max: 10 }))]
         page_size: Option<u32>,
         /// Row height.
+        #[attr(kind(Kind::AnyOf(&[
+            Kind::Enum(&["low", "middle", "high", "auto"]),
+            Kind::Pixels { min: 32, max: 124 },
+        ]))
+        .lenient())]
         row_height: Option<RowHeight>,
         /// Highest row when `row_height` is `auto`.
+        #[attr(kind(Kind::Pixels { min: 32, max: 999 }).lenient())]
         row_max_height: Option<Length>,
         /// Whether the first column stays put when scrolling.
+        #[attr(kind(Kind::Bool))]
         freeze_first_column: Option<bool>,
         /// Style of the header row.
+        #[attr(kind(Kind::Object(TableHeaderStyle::ATTRS)))]
         header_style: Option<TableHeaderStyle>,
     }
 }
@@ -569,20 +709,36 @@ model_struct! {
     /// One column of a [`Table`].
     pub struct TableColumn {
         /// The key of this column in the rows.
+        #[attr(kind(Kind::Str).required())]
         name: Cow<'static, str>,
         /// The header text.
+        #[attr(kind(Kind::Str))]
         display_name: Option<Cow<'static, str>>,
         /// Width.
+        #[attr(kind(Kind::AnyOf(&[
+            Kind::Enum(&["auto"]),
+            Kind::Pixels { min: 80, max: 600 },
+            Kind::Percent { min: 1, max: 100 },
+        ]))
+        .lenient())]
         width: Option<TableColumnWidth>,
         /// Vertical alignment.
+        #[attr(enum_of(&VerticalAlign::ENUM))]
         vertical_align: Option<VerticalAlign>,
         /// Horizontal alignment.
+        #[attr(enum_of(&HorizontalAlign::ENUM))]
         horizontal_align: Option<HorizontalAlign>,
         /// What the cells hold.
+        #[attr(enum_of(&TableDataType::ENUM).lenient().note(
+            "documented as required with default `text`: optional; `person_list` is not on the \
+             table page, but working cards use it",
+        ))]
         data_type: Option<TableDataType>,
         /// Number format (`number` columns).
+        #[attr(kind(Kind::Object(NumberFormat::ATTRS)))]
         format: Option<NumberFormat>,
         /// Date format such as `YYYY/MM/DD` (`date` columns).
+        #[attr(kind(Kind::Str))]
         date_format: Option<Cow<'static, str>>,
     }
 }
@@ -602,10 +758,13 @@ model_struct! {
     /// Number format of a table column.
     pub struct NumberFormat {
         /// Decimal places (0 to 10).
+        #[attr(kind(Kind::Int { min: 0, max: 10 }))]
         precision: Option<u32>,
         /// Currency symbol (one character).
+        #[attr(kind(Kind::StrMax(1)).lenient())]
         symbol: Option<Cow<'static, str>>,
         /// Whether thousands are separated.
+        #[attr(kind(Kind::Bool))]
         separator: Option<bool>,
     }
 }
@@ -614,16 +773,25 @@ model_struct! {
     /// Style of a table's header row.
     pub struct TableHeaderStyle {
         /// Alignment.
+        #[attr(enum_of(&TextAlign::ENUM))]
         text_align: Option<TextAlign>,
         /// Size (`normal` or `heading`).
+        #[attr(kind(Kind::Enum(&["normal", "heading"])).lenient())]
         text_size: Option<TextSize>,
         /// Background.
+        #[attr(enum_of(&TableHeaderBackground::ENUM).lenient())]
         background_style: Option<TableHeaderBackground>,
         /// Colour (`default` or `grey`).
+        #[attr(kind(Kind::Enum(&["default", "grey"])).lenient())]
         text_color: Option<Color>,
         /// Whether bold.
+        #[attr(kind(Kind::Bool))]
         bold: Option<bool>,
         /// Lines shown.
+        #[attr(kind(Kind::Int {
+            min: 1,
+            max: UNBOUNDED,
+        }))]
         lines: Option<u32>,
     }
 }
@@ -632,8 +800,10 @@ model_struct! {
     /// A divider (`hr`).
     pub struct Hr {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
     }
 }
@@ -649,40 +819,65 @@ model_struct! {
     /// A voice message player (`audio`). The card needs `config.enable_forward: false`.
     pub struct Audio {
         /// Id for the element APIs.
+        #[attr(ELEMENT_ID)]
         element_id: Option<Cow<'static, str>>,
         /// Outer margin.
+        #[attr(MARGIN_ATTR)]
         margin: Option<Edges>,
         /// The uploaded OPUS file key.
+        #[attr(kind(Kind::Str).required())]
         file_key: Cow<'static, str>,
         /// The file key per language.
+        #[attr(kind(LOCALE_STR))]
         i18n_file_key: Option<I18n<Cow<'static, str>>>,
         /// Player id, unique in the card.
+        #[attr(kind(Kind::Str))]
         audio_id: Option<Cow<'static, str>>,
         /// Whether playing is disabled.
+        #[attr(DISABLED)]
         disabled: Option<bool>,
         /// Tip shown when disabled.
+        #[attr(DISABLED_TIPS)]
         disabled_tips: Option<PlainText>,
         /// Whether the progress bar shows.
+        #[attr(kind(Kind::Bool))]
         show_progress_bar: Option<bool>,
         /// Whether the time shows.
+        #[attr(kind(Kind::Bool))]
         show_time: Option<bool>,
         /// Which times show.
+        #[attr(enum_of(&TimeDisplay::ENUM).lenient())]
         time_display: Option<TimeDisplay>,
         /// Where the time shows.
+        #[attr(enum_of(&TimePosition::ENUM).lenient())]
         time_position: Option<TimePosition>,
         /// Border.
+        #[attr(kind(BORDER))]
         border: Option<Border>,
         /// Look.
+        #[attr(enum_of(&AudioStyle::ENUM))]
         style: Option<AudioStyle>,
         /// Inner padding.
+        #[attr(PADDING_ATTR)]
         padding: Option<Edges>,
         /// Background (`default` or a colour).
+        #[attr(kind(Kind::Color))]
         background_style: Option<Color>,
         /// Colour of the played part.
+        #[attr(kind(Kind::Color))]
         fill_color: Option<Color>,
         /// Width.
+        #[attr(WIDTH_WIDGET)]
         width: Option<Width>,
         /// What clients older than 7.49 show.
+        #[attr(kind(Kind::AnyOf(&[
+            Kind::Enum(&["drop"]),
+            Kind::Object(&[
+                a("tag", Kind::Enum(&["fallback_text"])).required(),
+                a("text", TEXT),
+            ]),
+        ]))
+        .note("`fallback_text` exists only here: as a component tag it is unknown"))]
         fallback: Option<Fallback>,
     }
 }

@@ -442,3 +442,34 @@ fn legacy_fields_are_kept() {
     let card = Card::from_value(&input).unwrap();
     assert_eq!(card.to_value(), input);
 }
+
+#[test]
+fn legacy_extra_and_href_read_what_the_validator_tolerates() {
+    let errors = |card: &Value| -> Vec<(&'static str, String)> {
+        crate::validate::validate_value(card)
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .map(|d| (d.rule, d.pointer.clone()))
+            .collect()
+    };
+    let card = |element: Value| json!({"schema": "2.0", "body": {"elements": [element]}});
+
+    // `div.extra` is any JSON to the validator (a warning only), and the model keeps it as written.
+    for extra in [json!({"k": "v"}), json!("text"), json!({"tag": "hr"})] {
+        let input = card(json!({"tag": "div", "extra": extra}));
+        assert_eq!(errors(&input), vec![], "{input}");
+        assert_eq!(Card::from_value(&input).unwrap().to_value(), input);
+    }
+
+    // `markdown.href` maps names to per-platform links, for the validator as for the model.
+    let good = card(json!({"tag": "markdown", "content": "[x]($a)",
+                           "href": {"a": {"url": "https://a", "ios_url": "https://i"}}}));
+    assert_eq!(errors(&good), vec![]);
+    assert_eq!(Card::from_value(&good).unwrap().to_value(), good);
+    let bad = card(json!({"tag": "markdown", "content": "[x]($a)", "href": {"a": "https://a"}}));
+    assert_eq!(
+        errors(&bad),
+        vec![("structure.wrong-type", "/body/elements/0/href/a".to_owned())]
+    );
+    assert!(Card::from_value(&bad).is_err());
+}

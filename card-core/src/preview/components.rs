@@ -6,6 +6,7 @@
 
 use std::fmt::Write;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::*;
@@ -819,9 +820,10 @@ fn div(ctx: &Ctx<'_>, d: &Div, out: &mut String) {
         out.push_str("</div>");
     }
     out.push_str("</div>");
-    if let Some(extra) = &d.extra {
+    // The 1.0 `extra` is kept as written; it is drawn when it reads as a component.
+    if let Some(Ok(extra)) = d.extra.as_ref().map(Element::deserialize) {
         out.push_str("<div class=\"fc-extra\">");
-        element(ctx, extra, out);
+        element(ctx, &extra, out);
         out.push_str("</div>");
     }
     out.push_str("</div></div>");

@@ -118,29 +118,7 @@ pub static COLUMN: Component = Component {
     tag: "column",
     category: Category::SubElement,
     summary: "column of a column_set",
-    attrs: &[
-        ELEMENT_ID,
-        a("background_style", Kind::Color),
-        a(
-            "width",
-            Kind::AnyOf(&[
-                Kind::Enum(&["auto", "weighted"]),
-                Kind::Pixels { min: 16, max: 600 },
-            ]),
-        )
-        .lenient()
-        .note("[16,600]px; 2.0 clips widths instead of rejecting them, and working cards use 4px"),
-        a("weight", Kind::Int { min: 1, max: 5 }),
-        a("horizontal_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-        a("vertical_spacing", SPACING).lenient(),
-        en("direction", &model::Direction::ENUM),
-        PADDING_ATTR,
-        MARGIN_ATTR,
-        a("elements", Kind::Elements),
-        a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
-    ],
+    attrs: model::Column::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::Column),
@@ -158,17 +136,7 @@ pub static COLUMN_SET: Component = Component {
     tag: "column_set",
     category: Category::Container,
     summary: "columns side by side",
-    attrs: &[
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        a("horizontal_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("flex_mode", &model::FlexMode::ENUM),
-        a("background_style", Kind::Color),
-        a("action", Kind::Object(&[a("multi_url", MULTI_URL)])),
-        a("columns", Kind::List(&Kind::Tagged(&[&COLUMN])))
-            .note("required per the table; an empty column_set is harmless, so optional here"),
-    ],
+    attrs: model::ColumnSet::ATTRS,
     children: Some("columns"),
     text_child: None,
     opens: None,
@@ -183,18 +151,7 @@ pub static FORM: Component = Component {
     tag: "form",
     category: Category::Container,
     summary: "form container",
-    attrs: &[
-        a("name", Kind::Str),
-        a("elements", Kind::Elements),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        en("direction", &model::Direction::ENUM),
-        PADDING_ATTR,
-        a("horizontal_spacing", SPACING).lenient(),
-        a("vertical_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-    ],
+    attrs: model::Form::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::Form),
@@ -212,42 +169,7 @@ pub static INTERACTIVE_CONTAINER: Component = Component {
     tag: "interactive_container",
     category: Category::Container,
     summary: "clickable container",
-    attrs: &[
-        a("elements", Kind::Elements),
-        BEHAVIORS_ATTR,
-        a(
-            "width",
-            Kind::AnyOf(&[
-                Kind::Enum(&["fill", "auto"]),
-                Kind::Pixels { min: 16, max: 999 },
-            ]),
-        )
-        .lenient(),
-        a(
-            "height",
-            Kind::AnyOf(&[Kind::Enum(&["auto"]), Kind::Pixels { min: 10, max: 999 }]),
-        )
-        .lenient(),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        en("direction", &model::Direction::ENUM),
-        a("horizontal_spacing", SPACING).lenient(),
-        a("vertical_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-        a(
-            "background_style",
-            Kind::AnyOf(&[Kind::Enum(&["laser"]), Kind::Color]),
-        ),
-        a("has_border", Kind::Bool),
-        a("border_color", Kind::Color),
-        a("corner_radius", CORNER_RADIUS).lenient(),
-        PADDING_ATTR,
-        HOVER_TIPS,
-        DISABLED,
-        DISABLED_TIPS,
-        CONFIRM_ATTR,
-    ],
+    attrs: model::InteractiveContainer::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::InteractiveContainer),
@@ -257,54 +179,12 @@ pub static INTERACTIVE_CONTAINER: Component = Component {
     note: "",
 };
 
-/// §2.4: the collapsible title takes `markdown`, not `lark_md`.
-const PANEL_TITLE: Kind = Kind::Text {
-    forms: &[&PLAIN_TEXT, &COLLAPSIBLE_TITLE_MARKDOWN],
-    max_chars: None,
-};
-
-const PANEL_HEADER: Kind = Kind::Object(&[
-    a("title", PANEL_TITLE),
-    a("background_color", Kind::Color),
-    en("width", &model::PanelHeaderWidth::ENUM).lenient(),
-    en("vertical_align", &model::VerticalAlign::ENUM),
-    PADDING_ATTR,
-    a("icon", ICON),
-    en("icon_position", &model::IconPosition::ENUM),
-    a(
-        "icon_expanded_angle",
-        Kind::Number {
-            min: -360.0,
-            max: 360.0,
-        },
-    )
-    .lenient()
-    .note("documented values are -180, -90, 90 and 180"),
-    en("position", &model::PanelHeaderPosition::ENUM)
-        .lenient()
-        .history("shown in the official example, missing from the table"),
-]);
-
 /// `collapsible_panel`: a panel that folds its elements away.
 pub static COLLAPSIBLE_PANEL: Component = Component {
     tag: "collapsible_panel",
     category: Category::Container,
     summary: "folding panel",
-    attrs: &[
-        a("header", PANEL_HEADER).required(),
-        a("expanded", Kind::Bool),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        en("direction", &model::Direction::ENUM),
-        a("horizontal_spacing", SPACING).lenient(),
-        a("vertical_spacing", SPACING).lenient(),
-        en("horizontal_align", &model::HorizontalAlign::ENUM),
-        en("vertical_align", &model::VerticalAlign::ENUM),
-        PADDING_ATTR,
-        a("background_color", Kind::Color),
-        a("border", BORDER),
-        a("elements", Kind::Elements),
-    ],
+    attrs: model::CollapsiblePanel::ATTRS,
     children: Some("elements"),
     text_child: None,
     opens: Some(Container::CollapsiblePanel),
@@ -322,35 +202,7 @@ pub static DIV: Component = Component {
     tag: "div",
     category: Category::Display,
     summary: "text block",
-    attrs: &[
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        a(
-            "width",
-            Kind::AnyOf(&[
-                Kind::Enum(&["fill", "auto"]),
-                Kind::Pixels { min: 16, max: 999 },
-            ]),
-        )
-        .lenient(),
-        a("text", RICH_TEXT),
-        a("icon", ICON),
-        a(
-            "fields",
-            Kind::List(&Kind::Object(&[
-                a("is_short", Kind::Bool),
-                a("text", RICH_TEXT),
-            ])),
-        )
-        .legacy(
-            LEGACY_PROPERTY,
-            "use a `column_set` of `markdown` components",
-        ),
-        a("extra", Kind::Json).legacy(
-            LEGACY_PROPERTY,
-            "use a `column_set` with the extra component in a column",
-        ),
-    ],
+    attrs: model::Div::ATTRS,
     children: None,
     text_child: Some("text"),
     opens: None,
@@ -365,16 +217,7 @@ pub static MARKDOWN: Component = Component {
     tag: "markdown",
     category: Category::Display,
     summary: "rich text",
-    attrs: &[
-        a("content", Kind::Str).note("required unless `i18n_content` is given: not enforced"),
-        a("i18n_content", LOCALE_STR),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        en("text_align", &model::TextAlign::ENUM).lenient(),
-        a("text_size", Kind::TextSize),
-        a("icon", ICON),
-        a("href", Kind::Json).legacy(LEGACY_PROPERTY, "use `<link>` in `content`"),
-    ],
+    attrs: model::Markdown::ATTRS,
     children: None,
     text_child: Some("content"),
     opens: None,
@@ -389,41 +232,7 @@ pub static IMG: Component = Component {
     tag: "img",
     category: Category::Display,
     summary: "image",
-    attrs: &[
-        a("img_key", Kind::Str).required(),
-        a("i18n_img_key", LOCALE_STR),
-        a("alt", TEXT).note("required per the table, omitted by the official examples: optional"),
-        a("title", TEXT),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        a("corner_radius", CORNER_RADIUS).lenient(),
-        en("scale_type", &model::ImgScaleType::ENUM).lenient(),
-        a(
-            "size",
-            Kind::AnyOf(&[
-                Kind::Enum(&["stretch", "large", "medium", "small", "tiny"]),
-                Kind::PixelPair { min: 1, max: 1000 },
-                Kind::Format(Format::Ratio),
-            ]),
-        )
-        .lenient()
-        .note("working cards also use aspect ratios such as `4:3` and `16:9`"),
-        a("transparent", Kind::Bool),
-        a("preview", Kind::Bool),
-        en("mode", &model::ImgMode::ENUM)
-            .lenient()
-            .history("history attribute; overrides `custom_width`"),
-        a(
-            "custom_width",
-            Kind::AnyOf(&[
-                Kind::Int { min: 278, max: 580 },
-                Kind::Pixels { min: 278, max: 580 },
-            ]),
-        )
-        .lenient()
-        .history("history attribute; working cards write it as `\"300px\"`"),
-        a("compact_width", Kind::Bool).history("history attribute"),
-    ],
+    attrs: model::Img::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -438,30 +247,7 @@ pub static IMG_COMBINATION: Component = Component {
     tag: "img_combination",
     category: Category::Display,
     summary: "image group",
-    attrs: &[
-        en("combination_mode", &model::CombinationMode::ENUM).required(),
-        a(
-            "img_list",
-            Kind::List(&Kind::Object(&[
-                a("img_key", Kind::Str).required(),
-                a("i18n_img_key", LOCALE_STR),
-                a("transparent", Kind::Bool),
-            ])),
-        )
-        .required(),
-        a("combination_transparent", Kind::Bool),
-        a("corner_radius", CORNER_RADIUS).lenient(),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-        a(
-            "img_list_length",
-            Kind::Int {
-                min: 0,
-                max: UNBOUNDED,
-            },
-        )
-        .history("set by the card builder; ignored"),
-    ],
+    attrs: model::ImgCombination::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -476,15 +262,7 @@ pub static PERSON: Component = Component {
     tag: "person",
     category: Category::Display,
     summary: "user",
-    attrs: &[
-        a("user_id", Kind::Str).required(),
-        en("size", &model::PersonSize::ENUM),
-        a("show_avatar", Kind::Bool),
-        a("show_name", Kind::Bool),
-        en("style", &model::PersonStyle::ENUM),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-    ],
+    attrs: model::Person::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -499,36 +277,7 @@ pub static PERSON_LIST: Component = Component {
     tag: "person_list",
     category: Category::Display,
     summary: "user list",
-    attrs: &[
-        a(
-            "persons",
-            Kind::List(&Kind::Object(&[a("id", Kind::Str).required()])),
-        )
-        .required(),
-        a("drop_invalid_user_id", Kind::Bool),
-        a(
-            "lines",
-            Kind::Int {
-                min: 1,
-                max: UNBOUNDED,
-            },
-        )
-        .lenient(),
-        a("show_name", Kind::Bool),
-        a("show_avatar", Kind::Bool),
-        en("size", &model::PersonSize::ENUM),
-        a("icon", ICON),
-        a(
-            "ud_icon",
-            Kind::Object(&[
-                a("token", Kind::Str),
-                a("style", Kind::Object(&[a("color", Kind::Color)])),
-            ]),
-        )
-        .history("1.0 icon kept on the 2.0 page; `icon` wins when both are set"),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-    ],
+    attrs: model::PersonList::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -543,20 +292,7 @@ pub static CHART: Component = Component {
     tag: "chart",
     category: Category::Display,
     summary: "chart",
-    attrs: &[
-        a("chart_spec", Kind::Json).required(),
-        en("aspect_ratio", &model::ChartAspectRatio::ENUM).lenient(),
-        en("color_theme", &model::ColorTheme::ENUM)
-        .lenient(),
-        a("preview", Kind::Bool),
-        a(
-            "height",
-            Kind::AnyOf(&[Kind::Enum(&["auto"]), Kind::Pixels { min: 1, max: 999 }]),
-        )
-        .lenient(),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-    ],
+    attrs: model::Chart::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -566,69 +302,12 @@ pub static CHART: Component = Component {
     note: "inside a form: the form page forbids charts, the release notes allow them (conflict); allowed",
 };
 
-const TABLE_COLUMN: Kind = Kind::Object(&[
-    a("name", Kind::Str).required(),
-    a("display_name", Kind::Str),
-    a(
-        "width",
-        Kind::AnyOf(&[
-            Kind::Enum(&["auto"]),
-            Kind::Pixels { min: 80, max: 600 },
-            Kind::Percent { min: 1, max: 100 },
-        ]),
-    )
-    .lenient(),
-    en("vertical_align", &model::VerticalAlign::ENUM),
-    en("horizontal_align", &model::HorizontalAlign::ENUM),
-    en("data_type", &model::TableDataType::ENUM).lenient().note(
-        "documented as required with default `text`: optional; `person_list` is not on the \
-         table page, but working cards use it",
-    ),
-    a(
-        "format",
-        Kind::Object(&[
-            a("precision", Kind::Int { min: 0, max: 10 }),
-            a("symbol", Kind::StrMax(1)).lenient(),
-            a("separator", Kind::Bool),
-        ]),
-    ),
-    a("date_format", Kind::Str),
-]);
-
 /// `table`: a data table.
 pub static TABLE: Component = Component {
     tag: "table",
     category: Category::Display,
     summary: "data table",
-    attrs: &[
-        a("columns", Kind::List(&TABLE_COLUMN)).required(),
-        a("rows", Kind::List(&Kind::Map(&Kind::Json)))
-            .note("documented as required with default `[]`: optional; keys are checked against column names"),
-        a("page_size", Kind::Int { min: 1, max: 10 }),
-        a(
-            "row_height",
-            Kind::AnyOf(&[
-                Kind::Enum(&["low", "middle", "high", "auto"]),
-                Kind::Pixels { min: 32, max: 124 },
-            ]),
-        )
-        .lenient(),
-        a("row_max_height", Kind::Pixels { min: 32, max: 999 }).lenient(),
-        a("freeze_first_column", Kind::Bool),
-        a(
-            "header_style",
-            Kind::Object(&[
-                en("text_align", &model::TextAlign::ENUM),
-                a("text_size", Kind::Enum(&["normal", "heading"])).lenient(),
-                en("background_style", &model::TableHeaderBackground::ENUM).lenient(),
-                a("text_color", Kind::Enum(&["default", "grey"])).lenient(),
-                a("bold", Kind::Bool),
-                a("lines", Kind::Int { min: 1, max: UNBOUNDED }),
-            ]),
-        ),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-    ],
+    attrs: model::Table::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -646,7 +325,7 @@ pub static HR: Component = Component {
     tag: "hr",
     category: Category::Display,
     summary: "divider",
-    attrs: &[ELEMENT_ID, MARGIN_ATTR],
+    attrs: model::Hr::ATTRS,
     children: None,
     text_child: None,
     opens: None,
@@ -661,46 +340,7 @@ pub static AUDIO: Component = Component {
     tag: "audio",
     category: Category::Display,
     summary: "audio player",
-    attrs: &[
-        a("file_key", Kind::Str).required(),
-        a("i18n_file_key", LOCALE_STR),
-        a("audio_id", Kind::Str),
-        DISABLED,
-        DISABLED_TIPS,
-        a("show_progress_bar", Kind::Bool),
-        a("show_time", Kind::Bool),
-        en("time_display", &model::TimeDisplay::ENUM).lenient(),
-        en("time_position", &model::TimePosition::ENUM).lenient(),
-        a("border", BORDER),
-        en("style", &model::AudioStyle::ENUM),
-        PADDING_ATTR,
-        a("background_style", Kind::Color),
-        a("fill_color", Kind::Color),
-        a(
-            "width",
-            Kind::AnyOf(&[
-                Kind::Enum(&["default", "fill"]),
-                Kind::Pixels {
-                    min: 100,
-                    max: UNBOUNDED,
-                },
-            ]),
-        )
-        .lenient(),
-        a(
-            "fallback",
-            Kind::AnyOf(&[
-                Kind::Enum(&["drop"]),
-                Kind::Object(&[
-                    a("tag", Kind::Enum(&["fallback_text"])).required(),
-                    a("text", TEXT),
-                ]),
-            ]),
-        )
-        .note("`fallback_text` exists only here: as a component tag it is unknown"),
-        ELEMENT_ID,
-        MARGIN_ATTR,
-    ],
+    attrs: model::Audio::ATTRS,
     children: None,
     text_child: None,
     opens: None,
