@@ -358,10 +358,7 @@ model_struct! {
         #[attr(kind(ICON))]
         icon: Option<Icon>,
         /// The 1.0 icon (`icon` wins when both are set).
-        #[attr(kind(Kind::Object(&[
-            a("token", Kind::Str),
-            a("style", Kind::Object(&[a("color", Kind::Color)])),
-        ]))
+        #[attr(kind(Kind::Object(UdIcon::ATTRS))
         .history("1.0 icon kept on the 2.0 page; `icon` wins when both are set"))]
         ud_icon: Option<UdIcon>,
     }

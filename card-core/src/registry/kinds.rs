@@ -22,11 +22,6 @@ pub(crate) const fn a(name: &'static str, kind: Kind) -> Attr {
     Attr::new(name, kind)
 }
 
-/// An attribute whose values are a model enum's spellings.
-pub(crate) const fn en(name: &'static str, t: &'static EnumType) -> Attr {
-    Attr::model_enum(name, t)
-}
-
 pub(crate) const UNBOUNDED: i64 = i64::MAX;
 
 // ---------------------------------------------------------------------------------------------
@@ -106,22 +101,22 @@ pub(crate) const CONFIRM: Kind = Kind::Object(model::Confirm::ATTRS);
 pub(crate) const BORDER: Kind = Kind::Object(model::Border::ATTRS);
 
 // ---------------------------------------------------------------------------------------------
-// Shared attributes
+// Shared attributes: each takes its JSON key from the field it describes
 
-pub(crate) const ELEMENT_ID: Attr = a("element_id", Kind::ElementId);
-pub(crate) const MARGIN_ATTR: Attr = a("margin", MARGIN)
+pub(crate) const ELEMENT_ID: Attr = kind(Kind::ElementId);
+pub(crate) const MARGIN_ATTR: Attr = kind(MARGIN)
     .lenient()
     .note("[-99,99]px; out-of-range margins are warnings (behaviour undocumented)");
-pub(crate) const PADDING_ATTR: Attr = a("padding", PADDING).lenient();
-pub(crate) const BEHAVIORS_ATTR: Attr = a("behaviors", BEHAVIORS)
+pub(crate) const PADDING_ATTR: Attr = kind(PADDING).lenient();
+pub(crate) const BEHAVIORS_ATTR: Attr = kind(BEHAVIORS)
     .note("marked required on several pages whose own examples omit it: optional here");
-pub(crate) const CONFIRM_ATTR: Attr = a("confirm", CONFIRM);
-pub(crate) const DISABLED: Attr = a("disabled", Kind::Bool);
-pub(crate) const DISABLED_TIPS: Attr = a("disabled_tips", TEXT);
-pub(crate) const HOVER_TIPS: Attr = a("hover_tips", TEXT);
-pub(crate) const NAME: Attr = a("name", Kind::Str).required_in_form();
-pub(crate) const REQUIRED: Attr = a("required", Kind::Bool);
-pub(crate) const WIDTH_WIDGET: Attr = a("width", WIDGET_WIDTH).lenient();
+pub(crate) const CONFIRM_ATTR: Attr = kind(CONFIRM);
+pub(crate) const DISABLED: Attr = kind(Kind::Bool);
+pub(crate) const DISABLED_TIPS: Attr = kind(TEXT);
+pub(crate) const HOVER_TIPS: Attr = kind(TEXT);
+pub(crate) const NAME: Attr = kind(Kind::Str).required_in_form();
+pub(crate) const REQUIRED: Attr = kind(Kind::Bool);
+pub(crate) const WIDTH_WIDGET: Attr = kind(WIDGET_WIDTH).lenient();
 pub(crate) const HISTORY_VALUE: Attr =
-    a("value", Kind::Json).history("history callback value (string or object)");
-pub(crate) const PLACEHOLDER: Attr = a("placeholder", TEXT_100);
+    kind(Kind::Json).history("history callback value (string or object)");
+pub(crate) const PLACEHOLDER: Attr = kind(TEXT_100);

@@ -11,11 +11,9 @@
 //! - Where the documentation marks an attribute required but its own examples omit it
 //!   (`behaviors`, `img.alt`, `header.title`), it is optional here.
 
-use super::kinds::*;
 use super::rule::*;
 use super::{
-    Attr, Category, Component, Container, FormOnly, FormRole, FormValue, Format, Kind, Limits,
-    Placement,
+    Attr, Category, Component, Container, FormOnly, FormRole, FormValue, Limits, Placement,
 };
 use crate::model;
 
