@@ -698,6 +698,7 @@ const fn same_str(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::registry::Kind;
 
     #[test]
     fn lookups_agree_with_the_lists() {
