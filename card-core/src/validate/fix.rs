@@ -155,6 +155,46 @@ pub fn hint(card: &Value, diagnostic: &Diagnostic) -> String {
     }
 }
 
+/// The message of an unknown tag or property under [`Policy::Lenient`](super::Policy): what
+/// this version does not know, the risk, and the closest known name when there is one.
+pub(super) fn unknown_to_this_version(card: &Value, diagnostic: &Diagnostic) -> String {
+    let at = Place::find(card, &diagnostic.pointer);
+    if diagnostic.rule == rule::UNKNOWN_TAG {
+        let Some(tag) = at.object.and_then(|o| o.get("tag")).and_then(Value::as_str) else {
+            return lenient_fallback(diagnostic);
+        };
+        let close = did_you_mean(tag, COMPONENTS.iter().map(|c| c.tag));
+        return format!(
+            "`{tag}` is not a component this version of feishu-card knows; Feishu may reject it \
+             (it and what it holds are left unchecked){}",
+            suggestion(close)
+        );
+    }
+    let Some(key) = at.key.as_deref() else {
+        return lenient_fallback(diagnostic);
+    };
+    let (owner, close) = match at.parent_attrs() {
+        Some((attrs, owner)) => (owner, did_you_mean(key, attrs.iter().map(|a| a.name))),
+        None => ("this object".to_owned(), None),
+    };
+    format!(
+        "`{key}` is not a property of {owner} this version of feishu-card knows; Feishu may \
+         reject it (ErrCode 200621 when it does not know it either){}",
+        suggestion(close)
+    )
+}
+
+fn suggestion(close: Option<&str>) -> String {
+    close.map_or_else(String::new, |c| format!(": did you mean `{c}`?"))
+}
+
+fn lenient_fallback(diagnostic: &Diagnostic) -> String {
+    format!(
+        "{} (unknown to this version of feishu-card; Feishu may reject it)",
+        diagnostic.message
+    )
+}
+
 /// Where a diagnostic points: the object holding the offending key (or the object itself).
 struct Place<'a> {
     /// The object the pointer ends in, when it is an object.
