@@ -2,7 +2,7 @@
 //! numbers, each with an error a model can act on.
 
 use card_client::ReceiveIdType;
-use card_core::validate::{fix, validate_value};
+use card_core::validate::{fix, validate_value_with, Policy};
 use card_core::Severity;
 use serde_json::{json, Map, Value};
 
@@ -63,16 +63,23 @@ impl Arguments<'_> {
         }
     }
 
-    /// The `card` argument, as an object or as a string holding JSON, checked: a card with
-    /// errors is refused with every diagnostic and its fix.
+    /// The `card` argument, as an object or as a string holding JSON, checked strictly: a card
+    /// with errors is refused with every diagnostic and its fix.
+    #[cfg(test)]
     pub fn card(&self, name: &str) -> Result<Value, ToolError> {
-        self.card_with_warnings(name).map(|(card, _)| card)
+        self.card_with_warnings(name, Policy::Strict)
+            .map(|(card, _)| card)
     }
 
-    /// The `card` argument, checked, with the warnings of the card (each with its fix).
-    pub fn card_with_warnings(&self, name: &str) -> Result<(Value, Vec<Value>), ToolError> {
+    /// The `card` argument, checked under `policy`, with the warnings of the card (each with
+    /// its fix).
+    pub fn card_with_warnings(
+        &self,
+        name: &str,
+        policy: Policy,
+    ) -> Result<(Value, Vec<Value>), ToolError> {
         let card = self.card_unchecked(name)?;
-        let warnings = check_card(&card)?;
+        let warnings = check_card_with(&card, policy)?;
         Ok((card, warnings))
     }
 
@@ -177,10 +184,16 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
-/// Refuses a card with errors, with every diagnostic; the warnings of a card without errors
-/// (tolerated leftovers, risky values), each with its fix, so that a send can report them.
+/// [`check_card_with`] the strict policy, for the cards the server writes itself.
 pub fn check_card(card: &Value) -> Result<Vec<Value>, ToolError> {
-    let diagnostics = validate_value(card);
+    check_card_with(card, Policy::Strict)
+}
+
+/// Refuses a card with errors under `policy`, with every diagnostic; the warnings of a card
+/// without errors (tolerated leftovers, risky values, and under the lenient policy what this
+/// version does not know), each with its fix, so that a send can report them.
+pub fn check_card_with(card: &Value, policy: Policy) -> Result<Vec<Value>, ToolError> {
+    let diagnostics = validate_value_with(card, policy.into());
     let errors = diagnostics.errors().count();
     if errors == 0 {
         return Ok(diagnostics
@@ -197,9 +210,9 @@ pub fn check_card(card: &Value) -> Result<Vec<Value>, ToolError> {
     })))
 }
 
-/// The verdict on a card: validity, counts, and each diagnostic with its fix.
-pub fn validation(card: &Value) -> Value {
-    let diagnostics = validate_value(card);
+/// The verdict on a card under `policy`: validity, counts, and each diagnostic with its fix.
+pub fn validation(card: &Value, policy: Policy) -> Value {
+    let diagnostics = validate_value_with(card, policy.into());
     let errors = diagnostics.errors().count();
     let warnings = diagnostics.warnings().count();
     json!({

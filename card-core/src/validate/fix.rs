@@ -27,7 +27,21 @@ use crate::registry::{
 use crate::Diagnostic;
 
 /// What to change in `card` to clear `diagnostic` (found by validating `card`).
+///
+/// An unknown tag or property let through by the lenient policy may be newer than this
+/// version rather than a mistake, and the hint says so.
 pub fn hint(card: &Value, diagnostic: &Diagnostic) -> String {
+    let fix = what_to_change(card, diagnostic);
+    let let_through = matches!(diagnostic.rule, rule::UNKNOWN_PROPERTY | rule::UNKNOWN_TAG)
+        && diagnostic.severity == crate::Severity::Warning;
+    if let_through {
+        format!("keep it if Feishu added it after this version of feishu-card; otherwise {fix}")
+    } else {
+        fix
+    }
+}
+
+fn what_to_change(card: &Value, diagnostic: &Diagnostic) -> String {
     let at = Place::find(card, &diagnostic.pointer);
     let key = at.key.as_deref().unwrap_or("");
     match diagnostic.rule {
@@ -165,8 +179,9 @@ pub(super) fn unknown_to_this_version(card: &Value, diagnostic: &Diagnostic) -> 
         };
         let close = did_you_mean(tag, COMPONENTS.iter().map(|c| c.tag));
         return format!(
-            "`{tag}` is not a component this version of feishu-card knows; Feishu may reject it \
-             (it and what it holds are left unchecked){}",
+            "`{tag}` is not a component this version of feishu-card knows, so neither it nor \
+             what it holds is checked; Feishu may reject it, unless it is newer than this \
+             version{}",
             suggestion(close)
         );
     }
@@ -178,8 +193,8 @@ pub(super) fn unknown_to_this_version(card: &Value, diagnostic: &Diagnostic) -> 
         None => ("this object".to_owned(), None),
     };
     format!(
-        "`{key}` is not a property of {owner} this version of feishu-card knows; Feishu may \
-         reject it (ErrCode 200621 when it does not know it either){}",
+        "`{key}` is not a property of {owner} this version of feishu-card knows, so it is not \
+         checked; Feishu may reject it (ErrCode 200621), unless it is newer than this version{}",
         suggestion(close)
     )
 }
@@ -379,6 +394,21 @@ mod tests {
                 .any(|h| h.contains("`colour`") && h.contains("`markdown`")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_lenient_warning_allows_for_a_newer_name() {
+        let card = json!({"schema": "2.0", "body": {"elements": [
+            {"tag": "markdown", "content": "x", "colour": "red"}
+        ]}});
+        let lenient =
+            crate::validate::validate_value_with(&card, crate::validate::Options::lenient());
+        let d = lenient.iter().next().expect("a warning");
+        let h = hint(&card, d);
+        assert!(h.starts_with("keep it if Feishu added it"), "{h}");
+        assert!(h.contains("`colour`"), "{h}");
+        let strict = validate_value(&card);
+        assert!(!hint(&card, strict.iter().next().expect("an error")).starts_with("keep it"));
     }
 
     #[test]
