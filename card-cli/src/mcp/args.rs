@@ -2,6 +2,7 @@
 //! numbers, each with an error a model can act on.
 
 use card_client::ReceiveIdType;
+use card_core::diagnostic::json_kind;
 use card_core::validate::{fix, validate_value_with, Policy};
 use card_core::Severity;
 use serde_json::{json, Map, Value};
@@ -41,7 +42,7 @@ impl Arguments<'_> {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(other) => Err(ToolError::msg(format!(
                 "`{name}` must be a string, not {}",
-                type_name(other)
+                json_kind(other)
             ))),
         }
     }
@@ -58,7 +59,7 @@ impl Arguments<'_> {
             },
             Some(other) => Err(ToolError::msg(format!(
                 "`{name}` must be a number of seconds, not {}",
-                type_name(other)
+                json_kind(other)
             ))),
         }
     }
@@ -125,15 +126,15 @@ pub fn parse_card(name: &str, value: &Value) -> Result<Value, ToolError> {
                 Ok(Value::String(inner)) => parse_card(name, &Value::String(inner)),
                 Ok(card @ Value::Object(_)) => Ok(card),
                 Ok(other) => Err(ToolError::msg(format!(
-                    "`{name}` holds JSON {}, not a card object",
-                    type_name(&other)
+                    "`{name}` is a string holding {} in JSON, not a card object",
+                    json_kind(&other)
                 ))),
                 Err(err) => Err(not_json(name, text, &err)),
             }
         }
         other => Err(ToolError::msg(format!(
             "`{name}` must be the card as a JSON object (or a string holding it), not {}",
-            type_name(other)
+            json_kind(other)
         ))),
     }
 }
@@ -291,18 +292,6 @@ pub fn recipient(args: &Arguments<'_>, allow_reply: bool) -> Result<Recipient, T
     }
 }
 
-/// `a string`, `a number`… for messages.
-pub fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -354,10 +343,7 @@ mod tests {
             .contains("not a number"));
         let m = args(json!({"card": "[1, 2]"}));
         let err = Arguments(&m).card("card").unwrap_err().0;
-        assert!(err["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("an array"));
+        assert!(err["error"].as_str().unwrap_or_default().contains("a list"));
         let m = args(json!({}));
         assert!(Arguments(&m).card("card").is_err());
         let m = args(json!({"chat_id": 7}));

@@ -540,7 +540,7 @@ fn stream_append(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolErr
         Some(other) => {
             return Err(ToolError::msg(format!(
                 "`text` must be a string, not {}",
-                super::args::type_name(other)
+                card_core::diagnostic::json_kind(other)
             )))
         }
         None => return Err(ToolError::msg("missing `text`: give the text to add")),
