@@ -162,6 +162,28 @@
 //! page. The `feishu-card` command (crate `card-cli`) wraps them: `validate`, `fmt`, `convert`
 //! (a JSON card as the `card!` source that builds it), `migrate` and `preview`.
 //!
+//! # Components newer than this version
+//!
+//! Feishu adds components and properties every few months. A tag or property this version
+//! does not know is an error by default, in `card!` (where it is nearly always a typo), in
+//! [`validate_value`], in the client and in the command; Feishu itself refuses what *it* does
+//! not know. To send something Feishu added since, validate under
+//! [`Policy::Lenient`](core::validate::Policy::Lenient): the unknown becomes a warning that says
+//! Feishu may reject it, and everything known is still checked. The client takes the policy
+//! per client (`ClientBuilder::validation`) or per request (`SendMessage::validation` and the
+//! other request types), the command takes `--lenient`.
+//!
+//! ```
+//! use feishu_card::core::validate::{validate_value_with, Options};
+//! use serde_json::json;
+//!
+//! let card = json!({"schema": "2.0", "body": {"elements": [{"tag": "newest_widget"}]}});
+//! assert!(feishu_card::validate_value(&card).has_errors());
+//! let lenient = validate_value_with(&card, Options::lenient());
+//! assert!(!lenient.has_errors());
+//! assert_eq!(lenient.warnings().count(), 1);
+//! ```
+//!
 //! # Sending, streaming, callbacks (feature `client`)
 //!
 //! [`client`] sends and updates cards through every Feishu API that handles them, validating

@@ -24,6 +24,8 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use tokio::sync::watch;
 
+use card_core::validate::Policy;
+
 use crate::net::{print_out, with_session, Net, Session, EXIT_API};
 
 /// Arguments of `feishu-card listen`.
@@ -49,7 +51,10 @@ pub fn run(args: Args) -> ExitCode {
         .as_deref()
         .map(|text| Answer::toast(Toast::info(text)));
     let net = args.net.clone();
-    with_session(&args.net, |session| listen(session, net, answer))
+    // Nothing is validated here: the only answers are toasts.
+    with_session(&args.net, Policy::Strict, |session| {
+        listen(session, net, answer)
+    })
 }
 
 async fn listen(session: Session, net: Net, answer: Option<Answer>) -> ExitCode {

@@ -24,6 +24,10 @@ mod validate;
 /// Exit status: 0 success; 1 a card breaks a rule (nothing was sent); 2 unreadable input,
 /// bad arguments or missing credentials; 3 Feishu refused the request or could not be reached.
 ///
+/// A tag or property this version does not know is an error by default (most often a typo,
+/// and Feishu refuses what it does not know); validate, send, send-form, update and mcp take
+/// --lenient to let it through as a warning, for components Feishu added after this version.
+///
 /// The network commands take the app's credentials from FEISHU_APP_ID and FEISHU_APP_SECRET
 /// (or --app-id / --app-secret); --lark talks to Lark instead of Feishu; --emulator runs
 /// against a built-in local Feishu (send, send-form, update and stream print what it holds

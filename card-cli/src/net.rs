@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use card_client::emulator::Emulator;
 use card_client::{Client, Error, ReceiveIdType, SendMessage};
-use card_core::validate::validate_value;
+use card_core::validate::{validate_value_with, Policy};
 use card_core::Severity;
 use serde_json::{json, Value};
 
@@ -50,14 +50,24 @@ pub struct Session {
 }
 
 impl Net {
-    /// Builds the client (starting the emulator first with `--emulator`).
+    /// Builds the client (starting the emulator first with `--emulator`), with the client's
+    /// default validation policy (strict).
     pub async fn connect(&self) -> Result<Session, ExitCode> {
+        self.connect_with(Policy::Strict).await
+    }
+
+    /// Builds the client with the validation `policy` the command's card was checked under.
+    pub async fn connect_with(&self, policy: Policy) -> Result<Session, ExitCode> {
         if self.emulator {
             let emulator = Emulator::start().await.map_err(|err| {
                 eprintln!("error: cannot start the emulator on 127.0.0.1: {err}");
                 ExitCode::from(EXIT_API)
             })?;
-            let client = emulator.client().build().map_err(api_error)?;
+            let client = emulator
+                .client()
+                .validation(policy)
+                .build()
+                .map_err(api_error)?;
             eprintln!("emulator: running at {}", emulator.base_url());
             return Ok(Session {
                 client,
@@ -74,7 +84,7 @@ impl Net {
             );
             return Err(ExitCode::from(EXIT_USAGE));
         };
-        let mut builder = Client::builder(id, secret.to_owned());
+        let mut builder = Client::builder(id, secret.to_owned()).validation(policy);
         if self.lark {
             builder = builder.base_url(card_client::BaseUrl::Lark);
         } else if let Some(url) = &self.base_url {
@@ -212,8 +222,9 @@ impl Recipient {
     }
 }
 
-/// Reads a card file (or `-`), checks it, prints its problems; the card when it has no errors.
-pub fn card_from(path: &Path) -> Result<Value, ExitCode> {
+/// Reads a card file (or `-`), checks it under `policy`, prints its problems; the card when it
+/// has no errors.
+pub fn card_from(path: &Path, policy: Policy) -> Result<Value, ExitCode> {
     let name = display_name(path);
     let bytes = read(path).map_err(|err| {
         eprintln!("error: cannot read {name}: {err}");
@@ -223,7 +234,7 @@ pub fn card_from(path: &Path) -> Result<Value, ExitCode> {
         eprintln!("error: {name} is not JSON: {err}");
         ExitCode::from(EXIT_USAGE)
     })?;
-    let diagnostics = validate_value(&card);
+    let diagnostics = validate_value_with(&card, policy.into());
     for d in diagnostics.iter() {
         eprintln!("{name}: {d}");
     }
@@ -285,20 +296,60 @@ pub fn block_on<F: std::future::Future<Output = ExitCode>>(future: F) -> ExitCod
     }
 }
 
-/// Connects (to Feishu, or to a fresh emulator with `--emulator`) on a single-threaded runtime and
-/// runs `job` with the session; a failed connection has already been reported and gives its exit
-/// code.
-pub fn with_session<F, Fut>(net: &Net, job: F) -> ExitCode
+/// Connects (to Feishu, or to a fresh emulator with `--emulator`) with a client of the
+/// validation `policy`, on a single-threaded runtime, and runs `job` with the session; a failed
+/// connection has already been reported and gives its exit code.
+pub fn with_session<F, Fut>(net: &Net, policy: Policy, job: F) -> ExitCode
 where
     F: FnOnce(Session) -> Fut,
     Fut: std::future::Future<Output = ExitCode>,
 {
     block_on(async move {
-        match net.connect().await {
+        match net.connect_with(policy).await {
             Ok(session) => job(session).await,
             Err(code) => code,
         }
     })
+}
+
+/// Runs a command that sends the card in `file`: reads it and checks it under `policy` (a card
+/// with errors is reported, exit 1, and nothing is sent), then connects with a client of the
+/// same policy and runs `job` with the session and the card.
+pub fn with_card<F, Fut>(file: &Path, net: &Net, policy: Policy, job: F) -> ExitCode
+where
+    F: FnOnce(Session, Value) -> Fut,
+    Fut: std::future::Future<Output = ExitCode>,
+{
+    match card_from(file, policy) {
+        Ok(card) => with_session(net, policy, |session| job(session, card)),
+        Err(code) => code,
+    }
+}
+
+/// What a network command did.
+pub struct Done {
+    /// Said on standard error: `sent om_… to chat_id oc_…`.
+    pub said: String,
+    /// Without the emulator, printed on standard output (such as the new message's id).
+    pub output: Option<String>,
+}
+
+/// Reports a network command's outcome and gives its exit code: what it did on standard error,
+/// then with the emulator everything it holds (else the command's output) on standard output.
+/// A failure has already been reported.
+pub fn finish(session: &Session, outcome: Result<Done, ExitCode>) -> ExitCode {
+    match outcome {
+        Ok(done) => {
+            eprintln!("{}", done.said);
+            if session.emulator.is_some() {
+                session.print_state();
+            } else if let Some(output) = &done.output {
+                print_out(output);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
 }
 
 /// Writes a line to standard output; a closed pipe (`| head`) is not an error worth a panic.

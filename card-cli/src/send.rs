@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use card_client::{ReplyMessage, SendMessage};
 use serde_json::Value;
 
-use crate::net::{api_error, card_from, with_session, Net, Recipient, Session, Target};
+use crate::net::{api_error, finish, with_card, Done, Net, Recipient, Session, Target};
+use crate::validate::Check;
 
 /// Arguments of `feishu-card send`.
 #[derive(Debug, clap::Args)]
@@ -22,6 +23,8 @@ pub struct Args {
     #[arg(long)]
     pub uuid: Option<String>,
     #[command(flatten)]
+    pub check: Check,
+    #[command(flatten)]
     pub net: Net,
     /// The card (`-` for standard input).
     pub file: PathBuf,
@@ -29,36 +32,32 @@ pub struct Args {
 
 /// Runs `feishu-card send`.
 pub fn run(args: Args) -> ExitCode {
-    let card = match card_from(&args.file) {
-        Ok(card) => card,
-        Err(code) => return code,
-    };
-    with_session(&args.net, |session| send(session, args.to, args.uuid, card))
+    let Args {
+        to,
+        uuid,
+        check,
+        net,
+        file,
+    } = args;
+    with_card(&file, &net, check.policy(), |session, card| {
+        send(session, to, uuid, card)
+    })
 }
 
 /// Sends a checked card and prints what it made: the message id, or with `--emulator` the
 /// emulator's state.
 pub async fn send(session: Session, to: Recipient, uuid: Option<String>, card: Value) -> ExitCode {
-    match deliver(&session, &to, uuid, card).await {
-        Ok(message_id) => {
-            if session.emulator.is_some() {
-                session.print_state();
-            } else {
-                crate::net::print_out(&message_id);
-            }
-            ExitCode::SUCCESS
-        }
-        Err(code) => code,
-    }
+    let outcome = deliver(&session, &to, uuid, card).await;
+    finish(&session, outcome)
 }
 
-/// Sends (or replies with) a checked card; the new message's id.
-pub async fn deliver(
+/// Sends (or replies with) a checked card: what was sent, and the new message's id as output.
+async fn deliver(
     session: &Session,
     to: &Recipient,
     uuid: Option<String>,
     card: Value,
-) -> Result<String, ExitCode> {
+) -> Result<Done, ExitCode> {
     let Some(target) = to.target() else {
         eprintln!("error: say where the card goes: --chat, --user, --email, --user-id, --union-id or --reply");
         return Err(ExitCode::from(crate::net::EXIT_USAGE));
@@ -83,6 +82,8 @@ pub async fn deliver(
         }
     };
     let sent = sent.map_err(api_error)?;
-    eprintln!("sent {} {whom} (chat {})", sent.message_id, sent.chat_id);
-    Ok(sent.message_id)
+    Ok(Done {
+        said: format!("sent {} {whom} (chat {})", sent.message_id, sent.chat_id),
+        output: Some(sent.message_id),
+    })
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::input::display_name;
 use crate::net::{card_from, with_session, Net, Recipient, EXIT_CARD};
+use crate::validate::Check;
 
 /// Arguments of `feishu-card send-form`.
 #[derive(Debug, clap::Args)]
@@ -21,6 +22,8 @@ pub struct Args {
     /// Idempotency key (at most 50 characters).
     #[arg(long)]
     pub uuid: Option<String>,
+    #[command(flatten)]
+    pub check: Check,
     #[command(flatten)]
     pub net: Net,
     /// The card (`-` for standard input).
@@ -86,7 +89,8 @@ pub(crate) fn forms(card: &Value) -> Vec<Form> {
 
 /// Runs `feishu-card send-form`.
 pub fn run(args: Args) -> ExitCode {
-    let card = match card_from(&args.file) {
+    let policy = args.check.policy();
+    let card = match card_from(&args.file, policy) {
         Ok(card) => card,
         Err(code) => return code,
     };
@@ -116,7 +120,7 @@ pub fn run(args: Args) -> ExitCode {
             .collect();
         eprintln!("form `{}` submits: {}", form.name, fields.join(", "));
     }
-    with_session(&args.net, |session| {
+    with_session(&args.net, policy, |session| {
         crate::send::send(session, args.to, args.uuid, card)
     })
 }

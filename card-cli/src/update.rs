@@ -10,7 +10,8 @@ use std::process::ExitCode;
 use card_client::{CallbackToken, DelayedUpdate, PatchMessage};
 use serde_json::Value;
 
-use crate::net::{api_error, card_from, with_session, Net, Session, EXIT_API};
+use crate::net::{api_error, finish, with_card, Done, Net, Session, EXIT_API, EXIT_USAGE};
+use crate::validate::Check;
 
 /// Arguments of `feishu-card update`.
 #[derive(Debug, clap::Args)]
@@ -23,6 +24,8 @@ pub struct Args {
     #[arg(long)]
     pub token: Option<String>,
     #[command(flatten)]
+    pub check: Check,
+    #[command(flatten)]
     pub net: Net,
     /// The new card (`-` for standard input).
     pub file: PathBuf,
@@ -30,75 +33,63 @@ pub struct Args {
 
 /// Runs `feishu-card update`.
 pub fn run(args: Args) -> ExitCode {
-    let card = match card_from(&args.file) {
-        Ok(card) => card,
-        Err(code) => return code,
-    };
-    with_session(&args.net, |session| {
-        update(session, args.message, args.token, card)
+    let Args {
+        message,
+        token,
+        check,
+        net,
+        file,
+    } = args;
+    with_card(&file, &net, check.policy(), |session, card| async move {
+        let outcome = update(&session, message, token, card).await;
+        finish(&session, outcome)
     })
 }
 
 async fn update(
-    session: Session,
+    session: &Session,
     message: Option<String>,
     token: Option<String>,
     card: Value,
-) -> ExitCode {
-    let result = match (&message, &token) {
+) -> Result<Done, ExitCode> {
+    let said = match (message, token) {
         (Some(message), _) => {
-            let message = match session.message_for(message).await {
-                Ok(id) => id,
-                Err(code) => return code,
-            };
-            let done = session
+            let message = session.message_for(&message).await?;
+            session
                 .client
                 .messages()
                 .patch(PatchMessage::new(message.clone(), card))
-                .await;
-            done.map(|()| format!("updated message {message}"))
+                .await
+                .map_err(api_error)?;
+            format!("updated message {message}")
         }
         (None, Some(token)) => {
             let token = match &session.emulator {
                 Some(emulator) => {
-                    let message = match session.message_for(token).await {
-                        Ok(id) => id,
-                        Err(code) => return code,
+                    let message = session.message_for(&token).await?;
+                    let Some(minted) = emulator.mint_callback_token(&message) else {
+                        eprintln!("error: the emulator could not mint a callback token");
+                        return Err(ExitCode::from(EXIT_API));
                     };
-                    match emulator.mint_callback_token(&message) {
-                        Some(minted) => {
-                            eprintln!("emulator: a callback on {message} gives the token {minted}");
-                            minted
-                        }
-                        None => {
-                            eprintln!("error: the emulator could not mint a callback token");
-                            return ExitCode::from(EXIT_API);
-                        }
-                    }
+                    eprintln!("emulator: a callback on {message} gives the token {minted}");
+                    minted
                 }
-                None => token.clone(),
+                None => token,
             };
             // `open_ids` only concern JSON 1.0 cards that are not shared; the cards sent here
             // are 2.0 (checked above), which are always shared, so none are sent.
-            let req = DelayedUpdate::new(card);
             session
                 .client
                 .delayed()
-                .update(&CallbackToken::new(token), req)
+                .update(&CallbackToken::new(token), DelayedUpdate::new(card))
                 .await
-                .map(|()| "updated the card of the callback".to_owned())
+                .map_err(api_error)?;
+            "updated the card of the callback".to_owned()
         }
         (None, None) => {
             eprintln!("error: say which card to update: --message om_… or --token c-…");
-            return ExitCode::from(crate::net::EXIT_USAGE);
+            return Err(ExitCode::from(EXIT_USAGE));
         }
     };
-    match result {
-        Ok(done) => {
-            eprintln!("{done}");
-            session.print_state();
-            ExitCode::SUCCESS
-        }
-        Err(err) => api_error(err),
-    }
+    Ok(Done { said, output: None })
 }

@@ -3,15 +3,51 @@
 //! Human output reads like a compiler's: one block per problem, with the file, line and
 //! column, Feishu's own path and the JSON pointer. `--format json` prints one array with an
 //! object per file. The exit code is 0 when every file is valid (warnings allowed), 1 when a
-//! card is invalid, 2 when a file cannot be read or is not JSON.
+//! card is invalid, 2 when a file cannot be read or is not JSON. With `--lenient`, a tag or
+//! property this version does not know is a warning (see [`Check`]).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use card_core::validate::{syntax_diagnostic, validate_slice};
+use card_core::validate::{syntax_diagnostic, validate_slice_with, Options, Policy};
 use card_core::{Diagnostic, Severity};
 use serde::Serialize;
+
+/// `--lenient`, on every command that checks a card it is given and can let an unknown name
+/// through: validate, send, send-form, update and mcp. (`convert` and `preview` read the card
+/// into the typed model, which refuses what it does not know, and `card!` is strict;
+/// `migrate` drops what it does not know; `stream` writes its own cards.)
+///
+/// Strict is the default, as in the client and in `card!`: an unknown name in a hand-written
+/// card is far more often a typo than a feature newer than this version, Feishu refuses a card
+/// with a property it does not know (ErrCode 200621), and the existing exit codes of scripts
+/// and CI jobs keep their meaning. `--lenient` is the way to send a component or a property
+/// Feishu added after this version.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct Check {
+    /// Let tags and properties this version of feishu-card does not know through, as warnings
+    /// (Feishu may reject them), instead of refusing the card; everything known is still
+    /// checked. For components and properties Feishu added after this version.
+    #[arg(long)]
+    pub lenient: bool,
+}
+
+impl Check {
+    /// The validation policy chosen.
+    pub fn policy(self) -> Policy {
+        if self.lenient {
+            Policy::Lenient
+        } else {
+            Policy::Strict
+        }
+    }
+
+    /// The validation options chosen.
+    pub fn options(self) -> Options {
+        Options::new().policy(self.policy())
+    }
+}
 
 /// Arguments of `feishu-card validate`.
 #[derive(Debug, clap::Args)]
@@ -19,6 +55,8 @@ pub struct Args {
     /// How to print the result.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    #[command(flatten)]
+    pub check: Check,
     /// Card files (`-` for standard input).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
@@ -51,7 +89,7 @@ struct Report {
 /// it is not in the registry's `RULES`.
 const IO_READ: &str = "io.read";
 
-fn check(path: &Path) -> Report {
+fn check(path: &Path, options: Options) -> Report {
     let file = crate::input::display_name(path);
     let bytes = match crate::input::read(path) {
         Ok(bytes) => bytes,
@@ -71,7 +109,7 @@ fn check(path: &Path) -> Report {
             }
         }
     };
-    match validate_slice(&bytes) {
+    match validate_slice_with(&bytes, options) {
         Ok(diagnostics) => {
             let diagnostics = diagnostics.into_vec();
             let positions = diagnostics
@@ -98,7 +136,8 @@ fn check(path: &Path) -> Report {
 
 /// Runs `feishu-card validate`.
 pub fn run(args: Args) -> ExitCode {
-    let reports: Vec<Report> = args.files.iter().map(|p| check(p)).collect();
+    let options = args.check.options();
+    let reports: Vec<Report> = args.files.iter().map(|p| check(p, options)).collect();
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Json => serde_json::to_writer_pretty(&mut out, &reports)

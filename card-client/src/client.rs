@@ -17,6 +17,7 @@ use crate::sequencer::{self, CardRegistry, CardState};
 use crate::store::{Budget, CardTurn, Shared, Store};
 use crate::token::TokenCache;
 use crate::{Cards, Delayed, Elements, Messages};
+use card_core::validate::Policy;
 
 /// Base URL of Feishu (China).
 pub const FEISHU_BASE_URL: &str = "https://open.feishu.cn";
@@ -98,6 +99,7 @@ pub struct ClientBuilder {
     card_ops_per_second: u32,
     max_tracked_cards: usize,
     store: Option<Shared>,
+    validation: Policy,
 }
 
 impl ClientBuilder {
@@ -115,6 +117,7 @@ impl ClientBuilder {
             card_ops_per_second: 10,
             max_tracked_cards: 10_000,
             store: None,
+            validation: Policy::Strict,
         }
     }
 
@@ -169,6 +172,34 @@ impl ClientBuilder {
         } else {
             1.0
         };
+        self
+    }
+
+    /// What the validation before sending makes of a tag or a property this version of the
+    /// registry does not know (a request can choose otherwise, such as
+    /// [`SendMessage::validation`](crate::SendMessage::validation)).
+    ///
+    /// The default is [`Policy::Strict`]: an unknown tag or property is
+    /// [`Error::InvalidCard`] and no request is made. Feishu refuses a card with a property it
+    /// does not know (ErrCode 200621), and in a hand-written card an unknown name is far more
+    /// often a typo than a feature newer than this crate, so refusing it locally gives the
+    /// clearer error without a round trip. [`Policy::Lenient`] sends such a card with a warning
+    /// (logged, and kept in [`ApiError::card_warnings`](crate::ApiError::card_warnings) when
+    /// Feishu refuses it): the way to use a component or property Feishu added after this
+    /// version, with everything known still checked.
+    ///
+    /// ```
+    /// use card_client::Client;
+    /// use card_core::validate::Policy;
+    ///
+    /// let client = Client::builder("cli_a1b2c3", "app-secret")
+    ///     .validation(Policy::Lenient)
+    ///     .build()?;
+    /// assert_eq!(client.validation(), Policy::Lenient);
+    /// # Ok::<(), card_client::Error>(())
+    /// ```
+    pub fn validation(mut self, policy: Policy) -> Self {
+        self.validation = policy;
         self
     }
 
@@ -341,6 +372,12 @@ impl Client {
     /// Starts a [`ClientBuilder`].
     pub fn builder(app_id: impl Into<String>, app_secret: impl Into<Secret>) -> ClientBuilder {
         ClientBuilder::new(app_id, app_secret)
+    }
+
+    /// The validation policy of requests that do not choose their own (see
+    /// [`ClientBuilder::validation`]).
+    pub fn validation(&self) -> Policy {
+        self.inner.config.validation
     }
 
     /// Messages: send, reply, patch.
@@ -782,6 +819,7 @@ fn api_error(
         log_id,
         troubleshooter: extra.troubleshooter,
         retry_after,
+        card_warnings: Default::default(),
     })
 }
 

@@ -141,6 +141,11 @@ pub struct ApiError {
     pub card_error: Option<CardError>,
     /// How long Feishu asked to wait (`x-ogw-ratelimit-reset`), on rate limits.
     pub retry_after: Option<Duration>,
+    /// The warnings the client's validation gave on the card it sent: under the lenient
+    /// [`Policy`](card_core::validate::Policy), the tags and properties this version does not
+    /// know, which are the likely cause when Feishu refuses the card. Empty for calls without
+    /// card JSON or a card without warnings.
+    pub card_warnings: Diagnostics,
 }
 
 impl ApiError {
@@ -171,6 +176,13 @@ impl fmt::Display for ApiError {
         }
         if let Some(hint) = self.class().hint() {
             write!(f, "; {hint}")?;
+        }
+        if self.class() == ErrorClass::InvalidCard && !self.card_warnings.is_empty() {
+            write!(
+                f,
+                "; the card was sent with these warnings, the likely cause:\n{}",
+                self.card_warnings
+            )?;
         }
         Ok(())
     }
@@ -310,6 +322,14 @@ impl ErrorClass {
 }
 
 impl Error {
+    /// Keeps the validation's warnings on the card that was sent with Feishu's refusal.
+    pub(crate) fn with_card_warnings(mut self, warnings: Diagnostics) -> Self {
+        if let Error::Api(e) = &mut self {
+            e.card_warnings = warnings;
+        }
+        self
+    }
+
     /// Feishu's `code`, when Feishu answered with one.
     pub fn code(&self) -> Option<i64> {
         self.api().map(|e| e.code)
@@ -469,6 +489,7 @@ mod tests {
             troubleshooter: None,
             card_error: CardError::parse("ErrCode: 200621; ErrPath: ROOT -> body"),
             retry_after: None,
+            card_warnings: Default::default(),
         });
         let text = e.to_string();
         assert!(text.contains("code 230099"), "{text}");

@@ -67,9 +67,14 @@
 //!
 //! # The rules it keeps for you
 //!
-//! - **Validation**: card JSON is checked with [`card_core::validate::validate_value`] before
-//!   anything is sent; an invalid card is [`Error::InvalidCard`] with every problem, and no
-//!   request is made.
+//! - **Validation**: card JSON is checked with [`card_core::validate::validate_value_with`]
+//!   before anything is sent; an invalid card is [`Error::InvalidCard`] with every problem, and
+//!   no request is made. What this version does not know (a component or property Feishu added
+//!   since) is an error by default ([`Policy::Strict`](card_core::validate::Policy::Strict)) and
+//!   a warning under [`Policy::Lenient`](card_core::validate::Policy::Lenient), chosen for the
+//!   client ([`ClientBuilder::validation`]) or per request (such as
+//!   [`SendMessage::validation`]); see [`ClientBuilder::validation`] for why strict is the
+//!   default.
 //! - **Encoding**: `content`, `data`, `element(s)`, `partial_element`, `settings` and `actions`
 //!   are strings of JSON inside the JSON body; the client encodes them, once.
 //! - **Tenant token**: fetched on first use, shared by every caller, kept until 3 minutes before

@@ -194,6 +194,7 @@ mod tests {
             troubleshooter: None,
             card_error: None,
             retry_after,
+            card_warnings: Default::default(),
         })
     }
 

@@ -2,7 +2,8 @@
 //! numbers, each with an error a model can act on.
 
 use card_client::ReceiveIdType;
-use card_core::validate::{fix, validate_value};
+use card_core::diagnostic::json_kind;
+use card_core::validate::{fix, validate_value_with, Policy};
 use card_core::Severity;
 use serde_json::{json, Map, Value};
 
@@ -41,7 +42,7 @@ impl Arguments<'_> {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(other) => Err(ToolError::msg(format!(
                 "`{name}` must be a string, not {}",
-                type_name(other)
+                json_kind(other)
             ))),
         }
     }
@@ -58,21 +59,28 @@ impl Arguments<'_> {
             },
             Some(other) => Err(ToolError::msg(format!(
                 "`{name}` must be a number of seconds, not {}",
-                type_name(other)
+                json_kind(other)
             ))),
         }
     }
 
-    /// The `card` argument, as an object or as a string holding JSON, checked: a card with
-    /// errors is refused with every diagnostic and its fix.
+    /// The `card` argument, as an object or as a string holding JSON, checked strictly: a card
+    /// with errors is refused with every diagnostic and its fix.
+    #[cfg(test)]
     pub fn card(&self, name: &str) -> Result<Value, ToolError> {
-        self.card_with_warnings(name).map(|(card, _)| card)
+        self.card_with_warnings(name, Policy::Strict)
+            .map(|(card, _)| card)
     }
 
-    /// The `card` argument, checked, with the warnings of the card (each with its fix).
-    pub fn card_with_warnings(&self, name: &str) -> Result<(Value, Vec<Value>), ToolError> {
+    /// The `card` argument, checked under `policy`, with the warnings of the card (each with
+    /// its fix).
+    pub fn card_with_warnings(
+        &self,
+        name: &str,
+        policy: Policy,
+    ) -> Result<(Value, Vec<Value>), ToolError> {
         let card = self.card_unchecked(name)?;
-        let warnings = check_card(&card)?;
+        let warnings = check_card_with(&card, policy)?;
         Ok((card, warnings))
     }
 
@@ -118,15 +126,15 @@ pub fn parse_card(name: &str, value: &Value) -> Result<Value, ToolError> {
                 Ok(Value::String(inner)) => parse_card(name, &Value::String(inner)),
                 Ok(card @ Value::Object(_)) => Ok(card),
                 Ok(other) => Err(ToolError::msg(format!(
-                    "`{name}` holds JSON {}, not a card object",
-                    type_name(&other)
+                    "`{name}` is a string holding {} in JSON, not a card object",
+                    json_kind(&other)
                 ))),
                 Err(err) => Err(not_json(name, text, &err)),
             }
         }
         other => Err(ToolError::msg(format!(
             "`{name}` must be the card as a JSON object (or a string holding it), not {}",
-            type_name(other)
+            json_kind(other)
         ))),
     }
 }
@@ -177,10 +185,16 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
     text.len()
 }
 
-/// Refuses a card with errors, with every diagnostic; the warnings of a card without errors
-/// (tolerated leftovers, risky values), each with its fix, so that a send can report them.
+/// [`check_card_with`] the strict policy, for the cards the server writes itself.
 pub fn check_card(card: &Value) -> Result<Vec<Value>, ToolError> {
-    let diagnostics = validate_value(card);
+    check_card_with(card, Policy::Strict)
+}
+
+/// Refuses a card with errors under `policy`, with every diagnostic; the warnings of a card
+/// without errors (tolerated leftovers, risky values, and under the lenient policy what this
+/// version does not know), each with its fix, so that a send can report them.
+pub fn check_card_with(card: &Value, policy: Policy) -> Result<Vec<Value>, ToolError> {
+    let diagnostics = validate_value_with(card, policy.into());
     let errors = diagnostics.errors().count();
     if errors == 0 {
         return Ok(diagnostics
@@ -197,9 +211,9 @@ pub fn check_card(card: &Value) -> Result<Vec<Value>, ToolError> {
     })))
 }
 
-/// The verdict on a card: validity, counts, and each diagnostic with its fix.
-pub fn validation(card: &Value) -> Value {
-    let diagnostics = validate_value(card);
+/// The verdict on a card under `policy`: validity, counts, and each diagnostic with its fix.
+pub fn validation(card: &Value, policy: Policy) -> Value {
+    let diagnostics = validate_value_with(card, policy.into());
     let errors = diagnostics.errors().count();
     let warnings = diagnostics.warnings().count();
     json!({
@@ -278,18 +292,6 @@ pub fn recipient(args: &Arguments<'_>, allow_reply: bool) -> Result<Recipient, T
     }
 }
 
-/// `a string`, `a number`… for messages.
-pub fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,10 +343,7 @@ mod tests {
             .contains("not a number"));
         let m = args(json!({"card": "[1, 2]"}));
         let err = Arguments(&m).card("card").unwrap_err().0;
-        assert!(err["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("an array"));
+        assert!(err["error"].as_str().unwrap_or_default().contains("a list"));
         let m = args(json!({}));
         assert!(Arguments(&m).card("card").is_err());
         let m = args(json!({"chat_id": 7}));

@@ -35,10 +35,11 @@ use std::time::Duration;
 
 use card_client::callback::{Answer, CardAction, Toast};
 use card_client::emulator::{Emulator, Target};
+use card_core::diagnostic::json_kind;
 use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
-use super::args::{type_name, Arguments, ToolError};
+use super::args::{Arguments, ToolError};
 
 /// The key of the question id in each callback value.
 pub const QUESTION_KEY: &str = "feishu_card_question";
@@ -165,7 +166,7 @@ fn choices_of(v: &Value) -> Result<Vec<String>, ToolError> {
     let Value::Array(items) = v else {
         return Err(ToolError::msg(format!(
             "`choices` must be a list of strings, not {}",
-            type_name(v)
+            json_kind(v)
         )));
     };
     if items.is_empty() || items.len() > MAX_CHOICES {
@@ -186,7 +187,7 @@ fn choices_of(v: &Value) -> Result<Vec<String>, ToolError> {
             other => {
                 return Err(ToolError::msg(format!(
                     "`choices[{i}]` must be a non-empty string, not {}",
-                    type_name(other)
+                    json_kind(other)
                 )))
             }
         }
@@ -198,7 +199,7 @@ fn fields_of(v: &Value) -> Result<Vec<Field>, ToolError> {
     let Value::Array(items) = v else {
         return Err(ToolError::msg(format!(
             "`fields` must be a list of objects, not {}",
-            type_name(v)
+            json_kind(v)
         )));
     };
     if items.is_empty() || items.len() > MAX_FIELDS {
@@ -212,7 +213,7 @@ fn fields_of(v: &Value) -> Result<Vec<Field>, ToolError> {
         let Value::Object(obj) = item else {
             return Err(ToolError::msg(format!(
                 "`fields[{i}]` must be an object with `name`, `label`, `kind`, not {}",
-                type_name(item)
+                json_kind(item)
             )));
         };
         let a = Arguments(obj);
@@ -246,7 +247,7 @@ fn fields_of(v: &Value) -> Result<Vec<Field>, ToolError> {
             Some(other) => {
                 return Err(ToolError::msg(format!(
                     "`fields[{i}].required` must be true or false, not {}",
-                    type_name(other)
+                    json_kind(other)
                 )))
             }
         };
@@ -541,7 +542,7 @@ impl Answers {
             Ok(Value::Object(map)) => Ok(Answers(map)),
             Ok(other) => Err(format!(
                 "the answers file must hold a JSON object from question texts (or `*`) to answers, not {}",
-                type_name(&other)
+                json_kind(&other)
             )),
             Err(err) => Err(format!("the answers file is not JSON: {err}")),
         }

@@ -48,6 +48,7 @@ use card_client::callback::{CallbackConfig, CallbackHandler, CardAction, Deferre
 use card_client::emulator::{DeliveryOutcome, Emulator};
 use card_client::stream::Stream;
 use card_client::Client;
+use card_core::validate::Policy;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, GetPromptRequestParams,
     GetPromptResponse, GetPromptResult, Implementation, ListPromptsResult, ListResourcesResult,
@@ -60,6 +61,7 @@ use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{json, Value};
 
 use crate::net::{Net, Session, EXIT_API, EXIT_USAGE};
+use crate::validate::Check;
 use ask::{AnswerRoute, Answers, EmulatedUser, Questions};
 
 /// Arguments of `feishu-card mcp`.
@@ -68,6 +70,8 @@ use ask::{AnswerRoute, Answers, EmulatedUser, Questions};
 pub struct Args {
     #[command(flatten)]
     pub net: Net,
+    #[command(flatten)]
+    pub check: Check,
     /// Serve MCP over streamable HTTP at this address (such as 127.0.0.1:8931), at the path
     /// `/mcp`, instead of over standard input and output.
     #[arg(long, value_name = "ADDR")]
@@ -136,6 +140,8 @@ pub struct Shared {
     long_connection: Option<listen::LongConnection>,
     user: Option<EmulatedUser>,
     streams: Mutex<HashMap<String, Stream>>,
+    /// How the cards of the tools are validated (`--lenient`).
+    policy: Policy,
 }
 
 /// The MCP server.
@@ -277,6 +283,7 @@ async fn serve(args: Args) -> ExitCode {
             long_connection,
             user,
             streams: Mutex::new(HashMap::new()),
+            policy: args.check.policy(),
         }),
     };
     let shared = server.shared.clone();
@@ -324,7 +331,7 @@ async fn serve(args: Args) -> ExitCode {
 /// token and are encrypted and signed with the encrypt key when these are given.
 async fn start(args: &Args) -> Result<Session, ExitCode> {
     if !args.net.emulator {
-        return args.net.connect().await;
+        return args.net.connect_with(args.check.policy()).await;
     }
     let mut builder = Emulator::builder();
     if let Some(token) = args.verification_token.as_deref().filter(|t| !t.is_empty()) {
@@ -337,7 +344,11 @@ async fn start(args: &Args) -> Result<Session, ExitCode> {
         eprintln!("error: cannot start the emulator on 127.0.0.1: {err}");
         ExitCode::from(EXIT_API)
     })?;
-    let client = emulator.client().build().map_err(crate::net::api_error)?;
+    let client = emulator
+        .client()
+        .validation(args.check.policy())
+        .build()
+        .map_err(crate::net::api_error)?;
     eprintln!("emulator: running at {}", emulator.base_url());
     Ok(Session {
         client,

@@ -9,7 +9,9 @@ use card_client::{
 };
 use serde_json::{json, Map, Value};
 
-use super::args::{check_card, parse_card, recipient, validation, Arguments, Recipient, ToolError};
+use super::args::{
+    check_card, check_card_with, parse_card, recipient, validation, Arguments, Recipient, ToolError,
+};
 use super::ask::{self, AnswerRoute, Asked, EMULATED_USER};
 use super::explain::error_json;
 use super::listen;
@@ -227,7 +229,7 @@ pub async fn call(
         "feishu_send_card" => send(shared, &args, false).await,
         "feishu_send_form" => send(shared, &args, true).await,
         "feishu_update_card" => update(shared, &args).await,
-        "feishu_validate_card" => validate(&args),
+        "feishu_validate_card" => validate(shared, &args),
         "feishu_ask_user" => ask_user(shared, &args).await,
         "feishu_stream_start" => stream_start(shared, &args).await,
         "feishu_stream_append" => stream_append(shared, &args),
@@ -253,7 +255,7 @@ async fn send(shared: &Shared, args: &Arguments<'_>, form: bool) -> Result<Value
     args.only(SEND_ARGS)?;
     let to = recipient(args, true)?;
     let uuid = args.opt_string("uuid")?;
-    let (card, warnings) = args.card_with_warnings("card")?;
+    let (card, warnings) = args.card_with_warnings("card", shared.policy)?;
     let mut out = json!({});
     if form {
         let forms = crate::send_form::forms(&card);
@@ -314,8 +316,8 @@ async fn update(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolErro
     let message = args.opt_string("message_id")?;
     let token = args.opt_string("token")?;
     let card_id = args.opt_string("card_id")?;
-    let card = args.card("card")?;
-    match (message, token, card_id) {
+    let (card, warnings) = args.card_with_warnings("card", shared.policy)?;
+    let mut out = match (message, token, card_id) {
         (Some(message), None, None) => {
             shared
                 .client
@@ -323,7 +325,7 @@ async fn update(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolErro
                 .patch(PatchMessage::new(message.clone(), card))
                 .await
                 .map_err(api)?;
-            Ok(json!({"updated": true, "message_id": message}))
+            json!({"updated": true, "message_id": message})
         }
         (None, Some(token), None) => {
             shared
@@ -332,7 +334,7 @@ async fn update(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolErro
                 .update(&CallbackToken::new(token), DelayedUpdate::new(card))
                 .await
                 .map_err(api)?;
-            Ok(json!({"updated": true, "by": "token"}))
+            json!({"updated": true, "by": "token"})
         }
         (None, None, Some(card_id)) => {
             shared
@@ -341,21 +343,29 @@ async fn update(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolErro
                 .update(UpdateCard::new(card_id.clone(), card))
                 .await
                 .map_err(api)?;
-            Ok(json!({"updated": true, "card_id": card_id}))
+            json!({"updated": true, "card_id": card_id})
         }
-        (None, None, None) => Err(ToolError::msg(
-            "say which card to update: `message_id` (om_…), `token` (c-…) or `card_id`",
-        )),
-        _ => Err(ToolError::msg(
-            "give only one of `message_id`, `token` and `card_id`",
-        )),
+        (None, None, None) => {
+            return Err(ToolError::msg(
+                "say which card to update: `message_id` (om_…), `token` (c-…) or `card_id`",
+            ))
+        }
+        _ => {
+            return Err(ToolError::msg(
+                "give only one of `message_id`, `token` and `card_id`",
+            ))
+        }
+    };
+    if !warnings.is_empty() {
+        out["warnings"] = json!(warnings);
     }
+    Ok(out)
 }
 
-fn validate(args: &Arguments<'_>) -> Result<Value, ToolError> {
+fn validate(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolError> {
     args.only(&["card"])?;
     let card = args.card_unchecked("card")?;
-    Ok(validation(&card))
+    Ok(validation(&card, shared.policy))
 }
 
 async fn ask_user(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolError> {
@@ -530,7 +540,7 @@ fn stream_append(shared: &Shared, args: &Arguments<'_>) -> Result<Value, ToolErr
         Some(other) => {
             return Err(ToolError::msg(format!(
                 "`text` must be a string, not {}",
-                super::args::type_name(other)
+                card_core::diagnostic::json_kind(other)
             )))
         }
         None => return Err(ToolError::msg("missing `text`: give the text to add")),
@@ -566,7 +576,7 @@ async fn stream_finish(shared: &Shared, args: &Arguments<'_>) -> Result<Value, T
         None | Some(Value::Null) => FinalCard::Text,
         Some(v) => {
             let card = parse_card("card", v)?;
-            check_card(&card)?;
+            check_card_with(&card, shared.policy)?;
             FinalCard::Card(card)
         }
     };

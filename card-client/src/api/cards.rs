@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::elements::Position;
-use crate::api::{check_card, check_path_id, check_uuid, CARDKIT_UUID_MAX};
+use card_core::validate::Policy;
+
+use crate::api::{check_path_id, check_uuid, CARDKIT_UUID_MAX};
 use crate::card::CardContent;
 use crate::client::{new_uuid, require, Body, Call};
 use crate::encode::{self, Sequenced};
@@ -30,12 +32,28 @@ use crate::{Client, Error};
 pub struct CreateCard {
     /// Card JSON 2.0 or a template.
     pub card: CardContent,
+    /// The validation policy for this card; `None` (the default) follows the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)).
+    #[serde(skip)]
+    pub validation: Option<Policy>,
 }
 
 impl CreateCard {
     /// An entity made of `card`.
     pub fn new(card: impl Into<CardContent>) -> Self {
-        CreateCard { card: card.into() }
+        CreateCard {
+            card: card.into(),
+            validation: None,
+        }
+    }
+
+    /// Validates this card under `policy` instead of the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)): with
+    /// [`Policy::Lenient`], a tag or property this version does not know is a warning and the
+    /// card is sent.
+    pub fn validation(mut self, policy: Policy) -> Self {
+        self.validation = Some(policy);
+        self
     }
 }
 
@@ -49,6 +67,10 @@ pub struct UpdateCard {
     pub card: CardContent,
     /// Idempotency key (1–64 characters); generated when `None`, reused on retries.
     pub uuid: Option<String>,
+    /// The validation policy for this card; `None` (the default) follows the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)).
+    #[serde(skip)]
+    pub validation: Option<Policy>,
 }
 
 impl UpdateCard {
@@ -58,7 +80,17 @@ impl UpdateCard {
             card_id: card_id.into(),
             card: card.into(),
             uuid: None,
+            validation: None,
         }
+    }
+
+    /// Validates this card under `policy` instead of the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)): with
+    /// [`Policy::Lenient`], a tag or property this version does not know is a warning and the
+    /// card is sent.
+    pub fn validation(mut self, policy: Policy) -> Self {
+        self.validation = Some(policy);
+        self
     }
 
     /// Sets the idempotency key.
@@ -287,7 +319,8 @@ impl<'c> Cards<'c> {
 
     /// Creates a card entity (`POST /open-apis/cardkit/v1/cards`) and returns its `card_id`.
     ///
-    /// Card JSON is validated first. Send the entity with
+    /// Card JSON is validated first, under the request's
+    /// [`validation`](CreateCard::validation) policy or else the client's. Send the entity with
     /// [`CardContent::entity`] (once: an entity can be sent in one message only).
     ///
     /// ```no_run
@@ -305,7 +338,7 @@ impl<'c> Cards<'c> {
     /// ```
     pub async fn create(&self, req: CreateCard) -> Result<String, Error> {
         const OP: &str = "cards.create";
-        check_card(&req.card)?;
+        let warnings = self.client.check_card(&req.card, req.validation)?;
         let (kind, data) = encode::cardkit_create(&req.card)?;
         let body = encode::body(&CreateBody { kind, data })?;
         let data: Option<CardIdData> = self
@@ -319,7 +352,8 @@ impl<'c> Cards<'c> {
                 replay: Replay::Safe,
                 card_id: None,
             })
-            .await?;
+            .await
+            .map_err(|e| e.with_card_warnings(warnings))?;
         Ok(require(OP, data)?.card_id)
     }
 
@@ -341,7 +375,7 @@ impl<'c> Cards<'c> {
     /// ```
     pub async fn update(&self, req: UpdateCard) -> Result<(), Error> {
         let card_id = check_path_id("card_id", &req.card_id)?;
-        check_card(&req.card)?;
+        let warnings = self.client.check_card(&req.card, req.validation)?;
         let uuid = cardkit_uuid(req.uuid)?;
         let body = Sequenced::new(&UpdateBody {
             card: encode::cardkit_card(&req.card)?,
@@ -355,6 +389,7 @@ impl<'c> Cards<'c> {
             body,
         )
         .await
+        .map_err(|e| e.with_card_warnings(warnings))
     }
 
     /// Changes settings (`PATCH /open-apis/cardkit/v1/cards/:card_id/settings`): turn

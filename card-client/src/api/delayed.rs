@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::api::check_card;
+use card_core::validate::Policy;
+
 use crate::card::CardContent;
 use crate::client::{Body, Call};
 use crate::encode;
@@ -148,6 +149,10 @@ pub struct DelayedUpdate {
     pub card: CardContent,
     /// Only for JSON 1.0 cards that are not shared: the users whose view changes.
     pub open_ids: Option<Vec<String>>,
+    /// The validation policy for this card; `None` (the default) follows the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)).
+    #[serde(skip)]
+    pub validation: Option<Policy>,
 }
 
 impl DelayedUpdate {
@@ -156,7 +161,17 @@ impl DelayedUpdate {
         DelayedUpdate {
             card: card.into(),
             open_ids: None,
+            validation: None,
         }
+    }
+
+    /// Validates this card under `policy` instead of the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)): with
+    /// [`Policy::Lenient`], a tag or property this version does not know is a warning and the
+    /// card is sent.
+    pub fn validation(mut self, policy: Policy) -> Self {
+        self.validation = Some(policy);
+        self
     }
 
     /// For JSON 1.0 non-shared cards: whose view changes.
@@ -203,7 +218,7 @@ impl<'c> Delayed<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn update(&self, token: &CallbackToken, req: DelayedUpdate) -> Result<(), Error> {
-        check_card(&req.card)?;
+        let warnings = self.client.check_card(&req.card, req.validation)?;
         let mut card = encode::delayed_card(&req.card)?;
         if let Some(open_ids) = req.open_ids {
             match card.as_object_mut() {
@@ -239,7 +254,8 @@ impl<'c> Delayed<'c> {
                 replay: Replay::OnlyIfUnapplied,
                 card_id: None,
             })
-            .await?;
+            .await
+            .map_err(|e| e.with_card_warnings(warnings))?;
         Ok(())
     }
 }

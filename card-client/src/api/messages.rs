@@ -3,7 +3,9 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use crate::api::{check_card, check_path_id, check_uuid, IM_UUID_MAX};
+use card_core::validate::Policy;
+
+use crate::api::{check_path_id, check_uuid, IM_UUID_MAX};
 use crate::card::CardContent;
 use crate::client::{new_uuid, require, Body, Call};
 use crate::encode;
@@ -48,6 +50,14 @@ impl ReceiveIdType {
 /// let req = SendMessage::to_chat("oc_84983ff6516d731e5b5f68d4ea2e1da5", json!({"schema": "2.0"}))
 ///     .uuid("deploy-42");
 /// assert_eq!(req.receive_id_type, ReceiveIdType::ChatId);
+///
+/// // A card with a component newer than this version: sent with a warning, not refused.
+/// use card_core::validate::Policy;
+///
+/// let newer = json!({"schema": "2.0", "body": {"elements": [{"tag": "future_widget"}]}});
+/// let req = SendMessage::to_chat("oc_84983ff6516d731e5b5f68d4ea2e1da5", newer)
+///     .validation(Policy::Lenient);
+/// assert_eq!(req.validation, Some(Policy::Lenient));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -61,6 +71,10 @@ pub struct SendMessage {
     /// Idempotency key (≤ 50 characters): Feishu makes at most one message per key within an
     /// hour. The client generates one when this is `None`, and reuses it on retries.
     pub uuid: Option<String>,
+    /// The validation policy for this card; `None` (the default) follows the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)).
+    #[serde(skip)]
+    pub validation: Option<Policy>,
 }
 
 impl SendMessage {
@@ -75,6 +89,7 @@ impl SendMessage {
             receive_id: receive_id.into(),
             card: card.into(),
             uuid: None,
+            validation: None,
         }
     }
 
@@ -91,6 +106,15 @@ impl SendMessage {
     /// Sets the idempotency key.
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(uuid.into());
+        self
+    }
+
+    /// Validates this card under `policy` instead of the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)): with
+    /// [`Policy::Lenient`], a tag or property this version does not know is a warning and the
+    /// card is sent.
+    pub fn validation(mut self, policy: Policy) -> Self {
+        self.validation = Some(policy);
         self
     }
 }
@@ -116,6 +140,10 @@ pub struct ReplyMessage {
     pub reply_in_thread: bool,
     /// Idempotency key, as for [`SendMessage::uuid`].
     pub uuid: Option<String>,
+    /// The validation policy for this card; `None` (the default) follows the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)).
+    #[serde(skip)]
+    pub validation: Option<Policy>,
 }
 
 impl ReplyMessage {
@@ -126,6 +154,7 @@ impl ReplyMessage {
             card: card.into(),
             reply_in_thread: false,
             uuid: None,
+            validation: None,
         }
     }
 
@@ -138,6 +167,15 @@ impl ReplyMessage {
     /// Sets the idempotency key.
     pub fn uuid(mut self, uuid: impl Into<String>) -> Self {
         self.uuid = Some(uuid.into());
+        self
+    }
+
+    /// Validates this card under `policy` instead of the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)): with
+    /// [`Policy::Lenient`], a tag or property this version does not know is a warning and the
+    /// card is sent.
+    pub fn validation(mut self, policy: Policy) -> Self {
+        self.validation = Some(policy);
         self
     }
 }
@@ -159,6 +197,10 @@ pub struct PatchMessage {
     pub message_id: String,
     /// The new card (JSON or template).
     pub card: CardContent,
+    /// The validation policy for this card; `None` (the default) follows the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)).
+    #[serde(skip)]
+    pub validation: Option<Policy>,
 }
 
 impl PatchMessage {
@@ -167,7 +209,17 @@ impl PatchMessage {
         PatchMessage {
             message_id: message_id.into(),
             card: card.into(),
+            validation: None,
         }
+    }
+
+    /// Validates this card under `policy` instead of the client's
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)): with
+    /// [`Policy::Lenient`], a tag or property this version does not know is a warning and the
+    /// card is sent.
+    pub fn validation(mut self, policy: Policy) -> Self {
+        self.validation = Some(policy);
+        self
     }
 }
 
@@ -261,8 +313,10 @@ impl<'c> Messages<'c> {
 
     /// Sends a card (`POST /open-apis/im/v1/messages`).
     ///
-    /// Card JSON is validated first; an invalid card is [`Error::InvalidCard`] and nothing is
-    /// sent. Retries reuse the request's `uuid`, so a retried send never makes two messages.
+    /// Card JSON is validated first, under the request's [`validation`](SendMessage::validation)
+    /// policy or else the client's; an invalid card is [`Error::InvalidCard`] and nothing is
+    /// sent. Warnings are logged, and kept in the error when Feishu refuses the card. Retries
+    /// reuse the request's `uuid`, so a retried send never makes two messages.
     ///
     /// ```no_run
     /// # async fn demo(client: card_client::Client) -> Result<(), card_client::Error> {
@@ -283,7 +337,7 @@ impl<'c> Messages<'c> {
                 "`receive_id` must not be empty".into(),
             ));
         }
-        check_card(&req.card)?;
+        let warnings = self.client.check_card(&req.card, req.validation)?;
         let uuid = match req.uuid {
             Some(u) => check_uuid(u, IM_UUID_MAX)?,
             None => new_uuid(),
@@ -305,7 +359,8 @@ impl<'c> Messages<'c> {
                 replay: Replay::Safe,
                 card_id: None,
             })
-            .await?;
+            .await
+            .map_err(|e| e.with_card_warnings(warnings))?;
         require(OP, data)
     }
 
@@ -327,7 +382,7 @@ impl<'c> Messages<'c> {
     pub async fn reply(&self, req: ReplyMessage) -> Result<Message, Error> {
         const OP: &str = "messages.reply";
         let message_id = check_path_id("message_id", &req.message_id)?;
-        check_card(&req.card)?;
+        let warnings = self.client.check_card(&req.card, req.validation)?;
         let uuid = match req.uuid {
             Some(u) => check_uuid(u, IM_UUID_MAX)?,
             None => new_uuid(),
@@ -349,7 +404,8 @@ impl<'c> Messages<'c> {
                 replay: Replay::Safe,
                 card_id: None,
             })
-            .await?;
+            .await
+            .map_err(|e| e.with_card_warnings(warnings))?;
         require(OP, data)
     }
 
@@ -376,7 +432,7 @@ impl<'c> Messages<'c> {
                     .into(),
             ));
         }
-        check_card(&req.card)?;
+        let warnings = self.client.check_card(&req.card, req.validation)?;
         let body = encode::body(&PatchBody {
             content: encode::im_content(&req.card)?,
         })?;
@@ -390,7 +446,8 @@ impl<'c> Messages<'c> {
                 replay: Replay::Safe,
                 card_id: None,
             })
-            .await?;
+            .await
+            .map_err(|e| e.with_card_warnings(warnings))?;
         Ok(())
     }
 }

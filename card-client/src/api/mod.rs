@@ -5,26 +5,47 @@ pub(crate) mod delayed;
 pub(crate) mod elements;
 pub(crate) mod messages;
 
+use card_core::validate::{validate_value_with, Policy};
+use card_core::Diagnostics;
+
 use crate::card::CardContent;
-use crate::Error;
+use crate::{Client, Error};
 
 /// IM `uuid`: at most 50 characters.
 pub(crate) const IM_UUID_MAX: usize = 50;
 /// CardKit `uuid`: 1 to 64 characters.
 pub(crate) const CARDKIT_UUID_MAX: usize = 64;
 
-/// Validates card JSON; templates and entity references are checked by Feishu.
+/// Validates card JSON strictly; templates and entity references are checked by Feishu.
 pub(crate) fn check_card(card: &CardContent) -> Result<(), Error> {
-    if let CardContent::Json(value) = card {
-        let diagnostics = card_core::validate::validate_value(value);
-        if diagnostics.has_errors() {
-            return Err(Error::InvalidCard(diagnostics));
-        }
-        for warning in diagnostics.warnings() {
-            tracing::warn!(rule = warning.rule, path = %warning.path, "{}", warning.message);
-        }
+    check_card_with(card, Policy::Strict).map(drop)
+}
+
+/// Validates card JSON under `policy`, logs the warnings and gives them back (for
+/// [`Error::with_card_warnings`]); templates and entity references are checked by Feishu.
+pub(crate) fn check_card_with(card: &CardContent, policy: Policy) -> Result<Diagnostics, Error> {
+    let CardContent::Json(value) = card else {
+        return Ok(Diagnostics::new());
+    };
+    let diagnostics = validate_value_with(value, policy.into());
+    if diagnostics.has_errors() {
+        return Err(Error::InvalidCard(diagnostics));
     }
-    Ok(())
+    for warning in diagnostics.warnings() {
+        tracing::warn!(rule = warning.rule, path = %warning.path, "{}", warning.message);
+    }
+    Ok(diagnostics)
+}
+
+impl Client {
+    /// Validates card JSON under the request's policy, or else the client's.
+    pub(crate) fn check_card(
+        &self,
+        card: &CardContent,
+        request: Option<Policy>,
+    ) -> Result<Diagnostics, Error> {
+        check_card_with(card, request.unwrap_or(self.validation()))
+    }
 }
 
 /// Ids that go into a URL path: non-empty, short, and made of characters that need no escaping

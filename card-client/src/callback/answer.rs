@@ -56,8 +56,8 @@ impl Answer {
     /// Replaces the card (a typed [`Card`], card JSON, or a [`Template`]).
     ///
     /// A JSON 2.0 card must stay 2.0 (Feishu refuses a 1.0 card with 200830). Card JSON is
-    /// checked like every card the client sends: an invalid card is logged with its problems
-    /// and left out of the answer, so the user sees the toast (if any) and an unchanged card
+    /// checked like every card the client sends, under the validation policy of the handler's
+    /// client: an invalid card is logged with its problems and left out of the answer, so the user sees the toast (if any) and an unchanged card
     /// rather than Feishu's error.
     pub fn card(mut self, card: impl Into<AnswerCard>) -> Self {
         self.card = Some(card.into());

@@ -73,6 +73,7 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use card_core::validate::Policy;
 use serde_json::{Map, Value};
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -263,7 +264,9 @@ impl CallbackConfig {
         self
     }
 
-    /// The client that delivers delayed updates.
+    /// The client that delivers delayed updates; its validation policy
+    /// ([`ClientBuilder::validation`](crate::ClientBuilder::validation)) also judges the cards
+    /// of answers (strict without a client).
     pub fn client(mut self, client: Client) -> Self {
         self.client = Some(client);
         self
@@ -690,7 +693,12 @@ impl CallbackHandler {
         };
         // Answered: from now on a delivery again is a duplicate.
         claim.finish().await;
-        HttpAnswer::ok(checked(answer, &event_id).to_json_bytes(), sent)
+        let policy = self
+            .config
+            .client
+            .as_ref()
+            .map_or(Policy::Strict, Client::validation);
+        HttpAnswer::ok(checked(answer, &event_id, policy).to_json_bytes(), sent)
     }
 }
 
@@ -757,10 +765,11 @@ impl EventClaim {
     }
 }
 
-/// Leaves out a card JSON that Feishu would refuse, keeping the rest of the answer.
-fn checked(mut answer: Answer, event_id: &str) -> Answer {
+/// Leaves out a card JSON that Feishu would refuse under `policy` (the client's), keeping the
+/// rest of the answer.
+fn checked(mut answer: Answer, event_id: &str, policy: Policy) -> Answer {
     if let Some(AnswerCard::Raw(card)) = &answer.card {
-        let diagnostics = card_core::validate::validate_value(card);
+        let diagnostics = card_core::validate::validate_value_with(card, policy.into());
         if diagnostics.has_errors() {
             tracing::error!(
                 event_id,

@@ -268,6 +268,32 @@ async fn an_invalid_answer_card_is_left_out_and_the_toast_kept() {
 }
 
 #[tokio::test]
+async fn a_lenient_client_keeps_an_answer_card_with_a_newer_component() {
+    let card = json!({
+        "schema": "2.0",
+        "body": {"elements": [{"tag": "no_such_component"}]}
+    });
+    let client = card_client::Client::builder("cli_a1b2c3", "app-secret")
+        .validation(card_core::validate::Policy::Lenient)
+        .build()
+        .expect("the client builds");
+    let handler = card_client::callback::CallbackConfig::new(TOKEN)
+        .encrypt_key(KEY)
+        .client(client)
+        .build();
+    let req = Request::sealed(&ticket_submission("e-lenient-card"));
+    let answered = card.clone();
+    let answer = handler
+        .handle(&req.headers, &req.body, move |_, _| async move {
+            Answer::toast(Toast::success("Filed")).card(answered)
+        })
+        .await;
+    assert_eq!(answer.status(), 200);
+    let body = serde_json::from_slice::<Value>(answer.body()).unwrap();
+    assert_eq!(body["card"]["data"], card, "{body}");
+}
+
+#[tokio::test]
 async fn http_header_maps_work_as_headers() {
     let req = Request::sealed(&ticket_submission("e-headermap"));
     let mut headers = http::HeaderMap::new();

@@ -27,7 +27,21 @@ use crate::registry::{
 use crate::Diagnostic;
 
 /// What to change in `card` to clear `diagnostic` (found by validating `card`).
+///
+/// An unknown tag or property let through by the lenient policy may be newer than this
+/// version rather than a mistake, and the hint says so.
 pub fn hint(card: &Value, diagnostic: &Diagnostic) -> String {
+    let fix = what_to_change(card, diagnostic);
+    let let_through = matches!(diagnostic.rule, rule::UNKNOWN_PROPERTY | rule::UNKNOWN_TAG)
+        && diagnostic.severity == crate::Severity::Warning;
+    if let_through {
+        format!("keep it if Feishu added it after this version of feishu-card; otherwise {fix}")
+    } else {
+        fix
+    }
+}
+
+fn what_to_change(card: &Value, diagnostic: &Diagnostic) -> String {
     let at = Place::find(card, &diagnostic.pointer);
     let key = at.key.as_deref().unwrap_or("");
     match diagnostic.rule {
@@ -153,6 +167,47 @@ pub fn hint(card: &Value, diagnostic: &Diagnostic) -> String {
             .map(|r| format!("follow the rule: {}", r.summary))
             .unwrap_or_else(|| diagnostic.message.clone()),
     }
+}
+
+/// The message of an unknown tag or property under [`Policy::Lenient`](super::Policy): what
+/// this version does not know, the risk, and the closest known name when there is one.
+pub(super) fn unknown_to_this_version(card: &Value, diagnostic: &Diagnostic) -> String {
+    let at = Place::find(card, &diagnostic.pointer);
+    if diagnostic.rule == rule::UNKNOWN_TAG {
+        let Some(tag) = at.object.and_then(|o| o.get("tag")).and_then(Value::as_str) else {
+            return lenient_fallback(diagnostic);
+        };
+        let close = did_you_mean(tag, COMPONENTS.iter().map(|c| c.tag));
+        return format!(
+            "`{tag}` is not a component this version of feishu-card knows, so neither it nor \
+             what it holds is checked; Feishu may reject it, unless it is newer than this \
+             version{}",
+            suggestion(close)
+        );
+    }
+    let Some(key) = at.key.as_deref() else {
+        return lenient_fallback(diagnostic);
+    };
+    let (owner, close) = match at.parent_attrs() {
+        Some((attrs, owner)) => (owner, did_you_mean(key, attrs.iter().map(|a| a.name))),
+        None => ("this object".to_owned(), None),
+    };
+    format!(
+        "`{key}` is not a property of {owner} this version of feishu-card knows, so it is not \
+         checked; Feishu may reject it (ErrCode 200621), unless it is newer than this version{}",
+        suggestion(close)
+    )
+}
+
+fn suggestion(close: Option<&str>) -> String {
+    close.map_or_else(String::new, |c| format!(": did you mean `{c}`?"))
+}
+
+fn lenient_fallback(diagnostic: &Diagnostic) -> String {
+    format!(
+        "{} (unknown to this version of feishu-card; Feishu may reject it)",
+        diagnostic.message
+    )
 }
 
 /// Where a diagnostic points: the object holding the offending key (or the object itself).
@@ -339,6 +394,21 @@ mod tests {
                 .any(|h| h.contains("`colour`") && h.contains("`markdown`")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_lenient_warning_allows_for_a_newer_name() {
+        let card = json!({"schema": "2.0", "body": {"elements": [
+            {"tag": "markdown", "content": "x", "colour": "red"}
+        ]}});
+        let lenient =
+            crate::validate::validate_value_with(&card, crate::validate::Options::lenient());
+        let d = lenient.iter().next().expect("a warning");
+        let h = hint(&card, d);
+        assert!(h.starts_with("keep it if Feishu added it"), "{h}");
+        assert!(h.contains("`colour`"), "{h}");
+        let strict = validate_value(&card);
+        assert!(!hint(&card, strict.iter().next().expect("an error")).starts_with("keep it"));
     }
 
     #[test]
