@@ -16,6 +16,62 @@ fn is_interactive(tag: &str) -> bool {
     registry::component(tag).is_some_and(|c| c.attr("behaviors").is_some())
 }
 
+/// Whether a click on this tag calls back: it takes `behaviors`, and neither holds a value
+/// nor offers options (a button, an interactive container).
+pub(crate) fn is_clickable(tag: &str) -> bool {
+    registry::component(tag).is_some_and(|c| {
+        c.attr("behaviors").is_some()
+            && c.attr("options").is_none()
+            && !matches!(c.form, FormRole::Field(_))
+    })
+}
+
+/// Whether this tag is a form's button (submit or reset, by `form_action_type`).
+pub(crate) fn is_button(tag: &str) -> bool {
+    registry::component(tag).is_some_and(|c| c.form == FormRole::Button)
+}
+
+/// What this tag submits with none of its switches on (`multi_select` off).
+fn submits(tag: &str) -> Option<FormValue> {
+    registry::component(tag).and_then(|c| c.submits(|_| false))
+}
+
+/// Whether this tag is a checker: its value is `true` or `false`.
+pub(crate) fn is_checker(tag: &str) -> bool {
+    submits(tag) == Some(FormValue::Bool)
+}
+
+/// Whether this tag takes typed text: a text field without options.
+pub(crate) fn is_text_input(tag: &str) -> bool {
+    submits(tag) == Some(FormValue::Text)
+        && registry::component(tag).is_some_and(|c| c.attr("options").is_none())
+}
+
+/// Whether a user picks one value on this tag outside a form: a single-choice select, an
+/// overflow menu, a date or time picker.
+pub(crate) fn is_choosable(tag: &str) -> bool {
+    let Some(c) = registry::component(tag) else {
+        return false;
+    };
+    match c.submits(|_| false) {
+        Some(FormValue::Text) => c.attr("options").is_some(),
+        Some(value) => value.format().is_some(),
+        None => c.form == FormRole::None && c.attr("options").is_some(),
+    }
+}
+
+/// The most characters a text input takes when its `max_length` is not set: the largest the
+/// registry allows.
+pub(crate) fn input_max_length(tag: &str) -> u64 {
+    match registry::component(tag)
+        .and_then(|c| c.attr("max_length"))
+        .map(|a| &a.kind)
+    {
+        Some(Kind::Int { max, .. }) => u64::try_from(*max).unwrap_or(u64::MAX),
+        _ => u64::MAX,
+    }
+}
+
 /// Which container, if any, this tag opens.
 fn opens(tag: Option<&str>) -> Option<Container> {
     tag.and_then(registry::component).and_then(|c| c.opens)
@@ -258,10 +314,8 @@ pub(crate) fn option_values(element: &Value) -> Vec<String> {
 }
 
 /// The format of a picker's value, from the registry.
-fn picker_format(tag: &str) -> Option<Format> {
-    registry::component(tag)
-        .and_then(|c| c.submits(|_| false))
-        .and_then(FormValue::format)
+pub(crate) fn picker_format(tag: &str) -> Option<Format> {
+    submits(tag).and_then(FormValue::format)
 }
 
 /// A picked value as Feishu sends it: the local value, a space, the user's UTC offset.
@@ -434,10 +488,10 @@ fn field_value(field: &Found<'_>, given: &Value, offset: &str) -> Result<Value, 
     let tag = field.tag();
     let multi = registry::component(tag).and_then(|c| c.submits(|attr| field.flag(attr)))
         == Some(FormValue::List);
-    match (tag, given) {
-        ("checker", Value::Bool(b)) => Ok(Value::Bool(*b)),
-        ("checker", other) => Err(bad(format!("a checker takes true or false, not {other}"))),
-        ("input", Value::String(_) | Value::Number(_)) => {
+    match given {
+        Value::Bool(b) if is_checker(tag) => Ok(Value::Bool(*b)),
+        other if is_checker(tag) => Err(bad(format!("a checker takes true or false, not {other}"))),
+        Value::String(_) | Value::Number(_) if is_text_input(tag) => {
             let text = match given {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
@@ -446,7 +500,7 @@ fn field_value(field: &Found<'_>, given: &Value, offset: &str) -> Result<Value, 
                 .element
                 .get("max_length")
                 .and_then(Value::as_u64)
-                .unwrap_or(1000);
+                .unwrap_or_else(|| input_max_length(tag));
             let len = text.chars().count() as u64;
             if len > max {
                 return Err(bad(format!(
@@ -455,8 +509,8 @@ fn field_value(field: &Found<'_>, given: &Value, offset: &str) -> Result<Value, 
             }
             Ok(Value::String(text))
         }
-        ("input", other) => Err(bad(format!("an input takes text, not {other}"))),
-        (_, Value::Array(items)) if multi => {
+        other if is_text_input(tag) => Err(bad(format!("an input takes text, not {other}"))),
+        Value::Array(items) if multi => {
             let mut chosen = Vec::with_capacity(items.len());
             for item in items {
                 let Some(s) = item.as_str() else {
@@ -467,14 +521,14 @@ fn field_value(field: &Found<'_>, given: &Value, offset: &str) -> Result<Value, 
             }
             Ok(Value::Array(chosen))
         }
-        (_, other) if multi => Err(bad(format!(
+        other if multi => Err(bad(format!(
             "a multiple choice takes a list of option values, not {other}"
         ))),
-        (_, Value::String(s)) => {
+        Value::String(s) => {
             check_single(field, s)?;
             picked(field, s, offset).map(Value::String)
         }
-        (_, other) => Err(bad(format!(
+        other => Err(bad(format!(
             "a single choice takes one string, not {other}"
         ))),
     }
@@ -482,6 +536,34 @@ fn field_value(field: &Found<'_>, given: &Value, offset: &str) -> Result<Value, 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn what_a_user_can_do_to_each_tag_comes_from_the_registry() {
+        let tags = |pick: fn(&str) -> bool| -> Vec<&str> {
+            registry::COMPONENTS
+                .iter()
+                .map(|c| c.tag)
+                .filter(|t| pick(t))
+                .collect()
+        };
+        assert_eq!(tags(is_clickable), ["interactive_container", "button"]);
+        assert_eq!(tags(is_checker), ["checker"]);
+        assert_eq!(tags(is_text_input), ["input"]);
+        assert_eq!(
+            tags(is_choosable),
+            [
+                "overflow",
+                "select_static",
+                "select_person",
+                "date_picker",
+                "picker_time",
+                "picker_datetime",
+                "select_img"
+            ]
+        );
+        assert_eq!(input_max_length("input"), 1000);
+    }
+
     use super::*;
     use serde_json::json;
 

@@ -548,11 +548,11 @@ impl<'a> User<'a> {
         let target = target.into();
         let card = self.card(message_id)?;
         let found = components::find(&card, message_id, &target, CLICKABLE, |f| {
-            matches!(f.tag(), "button" | "interactive_container")
+            components::is_clickable(f.tag())
         })?;
         found.check_enabled()?;
         if let Some(form) = found.form.clone() {
-            if found.tag() == "button" {
+            if components::is_button(found.tag()) {
                 return match found.str("form_action_type") {
                     Some("submit") => {
                         let action = self.submission(&card, &form, &found, &Map::new())?;
@@ -605,7 +605,9 @@ impl<'a> User<'a> {
         let submits: Vec<Found<'_>> = self
             .form_components(&card, message_id, form)?
             .into_iter()
-            .filter(|f| f.tag() == "button" && f.str("form_action_type") == Some("submit"))
+            .filter(|f| {
+                components::is_button(f.tag()) && f.str("form_action_type") == Some("submit")
+            })
             .collect();
         let [button] = submits.as_slice() else {
             return Err(UserError::SubmitButton {
@@ -638,7 +640,7 @@ impl<'a> User<'a> {
             &button.into(),
             "a submit button of the form",
             |f| {
-                f.tag() == "button"
+                components::is_button(f.tag())
                     && f.form.as_deref() == Some(form)
                     && f.str("form_action_type") == Some("submit")
             },
@@ -665,16 +667,7 @@ impl<'a> User<'a> {
         let target = target.into();
         let card = self.card(message_id)?;
         let found = components::find(&card, message_id, &target, CHOOSABLE, |f| {
-            matches!(
-                f.tag(),
-                "select_static"
-                    | "select_person"
-                    | "select_img"
-                    | "overflow"
-                    | "date_picker"
-                    | "picker_time"
-                    | "picker_datetime"
-            )
+            components::is_choosable(f.tag())
         })?;
         self.standalone(&found)?;
         components::check_single(&found, option)?;
@@ -685,16 +678,15 @@ impl<'a> User<'a> {
         let mut action = json!({"tag": found.tag()});
         put(&mut action, "value", value);
         put_str(&mut action, "name", found.str("name"));
-        match found.tag() {
-            "select_img" => {
-                action["options"] = json!([option]);
-            }
-            "date_picker" | "picker_time" | "picker_datetime" => {
-                let picked = components::picked(&found, option, &self.identity.utc_offset)?;
-                action["option"] = Value::String(picked);
-                action["timezone"] = Value::String(self.identity.timezone.clone());
-            }
-            _ => action["option"] = Value::String(option.to_owned()),
+        if found.tag() == "select_img" {
+            // Feishu reports an image choice as a list, as for its multiple choice.
+            action["options"] = json!([option]);
+        } else if components::picker_format(found.tag()).is_some() {
+            let picked = components::picked(&found, option, &self.identity.utc_offset)?;
+            action["option"] = Value::String(picked);
+            action["timezone"] = Value::String(self.identity.timezone.clone());
+        } else {
+            action["option"] = Value::String(option.to_owned());
         }
         self.deliver(message_id, action).await
     }
@@ -714,7 +706,7 @@ impl<'a> User<'a> {
         let target = target.into();
         let card = self.card(message_id)?;
         let found = components::find(&card, message_id, &target, "a checker", |f| {
-            f.tag() == "checker"
+            components::is_checker(f.tag())
         })?;
         self.standalone(&found)?;
         let CallbackValue::Value(value) = found.callback_value() else {
@@ -723,7 +715,7 @@ impl<'a> User<'a> {
                 reason: "a checker calls back only with a `callback` behaviour",
             });
         };
-        let mut action = json!({"tag": "checker", "checked": checked});
+        let mut action = json!({"tag": found.tag(), "checked": checked});
         put(&mut action, "value", value);
         put_str(&mut action, "name", found.str("name"));
         self.deliver(message_id, action).await
@@ -744,14 +736,14 @@ impl<'a> User<'a> {
         let target = target.into();
         let card = self.card(message_id)?;
         let found = components::find(&card, message_id, &target, "an input", |f| {
-            f.tag() == "input"
+            components::is_text_input(f.tag())
         })?;
         self.standalone(&found)?;
         let max = found
             .element
             .get("max_length")
             .and_then(Value::as_u64)
-            .unwrap_or(1000);
+            .unwrap_or_else(|| components::input_max_length(found.tag()));
         let len = text.chars().count() as u64;
         if len > max {
             return Err(UserError::BadValue {
