@@ -599,6 +599,8 @@ impl Expander<'_> {
                 } else if let Some(value) = attr.model_enum.and_then(|t| enum_value(t, text, span))
                 {
                     value
+                } else if let Some(value) = measure(&attr.kind, text, lit, span) {
+                    value
                 } else {
                     quote_spanned!(span=> #p::lit(#lit))
                 }
@@ -666,6 +668,62 @@ fn enum_value(t: &registry::EnumType, spelling: &str, span: Span) -> Option<Toke
     let ty = Ident::new(t.rust, span);
     let variant = Ident::new(t.variant(spelling)?, span);
     Some(quote_spanned!(span=> #p::model::#ty::#variant))
+}
+
+/// A measure the checker accepted (`"100px"`, `"20%"`, `"16px 16px"`, `"fill"`), built from its
+/// parts by the field's type (`Width::Px(100)`, `Width::Fill`): nothing is parsed at run time.
+/// Only a literal that the model's parsing would give that variant for is written so (`"08px"`
+/// is kept as written, as parsing keeps it); anything else is `None`, and goes through `lit`.
+fn measure(kind: &Kind, text: &str, lit: &syn::LitStr, span: Span) -> Option<TokenStream> {
+    let p = private();
+    let kinds = match kind {
+        Kind::AnyOf(kinds) => kinds,
+        other => std::slice::from_ref(other),
+    };
+    let is_measure = |k: &Kind| {
+        matches!(
+            k,
+            Kind::Pixels { .. } | Kind::Percent { .. } | Kind::PixelPair { .. }
+        )
+    };
+    for k in kinds {
+        match k {
+            Kind::Pixels { .. } => {
+                if let Some(n) = exact_number(text, "px") {
+                    return Some(quote_spanned!(span=> #p::px(#n, #lit)));
+                }
+            }
+            Kind::Percent { .. } => {
+                if let Some(n) = exact_number(text, "%") {
+                    return Some(quote_spanned!(span=> #p::percent(#n)));
+                }
+            }
+            Kind::PixelPair { .. } => {
+                let pair = text
+                    .split_once(' ')
+                    .and_then(|(w, h)| Some((exact_number(w, "px")?, exact_number(h, "px")?)));
+                if let Some((w, h)) = pair {
+                    return Some(quote_spanned!(span=> #p::px_pair(#w, #h)));
+                }
+            }
+            Kind::Enum(words) if words.contains(&text) && kinds.iter().any(is_measure) => {
+                let marker = card_core::macro_support::KEYWORDS
+                    .iter()
+                    .find(|m| card_core::macro_support::snake_case(m) == text)?;
+                let marker = Ident::new(marker, span);
+                return Some(quote_spanned!(span=> #p::keyword::<#p::keyword::#marker, _>()));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `"12px"` → 12 when writing 12 back with `unit` gives the same text (no sign, no leading zero,
+/// within `u32`): the form the model's parsing turns into a number.
+fn exact_number(text: &str, unit: &str) -> Option<u32> {
+    let n: u32 = text.strip_suffix(unit)?.parse().ok()?;
+    (format!("{n}{unit}") == text).then_some(n)
 }
 
 /// `text:en_us="OK"` → a translation in the text object; `i18n_content:en_us="…"` → an entry.
