@@ -706,7 +706,9 @@ fn measure(kind: &Kind, text: &str, lit: &syn::LitStr, span: Span) -> Option<Tok
                     return Some(quote_spanned!(span=> #p::px_pair(#w, #h)));
                 }
             }
-            Kind::Enum(words) if words.contains(&text) && kinds.iter().any(is_measure) => {
+            Kind::Enum(words) | Kind::Tolerated(words)
+                if words.contains(&text) && kinds.iter().any(is_measure) =>
+            {
                 let marker = card_core::macro_support::KEYWORDS
                     .iter()
                     .find(|m| card_core::macro_support::snake_case(m) == text)?;
