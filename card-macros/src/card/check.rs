@@ -248,12 +248,15 @@ impl<'a> Checker<'a> {
     fn object(&mut self, t: &'a Tag, owner: &'static str, attrs: &'static [Attr]) {
         self.attrs(t, attrs, owner, None);
         if owner == "config" {
-            if let Some(a) = t.attr("update_multi") {
-                if let Value::Bool(b, span) = a.value {
-                    if let Some(v) = registry::update_multi_violation(b) {
-                        self.violation(span, v);
-                    }
+            if let Some(Value::Bool(b, span)) = t.attr("update_multi").map(|a| &a.value) {
+                if let Some(v) = registry::update_multi_violation(*b) {
+                    self.violation(*span, v);
                 }
+            }
+            if let Some(Value::Bool(false, _) | Value::Expr(_) | Value::Invalid(_)) =
+                t.attr("enable_forward").map(|a| &a.value)
+            {
+                self.tracker.forwarding(false);
             }
         }
         if owner == "card_link" {
@@ -266,13 +269,6 @@ impl<'a> Checker<'a> {
                 self.violation(t.span, v);
             }
         }
-        if owner == "config" {
-            match t.attr("enable_forward").map(|a| &a.value) {
-                Some(Value::Bool(false, _)) => self.tracker.forwarding(false),
-                Some(Value::Expr(_) | Value::Invalid(_)) => self.tracker.forwarding(false),
-                _ => {}
-            }
-        }
         let mut tags = 0;
         let mut once = Once::new(format!("a `<{owner}>`"), t);
         for child in &t.children {
@@ -282,11 +278,11 @@ impl<'a> Checker<'a> {
                         self.fill_once(&mut once, Some(place), c);
                         self.object(c, attr.name, inner);
                     }
-                    Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind, None),
+                    Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind),
                     Some(place @ Place::Item(_, sub)) => {
                         self.fill_once(&mut once, Some(place), c);
                         tags += 1;
-                        self.sub_element(c, sub);
+                        self.component(c, sub);
                     }
                     _ => self.error(
                         c.span,
@@ -326,7 +322,7 @@ impl<'a> Checker<'a> {
             {
                 for (c, m) in tags_of(child) {
                     self.repeat_if(m, |cx| match shape::object_child(attrs, &c.name) {
-                        Some(Place::Item(_, sub)) => cx.sub_element(c, sub),
+                        Some(Place::Item(_, sub)) => cx.component(c, sub),
                         _ => cx.error(
                             c.span,
                             format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
@@ -485,10 +481,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn sub_element(&mut self, t: &'a Tag, sub: &'static Component) {
-        self.component(t, sub);
-    }
-
     fn component(&mut self, t: &'a Tag, c: &'static Component) {
         self.tracker.enter(c, t.span);
         let is_form = c.opens == Some(Container::Form);
@@ -633,8 +625,8 @@ impl<'a> Checker<'a> {
     fn child_tag(&mut self, c: &'static Component, inner: &'a Tag) {
         match shape::component_child(c, &inner.name) {
             Some(Place::Element) => self.element(inner),
-            Some(Place::ListItem(attr, kind)) => self.list_item(inner, attr, kind, Some(c)),
-            Some(Place::Item(_, sub)) => self.sub_element(inner, sub),
+            Some(Place::ListItem(attr, kind)) => self.list_item(inner, attr, kind),
+            Some(Place::Item(_, sub)) => self.component(inner, sub),
             Some(Place::Object(attr, attrs)) => self.object(inner, attr.name, attrs),
             Some(Place::Body) | None => {
                 if c.children == Some("elements") {
@@ -655,13 +647,7 @@ impl<'a> Checker<'a> {
     }
 
     /// One entry of a list of objects (`<option>`, a table's `<column>`) or of maps (`<row>`).
-    fn list_item(
-        &mut self,
-        t: &'a Tag,
-        attr: &'static Attr,
-        kind: &'static Kind,
-        _parent: Option<&'static Component>,
-    ) {
+    fn list_item(&mut self, t: &'a Tag, attr: &'static Attr, kind: &'static Kind) {
         let owner = shape::singular(attr.name).unwrap_or(attr.name);
         match kind {
             Kind::Object(attrs) => {
@@ -686,7 +672,7 @@ impl<'a> Checker<'a> {
                             }
                             Some(place @ Place::Item(_, sub)) => {
                                 self.fill_once(&mut once, Some(place), c);
-                                self.sub_element(c, sub);
+                                self.component(c, sub);
                             }
                             _ => self.error(
                                 c.span,

@@ -77,25 +77,27 @@ impl Expander<'_> {
             .any(|c| matches!(c, Child::Tag(t) if t.name == "body"));
         let mut implicit = Vec::new();
         for child in &root.children {
-            match child {
-                Child::Tag(t) => match shape::card_child(&t.name) {
-                    Some(Place::Object(attr, attrs)) => {
-                        stmts.extend(self.object_into(&card, attr, t, attrs));
-                    }
-                    Some(Place::Body) => {
-                        let body = local("__body");
-                        let inner = self.object_body(&body, t, registry::BODY, None);
-                        let elements = self.body_elements(&body, t);
-                        stmts.extend(quote! {{
-                            let #body = #p::slot(&mut #card.body);
-                            #inner
-                            #elements
-                        }});
-                    }
-                    _ if !explicit_body => implicit.push(child),
-                    _ => {}
-                },
-                other if !explicit_body => implicit.push(other),
+            let place = match child {
+                Child::Tag(t) => shape::card_child(&t.name).map(|place| (t, place)),
+                _ => None,
+            };
+            match place {
+                Some((t, Place::Object(attr, attrs))) => {
+                    stmts.extend(self.object_into(&card, attr, t, attrs));
+                }
+                Some((t, Place::Body)) => {
+                    let body = local("__body");
+                    let inner = self.object_body(&body, t, registry::BODY, None);
+                    let elements = self.body_elements(&body, t);
+                    stmts.extend(quote! {{
+                        let #body = #p::slot(&mut #card.body);
+                        #inner
+                        #elements
+                    }});
+                }
+                // Anything else is a component of the implicit body; with an explicit `<body>`,
+                // the checker has refused it.
+                _ if !explicit_body => implicit.push(child),
                 _ => {}
             }
         }
@@ -196,18 +198,7 @@ impl Expander<'_> {
                         Some(c) => shape::component_child(c, &inner.name),
                         None => shape::object_child(table, &inner.name),
                     };
-                    match place {
-                        Some(Place::Object(attr, attrs)) => {
-                            out.extend(self.object_into(var, attr, inner, attrs))
-                        }
-                        Some(Place::Item(attr, sub)) => {
-                            out.extend(self.item_into(var, attr, sub, inner))
-                        }
-                        Some(Place::ListItem(attr, kind)) => {
-                            out.extend(self.list_item_into(var, attr, kind, inner))
-                        }
-                        Some(Place::Element) | Some(Place::Body) | None => {}
-                    }
+                    out.extend(self.placed(var, place, inner));
                 }
                 _ => {}
             }
@@ -237,17 +228,23 @@ impl Expander<'_> {
         out
     }
 
+    /// A child tag of `var` that fills one of its attributes (an object, a sub-element, a list
+    /// entry); elements are pushed by the list they stand in.
+    fn placed(&self, var: &Ident, place: Option<Place>, inner: &Tag) -> TokenStream {
+        match place {
+            Some(Place::Object(attr, attrs)) => self.object_into(var, attr, inner, attrs),
+            Some(Place::Item(attr, sub)) => self.item_into(var, attr, sub, inner),
+            Some(Place::ListItem(attr, kind)) => self.list_item_into(var, attr, kind, inner),
+            Some(Place::Element) | Some(Place::Body) | None => TokenStream::new(),
+        }
+    }
+
     /// Entries of a component's lists produced by `@for`, `@if` and `@match` (`<row>`s,
     /// `<option>`s): each tag goes where it would go written directly.
     fn computed_entry(&self, var: &Ident, c: &'static Component, child: &Child) -> TokenStream {
         match child {
             Child::Tag(inner) if self.rejected.tag(inner) => TokenStream::new(),
-            Child::Tag(inner) => match shape::component_child(c, &inner.name) {
-                Some(Place::Object(attr, attrs)) => self.object_into(var, attr, inner, attrs),
-                Some(Place::Item(attr, sub)) => self.item_into(var, attr, sub, inner),
-                Some(Place::ListItem(attr, kind)) => self.list_item_into(var, attr, kind, inner),
-                Some(Place::Element) | Some(Place::Body) | None => TokenStream::new(),
-            },
+            Child::Tag(inner) => self.placed(var, shape::component_child(c, &inner.name), inner),
             Child::Splice(e) => self.spliced_entries(var, c, e),
             Child::Invalid(ts) => quote! { let _ = #ts; },
             Child::Text(..) => TokenStream::new(),
@@ -623,8 +620,13 @@ impl Expander<'_> {
     fn takes_text_as_is(kind: &Kind) -> bool {
         matches!(
             kind,
-            Kind::Str | Kind::StrMax(_) | Kind::ElementId | Kind::Text { .. } | Kind::Json
-        ) || matches!(kind, Kind::Format(_))
+            Kind::Str
+                | Kind::StrMax(_)
+                | Kind::ElementId
+                | Kind::Text { .. }
+                | Kind::Json
+                | Kind::Format(_)
+        )
     }
 }
 
