@@ -171,10 +171,7 @@ impl Expander<'_> {
             let value = self.value(a, attr);
             out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
         }
-        let text_attr = match component {
-            Some(c) => c.text_child.and_then(|n| c.attr(n)),
-            None => shape::object_text(table),
-        };
+        let text_attr = shape::text_attr(table, component);
         for child in &t.children {
             match child {
                 Child::Text(lit, _) => {
