@@ -2,8 +2,9 @@
 //! with the macro.
 //!
 //! The macro sets fields through [`Field`], which knows from a field's type whether it is
-//! optional, so that the macro never needs to know it; [`lit`], [`int`] and [`float`] turn literals into
-//! the field's type, chosen by inference; [`Splice`] puts computed children into an `elements`
+//! optional, so that the macro never needs to know it; [`px`], [`percent`], [`px_pair`] and
+//! [`keyword`] build a checked measure from its parts, and [`lit`], [`int`] and [`float`] turn
+//! other literals into the field's type, chosen by inference; [`Splice`] puts computed children into an `elements`
 //! list and decides, by type, what may go there.
 
 use crate::model::*;
@@ -119,9 +120,172 @@ impl Literal for CustomWidth {
     }
 }
 
-/// A literal string as the field's type.
+/// A literal string as the field's type, for the values `card!` does not split into parts
+/// itself (a margin, a colour name, a custom width's text): each is kept as written or
+/// matched against its spellings.
 pub fn lit<T: Literal>(s: &'static str) -> T {
     T::literal(s)
+}
+
+/// A measure written `"{n}px"` that the macro has checked: the value is built from the number,
+/// so that nothing is parsed at run time. `written` is the literal, for types that keep pixel
+/// strings as written ([`CustomWidth`]).
+pub trait Px {
+    /// The value `{n}px`.
+    fn px(n: u32, written: &'static str) -> Self;
+}
+
+/// A measure written `"{n}%"` that the macro has checked.
+pub trait Percent {
+    /// The value `{n}%`.
+    fn percent(n: u32) -> Self;
+}
+
+/// A size written `"{w}px {h}px"` that the macro has checked.
+pub trait PxPair {
+    /// The value `{w}px {h}px`.
+    fn px_pair(w: u32, h: u32) -> Self;
+}
+
+macro_rules! measure_forms {
+    (px: $($px:ident),*; percent: $($pc:ident),*; pair: $($pair:ident),*) => {
+        $(impl Px for $px {
+            fn px(n: u32, _: &'static str) -> Self {
+                $px::Px(n)
+            }
+        })*
+        $(impl Percent for $pc {
+            fn percent(n: u32) -> Self {
+                $pc::Percent(n)
+            }
+        })*
+        $(impl PxPair for $pair {
+            fn px_pair(w: u32, h: u32) -> Self {
+                $pair::Px(w, h)
+            }
+        })*
+    };
+}
+
+measure_forms!(
+    px: Width, BoxWidth, Height, ColumnWidth, TableColumnWidth, RowHeight, Length, Spacing;
+    percent: TableColumnWidth, Length;
+    pair: ImgSize, IconSize
+);
+
+/// `img custom_width="300px"`: kept as the string it was written as, as parsing keeps it.
+impl Px for CustomWidth {
+    fn px(_: u32, written: &'static str) -> Self {
+        CustomWidth::Text(std::borrow::Cow::Borrowed(written))
+    }
+}
+
+/// `"{n}px"`, checked by the macro, as the field's type.
+pub fn px<T: Px>(n: u32, written: &'static str) -> T {
+    T::px(n, written)
+}
+
+/// `"{n}%"`, checked by the macro, as the field's type.
+pub fn percent<T: Percent>(n: u32) -> T {
+    T::percent(n)
+}
+
+/// `"{w}px {h}px"`, checked by the macro, as the field's type.
+pub fn px_pair<T: PxPair>(w: u32, h: u32) -> T {
+    T::px_pair(w, h)
+}
+
+/// A named value of a measure (`width="fill"`, `row_height="low"`) that the macro has checked,
+/// chosen by a marker type of [`keyword`] named like the variant: the field's type picks the
+/// value, and nothing is parsed at run time.
+pub trait Keyword<K>: Sized {
+    /// The value.
+    const VALUE: Self;
+}
+
+/// The named value `K` of the field's type.
+pub fn keyword<K, T: Keyword<K>>() -> T {
+    T::VALUE
+}
+
+macro_rules! keywords {
+    ($($marker:ident: $($t:ident),*;)*) => {
+        /// Markers of the named values of measures, one per variant name.
+        pub mod keyword {
+            $(
+                #[doc = concat!("The `", stringify!($marker), "` variant of a measure.")]
+                #[derive(Debug)]
+                pub struct $marker;
+            )*
+        }
+
+        /// The variant names that have a marker in [`keyword`]: the macro writes any other
+        /// named value through [`lit`].
+        pub const KEYWORDS: &[&str] = &[$(stringify!($marker)),*];
+
+        $($(
+            impl Keyword<keyword::$marker> for $t {
+                const VALUE: Self = $t::$marker;
+            }
+        )*)*
+
+        #[cfg(test)]
+        mod keyword_tests {
+            use super::*;
+
+            /// Each marker's value is what parsing the variant's spelling gives.
+            #[test]
+            fn keywords_agree_with_parsing() {
+                let mut checked = 0;
+                $($(
+                    let spelling = snake_case(stringify!($marker));
+                    let parsed: $t = spelling.parse().unwrap_or_else(|e| match e {});
+                    assert_eq!(
+                        <$t as Keyword<keyword::$marker>>::VALUE,
+                        parsed,
+                        "{} {spelling:?}",
+                        stringify!($t)
+                    );
+                    checked += 1;
+                )*)*
+                assert!(checked > 20, "{checked}");
+            }
+        }
+    };
+}
+
+keywords! {
+    Default: Width, Spacing;
+    Fill: Width, BoxWidth;
+    Auto: BoxWidth, Height, ColumnWidth, TableColumnWidth, RowHeight;
+    Weighted: ColumnWidth;
+    Low: RowHeight;
+    Middle: RowHeight;
+    High: RowHeight;
+    Small: Spacing, ImgSize;
+    Medium: Spacing, ImgSize;
+    Large: Spacing, ImgSize;
+    ExtraLarge: Spacing;
+    Stretch: ImgSize;
+    Tiny: ImgSize;
+}
+
+/// `ExtraLarge` → `extra_large`: the JSON spelling of a measure's named value.
+///
+/// ```
+/// use card_core::macro_support::snake_case;
+/// assert_eq!(snake_case("ExtraLarge"), "extra_large");
+/// assert_eq!(snake_case("Fill"), "fill");
+/// ```
+pub fn snake_case(variant: &str) -> String {
+    let mut out = String::with_capacity(variant.len() + 2);
+    for (i, c) in variant.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// A number written as a literal in markup.

@@ -53,11 +53,60 @@ pub fn singular(list: &str) -> Option<&str> {
         .or_else(|| list.strip_suffix('s'))
 }
 
+/// The kind of one entry of a list that markup writes as one child tag per entry (an object,
+/// a free map or a tagged sub-element), or `None` for any other kind.
+///
+/// ```
+/// use card_core::registry::{self, markup::entry_kind, Kind};
+///
+/// let table = registry::component("table").unwrap();
+/// assert!(matches!(entry_kind(&table.attr("rows").unwrap().kind), Some(Kind::Map(_))));
+/// assert!(entry_kind(&table.attr("page_size").unwrap().kind).is_none());
+/// ```
+pub fn entry_kind(kind: &'static Kind) -> Option<&'static Kind> {
+    match kind {
+        Kind::List(inner @ (Kind::Object(_) | Kind::Map(_) | Kind::Tagged(_))) => Some(inner),
+        _ => None,
+    }
+}
+
+/// The list attributes of a component that take entries as child tags (`<option>`s, a table's
+/// `<column>`s and `<row>`s, `<img>`s, `<column>`s of a column set), in table order.
+///
+/// ```
+/// use card_core::registry::{self, markup::entry_lists};
+///
+/// let table = registry::component("table").unwrap();
+/// let names: Vec<_> = entry_lists(table).map(|a| a.name).collect();
+/// assert_eq!(names, ["columns", "rows"]);
+/// ```
+pub fn entry_lists(c: &'static Component) -> impl Iterator<Item = &'static Attr> {
+    c.attrs.iter().filter(|a| entry_kind(&a.kind).is_some())
+}
+
+/// The list a computed `{iter}` among a component's children fills: its only list of entries
+/// (a table has two, `columns` and `rows`, so its computed entries are written as tags).
+///
+/// ```
+/// use card_core::registry::{self, markup::spliced_list};
+///
+/// let select = registry::component("select_static").unwrap();
+/// assert_eq!(spliced_list(select).map(|a| a.name), Some("options"));
+/// assert!(spliced_list(registry::component("table").unwrap()).is_none());
+/// ```
+pub fn spliced_list(c: &'static Component) -> Option<&'static Attr> {
+    let mut lists = entry_lists(c);
+    match (lists.next(), lists.next()) {
+        (Some(only), None) => Some(only),
+        _ => None,
+    }
+}
+
+/// An entry tag of an untagged list (`<option>`, a table's `<column>`, `<row>`): tagged entries
+/// are found by their own tag, by [`item`].
 fn list_item(attrs: &'static [Attr], name: &str) -> Option<Place> {
-    attrs.iter().find_map(|attr| match attr.kind {
-        Kind::List(inner @ (Kind::Object(_) | Kind::Map(_)))
-            if singular(attr.name) == Some(name) =>
-        {
+    attrs.iter().find_map(|attr| match entry_kind(&attr.kind) {
+        Some(inner @ (Kind::Object(_) | Kind::Map(_))) if singular(attr.name) == Some(name) => {
             Some(Place::ListItem(attr, inner))
         }
         _ => None,
@@ -220,16 +269,16 @@ pub fn sugar_names(
 /// assert_eq!(child_form(list.attr("lines").unwrap()), None);
 /// ```
 pub fn child_form(attr: &'static Attr) -> Option<String> {
-    match attr.kind {
-        Kind::Object(inner) if attr.name != "body" => {
+    match (attr.kind, entry_kind(&attr.kind)) {
+        (Kind::Object(inner), _) if attr.name != "body" => {
             Some(format!("a {} child", example(attr.name, inner)))
         }
-        Kind::List(Kind::Object(inner)) => {
+        (Kind::Tagged(subs), _) => Some(format!("a {} child", examples(subs))),
+        (_, Some(Kind::Object(inner))) => {
             Some(format!("{} children", example(singular(attr.name)?, inner)))
         }
-        Kind::List(Kind::Map(_)) => Some(format!("`<{} …/>` children", singular(attr.name)?)),
-        Kind::Tagged(subs) => Some(format!("a {} child", examples(subs))),
-        Kind::List(Kind::Tagged(subs)) => Some(format!("{} children", examples(subs))),
+        (_, Some(Kind::Map(_))) => Some(format!("`<{} …/>` children", singular(attr.name)?)),
+        (_, Some(Kind::Tagged(subs))) => Some(format!("{} children", examples(subs))),
         _ => None,
     }
 }
@@ -272,15 +321,15 @@ pub fn settable(attr: &Attr) -> bool {
 fn describe_places(attrs: &'static [Attr]) -> Vec<String> {
     let mut out = Vec::new();
     for attr in attrs {
-        match attr.kind {
-            Kind::Object(_) if attr.name != "body" => out.push(format!("`<{}>`", attr.name)),
-            Kind::List(Kind::Object(_) | Kind::Map(_)) => {
+        match (attr.kind, entry_kind(&attr.kind)) {
+            (Kind::Object(_), _) if attr.name != "body" => out.push(format!("`<{}>`", attr.name)),
+            (_, Some(Kind::Object(_) | Kind::Map(_))) => {
                 if let Some(s) = singular(attr.name) {
                     out.push(format!("`<{s}>`"));
                 }
             }
-            Kind::Text { .. } => {}
-            ref k => out.extend(tagged(k).iter().map(|s| format!("`<{}>`", s.tag))),
+            (Kind::Text { .. }, _) => {}
+            _ => out.extend(tagged(&attr.kind).iter().map(|s| format!("`<{}>`", s.tag))),
         }
     }
     out.dedup();

@@ -1,7 +1,7 @@
 //! The card-wide rules: what can only be judged with the whole card in view.
 
 use super::rule::*;
-use super::{Category, Component, Scalar, Violation, LIMITS};
+use super::{Attr, Category, Component, Scalar, Violation, LIMITS};
 
 /// Accumulates the card-wide rules while a card is walked, in document order, by any walker:
 /// the runtime validator (with JSON locations) or the `card!` macro (with spans).
@@ -10,10 +10,10 @@ use super::{Category, Component, Scalar, Violation, LIMITS};
 /// lifetime of the strings the walker hands over (ids and names are kept, not copied).
 ///
 /// The walker calls [`enter`](Self::enter) when it reaches a component or tagged sub-element
-/// and [`leave`](Self::leave) when it is done with it, and reports in between the facts the
-/// tracker needs: [`element_id`](Self::element_id), [`name`](Self::name),
-/// [`required`](Self::required), [`form_action`](Self::form_action),
-/// [`audio_id`](Self::audio_id). Card-level facts go to [`forwarding`](Self::forwarding) and
+/// and [`leave`](Self::leave) when it is done with it, and reports in between every attribute it
+/// meets to [`attribute`](Self::attribute), which picks the facts the rules need
+/// ([`element_id`](Self::element_id), [`name`](Self::name), [`required`](Self::required),
+/// [`form_action`](Self::form_action), [`audio_id`](Self::audio_id)). Card-level facts go to [`forwarding`](Self::forwarding) and
 /// [`header_tags`](Self::header_tags). [`finish`](Self::finish) returns every violation.
 ///
 /// Placement (`table` at the root, `multi_select_static` in a form) is not judged here: see
@@ -369,10 +369,16 @@ impl<'s, L: Copy> CardTracker<'s, L> {
         }
     }
 
-    /// One attribute of the current component, as written; the tracker keeps what the card-wide
-    /// rules need (`element_id`, `name`, `required`, a button's form action, an audio's
-    /// `audio_id`) and ignores the rest. `None` is a value computed at run time: a computed form
-    /// action may submit, so it satisfies the form.
+    /// One attribute met by a walker in the attribute table `table`, as written; the tracker
+    /// keeps what the card-wide rules need (`element_id`, `name`, `required`, a button's form
+    /// action, an audio's `audio_id`) and ignores the rest. `None` is a value computed at run
+    /// time: a computed form action may submit, so it satisfies the form.
+    ///
+    /// Only the current component's own attributes count (`table` is its
+    /// [`attrs`](Component::attrs)): the same names inside its objects and list entries (a table
+    /// column's `name`, an object's `required`) are not the component's. Returns whether the
+    /// tracker judged the value itself (an `element_id`'s pattern), so that the walker does not
+    /// judge it again.
     ///
     /// Every walker reports attributes here, so that which attribute feeds which rule is
     /// decided once.
@@ -381,17 +387,35 @@ impl<'s, L: Copy> CardTracker<'s, L> {
     /// use card_core::registry::{self, CardTracker, Scalar};
     ///
     /// let mut t = CardTracker::new();
-    /// t.enter(&registry::BUTTON, "button");
-    /// t.attribute("audio_id", Some(Scalar::Str("a1")), "button"); // not an audio: ignored
-    /// t.attribute("element_id", Some(Scalar::Str("9x")), "button.element_id");
+    /// let button = &registry::BUTTON;
+    /// t.enter(button, "button");
+    /// // Not an audio: ignored.
+    /// assert!(!t.attribute(button.attrs, "audio_id", Some(Scalar::Str("a1")), "button"));
+    /// // Judged here: the walker leaves the pattern to the tracker.
+    /// assert!(t.attribute(button.attrs, "element_id", Some(Scalar::Str("9x")), "button.element_id"));
     /// t.leave();
     /// let found = t.finish();
     /// assert_eq!(found.len(), 1);
     /// assert_eq!(found[0].1.rule, "element_id.pattern");
     /// ```
-    pub fn attribute(&mut self, name: &str, value: Option<Scalar<'s>>, at: L) {
+    pub fn attribute(
+        &mut self,
+        table: &'static [Attr],
+        name: &str,
+        value: Option<Scalar<'s>>,
+        at: L,
+    ) -> bool {
+        let Some(current) = self.frames.last().map(|f| f.component) else {
+            return false;
+        };
+        if !std::ptr::eq(table, current.attrs) {
+            return false;
+        }
         match (name, value) {
-            ("element_id", Some(Scalar::Str(id))) => self.element_id(id, at),
+            ("element_id", Some(Scalar::Str(id))) => {
+                self.element_id(id, at);
+                return true;
+            }
             ("name", Some(Scalar::Str(name))) => self.name(name, at),
             ("name", None) => self.computed_name(),
             ("required", Some(Scalar::Bool(b))) => self.required(b, at),
@@ -399,11 +423,12 @@ impl<'s, L: Copy> CardTracker<'s, L> {
                 self.form_action(action);
             }
             ("form_action_type" | "action_type", None) => self.form_action("submit"),
-            ("audio_id", Some(Scalar::Str(id))) if self.current_tag() == super::AUDIO.tag => {
+            ("audio_id", Some(Scalar::Str(id))) if current.tag == super::AUDIO.tag => {
                 self.audio_id(id, at);
             }
             _ => {}
         }
+        false
     }
 
     /// The current component (an audio) has this `audio_id` (at `at`).
@@ -631,6 +656,41 @@ mod tests {
                 (43, AUDIO_DUPLICATE_ID)
             ]
         );
+    }
+
+    /// Only the current component's own attribute table feeds the rules: the same names in an
+    /// object's table, or an `audio_id` on another component, are ignored.
+    #[test]
+    fn attributes_feed_the_rules_only_from_their_own_component() {
+        let mut t = CardTracker::new();
+        t.enter(&registry::FORM, 1);
+        t.attribute(registry::FORM.attrs, "name", Some(Scalar::Str("f")), 2);
+        t.enter(&registry::INPUT, 3);
+        t.attribute(registry::HEADER, "name", Some(Scalar::Str("n")), 4);
+        t.attribute(registry::HEADER, "required", Some(Scalar::Bool(true)), 5);
+        t.leave();
+        t.enter(&registry::BUTTON, 6);
+        t.attribute(registry::BUTTON.attrs, "name", None, 7);
+        t.attribute(registry::BUTTON.attrs, "form_action_type", None, 8);
+        t.attribute(
+            registry::BUTTON.attrs,
+            "audio_id",
+            Some(Scalar::Str("a")),
+            9,
+        );
+        t.leave();
+        t.leave();
+        t.enter(&registry::AUDIO, 10);
+        assert!(!t.attribute(
+            registry::AUDIO.attrs,
+            "audio_id",
+            Some(Scalar::Str("a")),
+            11
+        ));
+        assert!(!t.attribute(registry::HEADER, "element_id", Some(Scalar::Str("1")), 12));
+        t.leave();
+        t.forwarding(false);
+        assert_eq!(rules(&t.finish()), [(3, FIELD_NAME_MISSING)]);
     }
 
     #[test]

@@ -357,7 +357,7 @@ impl<'a> Walker<'a> {
     // Attributes and values
 
     /// Checks the keys of `obj` against `attrs`. `component` is the component or sub-element
-    /// whose own attributes these are (the tracker hears about ids and names only from them).
+    /// whose own attributes these are.
     fn attrs(
         &mut self,
         obj: &'a Map<String, Value>,
@@ -381,12 +381,15 @@ impl<'a> Walker<'a> {
                             self.report_violation(v);
                         }
                     }
-                    // The tracker hears about a component's own attributes; it picks what
-                    // the card-wide rules need.
-                    if let (Some(_), Some(scalar)) = (component, scalar(value)) {
-                        self.tracker.attribute(attr.name, Some(scalar), value);
+                    // The tracker picks what the card-wide rules need, and judges some values
+                    // (ids) itself.
+                    let judged = scalar(value).is_some_and(|scalar| {
+                        self.tracker
+                            .attribute(attrs, attr.name, Some(scalar), value)
+                    });
+                    if !judged {
+                        self.value(attr, &attr.kind, value, owner, component);
                     }
-                    self.value(attr, &attr.kind, value, owner, component);
                 }
             }
             self.loc.pop();
@@ -420,11 +423,7 @@ impl<'a> Walker<'a> {
             return;
         }
         if let Some(s) = scalar(value) {
-            match kind {
-                // The tracker judges ids (pattern and uniqueness) in one place.
-                Kind::ElementId if component.is_some() => {}
-                _ => self.scalar(attr, kind, s, owner),
-            }
+            self.scalar(attr, kind, s, owner);
             return;
         }
         match (kind, value) {

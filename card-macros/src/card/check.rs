@@ -248,12 +248,15 @@ impl<'a> Checker<'a> {
     fn object(&mut self, t: &'a Tag, owner: &'static str, attrs: &'static [Attr]) {
         self.attrs(t, attrs, owner, None);
         if owner == "config" {
-            if let Some(a) = t.attr("update_multi") {
-                if let Value::Bool(b, span) = a.value {
-                    if let Some(v) = registry::update_multi_violation(b) {
-                        self.violation(span, v);
-                    }
+            if let Some(Value::Bool(b, span)) = t.attr("update_multi").map(|a| &a.value) {
+                if let Some(v) = registry::update_multi_violation(*b) {
+                    self.violation(*span, v);
                 }
+            }
+            if let Some(Value::Bool(false, _) | Value::Expr(_) | Value::Invalid(_)) =
+                t.attr("enable_forward").map(|a| &a.value)
+            {
+                self.tracker.forwarding(false);
             }
         }
         if owner == "card_link" {
@@ -266,13 +269,6 @@ impl<'a> Checker<'a> {
                 self.violation(t.span, v);
             }
         }
-        if owner == "config" {
-            match t.attr("enable_forward").map(|a| &a.value) {
-                Some(Value::Bool(false, _)) => self.tracker.forwarding(false),
-                Some(Value::Expr(_) | Value::Invalid(_)) => self.tracker.forwarding(false),
-                _ => {}
-            }
-        }
         let mut tags = 0;
         let mut once = Once::new(format!("a `<{owner}>`"), t);
         for child in &t.children {
@@ -282,11 +278,11 @@ impl<'a> Checker<'a> {
                         self.fill_once(&mut once, Some(place), c);
                         self.object(c, attr.name, inner);
                     }
-                    Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind, None),
+                    Some(Place::ListItem(attr, kind)) => self.list_item(c, attr, kind),
                     Some(place @ Place::Item(_, sub)) => {
                         self.fill_once(&mut once, Some(place), c);
                         tags += 1;
-                        self.sub_element(c, sub);
+                        self.component(c, sub);
                     }
                     _ => self.error(
                         c.span,
@@ -326,7 +322,7 @@ impl<'a> Checker<'a> {
             {
                 for (c, m) in tags_of(child) {
                     self.repeat_if(m, |cx| match shape::object_child(attrs, &c.name) {
-                        Some(Place::Item(_, sub)) => cx.sub_element(c, sub),
+                        Some(Place::Item(_, sub)) => cx.component(c, sub),
                         _ => cx.error(
                             c.span,
                             format!("`<{}>` cannot stand inside `<{owner}>`", c.name),
@@ -485,10 +481,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn sub_element(&mut self, t: &'a Tag, sub: &'static Component) {
-        self.component(t, sub);
-    }
-
     fn component(&mut self, t: &'a Tag, c: &'static Component) {
         self.tracker.enter(c, t.span);
         let is_form = c.opens == Some(Container::Form);
@@ -633,8 +625,8 @@ impl<'a> Checker<'a> {
     fn child_tag(&mut self, c: &'static Component, inner: &'a Tag) {
         match shape::component_child(c, &inner.name) {
             Some(Place::Element) => self.element(inner),
-            Some(Place::ListItem(attr, kind)) => self.list_item(inner, attr, kind, Some(c)),
-            Some(Place::Item(_, sub)) => self.sub_element(inner, sub),
+            Some(Place::ListItem(attr, kind)) => self.list_item(inner, attr, kind),
+            Some(Place::Item(_, sub)) => self.component(inner, sub),
             Some(Place::Object(attr, attrs)) => self.object(inner, attr.name, attrs),
             Some(Place::Body) | None => {
                 if c.children == Some("elements") {
@@ -655,13 +647,7 @@ impl<'a> Checker<'a> {
     }
 
     /// One entry of a list of objects (`<option>`, a table's `<column>`) or of maps (`<row>`).
-    fn list_item(
-        &mut self,
-        t: &'a Tag,
-        attr: &'static Attr,
-        kind: &'static Kind,
-        _parent: Option<&'static Component>,
-    ) {
+    fn list_item(&mut self, t: &'a Tag, attr: &'static Attr, kind: &'static Kind) {
         let owner = shape::singular(attr.name).unwrap_or(attr.name);
         match kind {
             Kind::Object(attrs) => {
@@ -686,7 +672,7 @@ impl<'a> Checker<'a> {
                             }
                             Some(place @ Place::Item(_, sub)) => {
                                 self.fill_once(&mut once, Some(place), c);
-                                self.sub_element(c, sub);
+                                self.component(c, sub);
                             }
                             _ => self.error(
                                 c.span,
@@ -844,7 +830,7 @@ impl<'a> Checker<'a> {
             if let Some(v) = attr.legacy_violation(owner) {
                 self.violation(a.span, v);
             }
-            self.value(a, attr, owner);
+            self.value(a, attr, table, owner);
         }
     }
 
@@ -974,7 +960,7 @@ impl<'a> Checker<'a> {
         self.violation(a.span, v);
     }
 
-    fn value(&mut self, a: &'a MAttr, attr: &'static Attr, owner: &str) {
+    fn value(&mut self, a: &'a MAttr, attr: &'static Attr, table: &'static [Attr], owner: &str) {
         let span = a.value.span(a.span);
         let scalar = match &a.value {
             Value::Flag => Some(Scalar::Bool(true)),
@@ -987,12 +973,23 @@ impl<'a> Checker<'a> {
             Value::Float(f, _) => Some(Scalar::Float(*f)),
             Value::Expr(_) | Value::Invalid(_) => None,
         };
+        // The tracker picks what the card-wide rules need, and judges some values (ids) itself;
+        // a computed value stands for "known at run time" (a `name` still being typed counts as
+        // given).
+        let tracked = match (&a.value, attr.name) {
+            (Value::Expr(_), _) | (Value::Invalid(_), "name") => Some(None),
+            (Value::Invalid(_), _) => None,
+            _ => scalar.map(Some),
+        };
+        let judged =
+            tracked.is_some_and(|value| self.tracker.attribute(table, attr.name, value, span));
+        if judged {
+            return;
+        }
         if let (Kind::Text { .. }, Value::Str(_, text)) = (&attr.kind, &a.value) {
             self.text_value(attr, owner, span, text);
         } else if let Some(scalar) = scalar {
-            if matches!(attr.kind, Kind::ElementId) {
-                // The tracker judges ids (pattern and uniqueness), below.
-            } else if accepts_scalar(&attr.kind) {
+            if accepts_scalar(&attr.kind) {
                 if let Err(mut v) = attr.check_with(owner, scalar, &self.styles) {
                     // Feishu falls back on an unknown value of a lenient attribute, but a literal
                     // in markup is a typo: the macro holds it to the documented values.
@@ -1014,16 +1011,6 @@ impl<'a> Checker<'a> {
                     ),
                 );
             }
-        }
-        // The tracker picks what the card-wide rules need; a computed value stands for "known
-        // at run time" (a `name` still being typed counts as given).
-        let tracked = match (&a.value, attr.name) {
-            (Value::Expr(_), _) | (Value::Invalid(_), "name") => Some(None),
-            (Value::Invalid(_), _) => None,
-            _ => scalar.map(Some),
-        };
-        if let Some(value) = tracked {
-            self.tracker.attribute(attr.name, value, span);
         }
     }
 }
@@ -1103,5 +1090,140 @@ fn child_span(child: &Child) -> Span {
         Child::If(i) => i.cond.span(),
         Child::For(f) => f.pat.to_token_stream().span(),
         Child::Match(m) => m.expr.span(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use card_core::registry::{self, COMPONENTS};
+    use proc_macro2::TokenStream;
+    use std::str::FromStr;
+
+    /// The rules judged card-wide, by the tracker both walkers feed.
+    fn tracker_rule(rule: &str) -> bool {
+        ["form.", "element_id.", "audio.", "limit."]
+            .iter()
+            .any(|p| rule.starts_with(p))
+            && rule != "limit.card-size"
+    }
+
+    /// The tracker rules `card!` reports on `markup`, sorted.
+    fn macro_rules(markup: &str) -> Vec<String> {
+        let parsed = super::super::parse::parse(TokenStream::from_str(markup).expect("tokens"));
+        assert!(parsed.errors.is_empty(), "{markup}");
+        let root = parsed.roots.into_iter().next().expect("a card");
+        let found = super::check(&root);
+        let messages = found
+            .errors
+            .iter()
+            .map(ToString::to_string)
+            .chain(found.warnings.into_iter().map(|(_, m)| m));
+        let mut rules: Vec<String> = messages
+            .filter_map(|m| {
+                let rule = m.rsplit_once(" [")?.1.strip_suffix(']')?;
+                Some(rule.to_owned())
+            })
+            .filter(|r| tracker_rule(r))
+            .collect();
+        rules.sort();
+        rules
+    }
+
+    /// The tracker rules the runtime validator reports on `json`, sorted.
+    fn validator_rules(json: &serde_json::Value) -> Vec<String> {
+        let mut rules: Vec<String> = card_core::validate::validate_value(json)
+            .iter()
+            .map(|d| d.rule.to_owned())
+            .filter(|r| tracker_rule(r))
+            .collect();
+        rules.sort();
+        rules
+    }
+
+    /// An attribute value in markup and in JSON.
+    fn value(name: &str) -> (&'static str, serde_json::Value) {
+        match name {
+            "required" => ("true", serde_json::Value::Bool(true)),
+            "form_action_type" => ("\"submit\"", "submit".into()),
+            _ => ("\"dup\"", "dup".into()),
+        }
+    }
+
+    /// Every component with an attribute that feeds the card-wide rules, twice with the same
+    /// value, outside and inside a form: `card!` and the validator find the same rules, so
+    /// that the choice of which attribute feeds which rule cannot drift between them.
+    #[test]
+    fn macro_and_validator_track_the_same_attributes() {
+        const TRACKED: &[&str] = &[
+            "element_id",
+            "name",
+            "required",
+            "form_action_type",
+            "action_type",
+            "audio_id",
+        ];
+        let mut compared = 0;
+        for c in COMPONENTS {
+            if c.placement.root_only.is_some() {
+                continue;
+            }
+            for attr in c.attrs.iter().filter(|a| TRACKED.contains(&a.name)) {
+                let (markup_value, json_value) = value(attr.name);
+                let tag = format!("<{} {}={markup_value}/>", c.tag, attr.name);
+                let mut json = serde_json::json!({"tag": c.tag});
+                json[attr.name] = json_value;
+                for in_form in [false, true] {
+                    if c.placement.form_only != registry::FormOnly::Never && !in_form {
+                        continue;
+                    }
+                    let (markup, elements) = if in_form {
+                        (
+                            format!(
+                                "<card><form name=\"f\">{tag}{tag}<button name=\"s\" form_action_type=\"submit\">\"s\"</button></form></card>"
+                            ),
+                            serde_json::json!([{"tag": "form", "name": "f", "elements": [
+                                json, json,
+                                {"tag": "button", "name": "s", "form_action_type": "submit",
+                                 "text": {"tag": "plain_text", "content": "s"}}
+                            ]}]),
+                        )
+                    } else {
+                        (
+                            format!("<card>{tag}{tag}</card>"),
+                            serde_json::json!([json, json]),
+                        )
+                    };
+                    let card = serde_json::json!({"schema": "2.0", "body": {"elements": elements}});
+                    assert_eq!(
+                        macro_rules(&markup),
+                        validator_rules(&card),
+                        "{markup}\n{card}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 40, "only {compared} cards compared");
+    }
+
+    /// Names inside a component's objects and list entries (a table column's `name`) are not
+    /// the component's own: neither walker counts them as field names.
+    #[test]
+    fn names_of_entries_are_not_tracked_by_either() {
+        let markup = r#"<card><table><column name="a"/><column name="a"/></table>
+            <audio file_key="k" audio_id="x"/><audio file_key="k" audio_id="x"/>
+            <config enable_forward=false/></card>"#;
+        let card = serde_json::json!({
+            "schema": "2.0",
+            "config": {"enable_forward": false},
+            "body": {"elements": [
+                {"tag": "table", "columns": [{"name": "a"}, {"name": "a"}]},
+                {"tag": "audio", "file_key": "k", "audio_id": "x"},
+                {"tag": "audio", "file_key": "k", "audio_id": "x"}
+            ]}
+        });
+        let rules = macro_rules(markup);
+        assert_eq!(rules, ["audio.duplicate-id"]);
+        assert_eq!(rules, validator_rules(&card));
     }
 }

@@ -63,25 +63,27 @@ impl Expander<'_> {
             .any(|c| matches!(c, Child::Tag(t) if t.name == "body"));
         let mut implicit = Vec::new();
         for child in &root.children {
-            match child {
-                Child::Tag(t) => match shape::card_child(&t.name) {
-                    Some(Place::Object(attr, attrs)) => {
-                        stmts.extend(self.object_into(&card, attr, t, attrs));
-                    }
-                    Some(Place::Body) => {
-                        let body = local("__body");
-                        let inner = self.object_body(&body, t, registry::BODY, None);
-                        let elements = self.body_elements(&body, t);
-                        stmts.extend(quote! {{
-                            let #body = #p::slot(&mut #card.body);
-                            #inner
-                            #elements
-                        }});
-                    }
-                    _ if !explicit_body => implicit.push(child),
-                    _ => {}
-                },
-                other if !explicit_body => implicit.push(other),
+            let place = match child {
+                Child::Tag(t) => shape::card_child(&t.name).map(|place| (t, place)),
+                _ => None,
+            };
+            match place {
+                Some((t, Place::Object(attr, attrs))) => {
+                    stmts.extend(self.object_into(&card, attr, t, attrs));
+                }
+                Some((t, Place::Body)) => {
+                    let body = local("__body");
+                    let inner = self.object_body(&body, t, registry::BODY, None);
+                    let elements = self.body_elements(&body, t);
+                    stmts.extend(quote! {{
+                        let #body = #p::slot(&mut #card.body);
+                        #inner
+                        #elements
+                    }});
+                }
+                // Anything else is a component of the implicit body; with an explicit `<body>`,
+                // the checker has refused it.
+                _ if !explicit_body => implicit.push(child),
                 _ => {}
             }
         }
@@ -155,10 +157,7 @@ impl Expander<'_> {
             let value = self.value(a, attr);
             out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
         }
-        let text_attr = match component {
-            Some(c) => c.text_child.and_then(|n| c.attr(n)),
-            None => shape::object_text(table),
-        };
+        let text_attr = shape::text_attr(table, component);
         for child in &t.children {
             match child {
                 Child::Text(lit, _) => {
@@ -182,18 +181,7 @@ impl Expander<'_> {
                         Some(c) => shape::component_child(c, &inner.name),
                         None => shape::object_child(table, &inner.name),
                     };
-                    match place {
-                        Some(Place::Object(attr, attrs)) => {
-                            out.extend(self.object_into(var, attr, inner, attrs))
-                        }
-                        Some(Place::Item(attr, sub)) => {
-                            out.extend(self.item_into(var, attr, sub, inner))
-                        }
-                        Some(Place::ListItem(attr, kind)) => {
-                            out.extend(self.list_item_into(var, attr, kind, inner))
-                        }
-                        Some(Place::Element) | Some(Place::Body) | None => {}
-                    }
+                    out.extend(self.placed(var, place, inner));
                 }
                 _ => {}
             }
@@ -223,17 +211,23 @@ impl Expander<'_> {
         out
     }
 
+    /// A child tag of `var` that fills one of its attributes (an object, a sub-element, a list
+    /// entry); elements are pushed by the list they stand in.
+    fn placed(&self, var: &Ident, place: Option<Place>, inner: &Tag) -> TokenStream {
+        match place {
+            Some(Place::Object(attr, attrs)) => self.object_into(var, attr, inner, attrs),
+            Some(Place::Item(attr, sub)) => self.item_into(var, attr, sub, inner),
+            Some(Place::ListItem(attr, kind)) => self.list_item_into(var, attr, kind, inner),
+            Some(Place::Element) | Some(Place::Body) | None => TokenStream::new(),
+        }
+    }
+
     /// Entries of a component's lists produced by `@for`, `@if` and `@match` (`<row>`s,
     /// `<option>`s): each tag goes where it would go written directly.
     fn computed_entry(&self, var: &Ident, c: &'static Component, child: &Child) -> TokenStream {
         match child {
             Child::Tag(inner) if self.rejected.tag(inner) => TokenStream::new(),
-            Child::Tag(inner) => match shape::component_child(c, &inner.name) {
-                Some(Place::Object(attr, attrs)) => self.object_into(var, attr, inner, attrs),
-                Some(Place::Item(attr, sub)) => self.item_into(var, attr, sub, inner),
-                Some(Place::ListItem(attr, kind)) => self.list_item_into(var, attr, kind, inner),
-                Some(Place::Element) | Some(Place::Body) | None => TokenStream::new(),
-            },
+            Child::Tag(inner) => self.placed(var, shape::component_child(c, &inner.name), inner),
             Child::Splice(e) => self.spliced_entries(var, c, e),
             Child::Invalid(ts) => quote! { let _ = #ts; },
             Child::Text(..) => TokenStream::new(),
@@ -585,6 +579,8 @@ impl Expander<'_> {
                 } else if let Some(value) = attr.model_enum.and_then(|t| enum_value(t, text, span))
                 {
                     value
+                } else if let Some(value) = measure(&attr.kind, text, lit, span) {
+                    value
                 } else {
                     quote_spanned!(span=> #p::lit(#lit))
                 }
@@ -607,8 +603,13 @@ impl Expander<'_> {
     fn takes_text_as_is(kind: &Kind) -> bool {
         matches!(
             kind,
-            Kind::Str | Kind::StrMax(_) | Kind::ElementId | Kind::Text { .. } | Kind::Json
-        ) || matches!(kind, Kind::Format(_))
+            Kind::Str
+                | Kind::StrMax(_)
+                | Kind::ElementId
+                | Kind::Text { .. }
+                | Kind::Json
+                | Kind::Format(_)
+        )
     }
 }
 
@@ -652,6 +653,64 @@ fn enum_value(t: &registry::EnumType, spelling: &str, span: Span) -> Option<Toke
     let ty = Ident::new(t.rust, span);
     let variant = Ident::new(t.variant(spelling)?, span);
     Some(quote_spanned!(span=> #p::model::#ty::#variant))
+}
+
+/// A measure the checker accepted (`"100px"`, `"20%"`, `"16px 16px"`, `"fill"`), built from its
+/// parts by the field's type (`Width::Px(100)`, `Width::Fill`): nothing is parsed at run time.
+/// Only a literal that the model's parsing would give that variant for is written so (`"08px"`
+/// is kept as written, as parsing keeps it); anything else is `None`, and goes through `lit`.
+fn measure(kind: &Kind, text: &str, lit: &syn::LitStr, span: Span) -> Option<TokenStream> {
+    let p = private();
+    let kinds = match kind {
+        Kind::AnyOf(kinds) => kinds,
+        other => std::slice::from_ref(other),
+    };
+    let is_measure = |k: &Kind| {
+        matches!(
+            k,
+            Kind::Pixels { .. } | Kind::Percent { .. } | Kind::PixelPair { .. }
+        )
+    };
+    for k in kinds {
+        match k {
+            Kind::Pixels { .. } => {
+                if let Some(n) = exact_number(text, "px") {
+                    return Some(quote_spanned!(span=> #p::px(#n, #lit)));
+                }
+            }
+            Kind::Percent { .. } => {
+                if let Some(n) = exact_number(text, "%") {
+                    return Some(quote_spanned!(span=> #p::percent(#n)));
+                }
+            }
+            Kind::PixelPair { .. } => {
+                let pair = text
+                    .split_once(' ')
+                    .and_then(|(w, h)| Some((exact_number(w, "px")?, exact_number(h, "px")?)));
+                if let Some((w, h)) = pair {
+                    return Some(quote_spanned!(span=> #p::px_pair(#w, #h)));
+                }
+            }
+            Kind::Enum(words) | Kind::Tolerated(words)
+                if words.contains(&text) && kinds.iter().any(is_measure) =>
+            {
+                let marker = card_core::macro_support::KEYWORDS
+                    .iter()
+                    .find(|m| card_core::macro_support::snake_case(m) == text)?;
+                let marker = Ident::new(marker, span);
+                return Some(quote_spanned!(span=> #p::keyword::<#p::keyword::#marker, _>()));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `"12px"` → 12 when writing 12 back with `unit` gives the same text (no sign, no leading zero,
+/// within `u32`): the form the model's parsing turns into a number.
+fn exact_number(text: &str, unit: &str) -> Option<u32> {
+    let n: u32 = text.strip_suffix(unit)?.parse().ok()?;
+    (format!("{n}{unit}") == text).then_some(n)
 }
 
 /// `text:en_us="OK"` → a translation in the text object; `i18n_content:en_us="…"` → an entry.

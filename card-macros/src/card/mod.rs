@@ -176,6 +176,29 @@ mod tests {
         assert!(runs >= 500, "only {runs} inputs were tried");
     }
 
+    /// Measures the checker accepted are written as their parts, never as a string parsed at
+    /// run time; text that parsing keeps as written goes through `lit`.
+    #[test]
+    fn checked_measures_are_written_typed() {
+        let expand = |markup: &str| {
+            card(TokenStream::from_str(markup).unwrap())
+                .to_string()
+                .replace(' ', "")
+        };
+        let out = expand(
+            r#"<card><button width="100px">"a"</button><button width="fill">"b"</button>
+            <img img_key="k" size="16px 16px"/><table><column name="a" width="20%"/></table></card>"#,
+        );
+        assert!(out.contains("::px(100u32,\"100px\")"), "{out}");
+        assert!(out.contains("::keyword::<"), "{out}");
+        assert!(out.contains("keyword::Fill"), "{out}");
+        assert!(out.contains("::px_pair(16u32,16u32)"), "{out}");
+        assert!(out.contains("::percent(20u32)"), "{out}");
+        assert!(!out.contains("::lit("), "{out}");
+        let out = expand(r#"<card><button width="0100px">"a"</button></card>"#);
+        assert!(out.contains("::lit(\"0100px\")"), "{out}");
+    }
+
     #[test]
     fn errors_come_with_an_expansion() {
         let out = card(

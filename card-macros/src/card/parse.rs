@@ -284,30 +284,19 @@ fn value_of(expr: Expr) -> Value {
         Expr::Lit(ExprLit { lit, .. }) => lit_value(lit, false),
         Expr::Unary(ExprUnary {
             op: UnOp::Neg(_),
-            expr,
+            expr: ref inner,
             ..
-        }) if matches!(
-            &*expr,
+        }) => match &**inner {
             Expr::Lit(ExprLit {
-                lit: Lit::Int(_) | Lit::Float(_),
+                lit: lit @ (Lit::Int(_) | Lit::Float(_)),
                 ..
-            })
-        ) =>
-        {
-            match *expr {
-                Expr::Lit(ExprLit { lit, .. }) => lit_value(lit, true),
-                _ => unreachable!("matched a literal just above"),
-            }
-        }
-        Expr::Block(b)
-            if b.block.stmts.len() == 1
-                && matches!(&b.block.stmts[0], syn::Stmt::Expr(Expr::Lit(_), None)) =>
-        {
-            match b.block.stmts.into_iter().next() {
-                Some(syn::Stmt::Expr(e, None)) => value_of(e),
-                _ => unreachable!("matched a single literal statement just above"),
-            }
-        }
+            }) => lit_value(lit.clone(), true),
+            _ => Value::Expr(expr),
+        },
+        Expr::Block(ref b) => match &b.block.stmts[..] {
+            [syn::Stmt::Expr(lit @ Expr::Lit(_), None)] => value_of(lit.clone()),
+            _ => Value::Expr(unbrace(expr)),
+        },
         other => Value::Expr(unbrace(other)),
     }
 }
@@ -315,19 +304,12 @@ fn value_of(expr: Expr) -> Value {
 /// `{expr}` → `expr`: the braces are markup syntax, and keeping them makes rustc warn about
 /// unnecessary braces in the expansion.
 fn unbrace(expr: Expr) -> Expr {
-    match expr {
-        Expr::Block(b)
-            if b.block.stmts.len() == 1
-                && b.attrs.is_empty()
-                && b.label.is_none()
-                && matches!(&b.block.stmts[0], syn::Stmt::Expr(_, None)) =>
-        {
-            match b.block.stmts.into_iter().next() {
-                Some(syn::Stmt::Expr(e, None)) => e,
-                _ => unreachable!("matched a single expression statement just above"),
-            }
-        }
-        other => other,
+    match &expr {
+        Expr::Block(b) if b.attrs.is_empty() && b.label.is_none() => match &b.block.stmts[..] {
+            [syn::Stmt::Expr(inner, None)] => inner.clone(),
+            _ => expr,
+        },
+        _ => expr,
     }
 }
 

@@ -3,34 +3,13 @@
 //! needs the parsed tree is here.
 
 pub use card_core::registry::markup::{
-    card_child, child_form, component_child, component_children_hint, object_child,
-    object_children_hint, object_items, object_text, settable, singular, sugar, sugar_names, Place,
-    Sugar,
+    card_child, child_form, component_child, component_children_hint, entry_lists, object_child,
+    object_children_hint, object_items, object_text, settable, singular, spliced_list, sugar,
+    sugar_names, text_attr, Place, Sugar,
 };
-use card_core::registry::{Attr, Component, Kind};
+use card_core::registry::{Attr, Component};
 
 use super::ast::{Child, Tag};
-
-/// The list attributes of a component that take entries as child tags (`<option>`s, a table's
-/// `<column>`s and `<row>`s, `<img>`s, `<column>`s of a column set), in table order.
-pub fn entry_lists(c: &'static Component) -> impl Iterator<Item = &'static Attr> {
-    c.attrs.iter().filter(|a| {
-        matches!(
-            a.kind,
-            Kind::List(Kind::Object(_) | Kind::Map(_) | Kind::Tagged(_))
-        )
-    })
-}
-
-/// The list a `{iter}` splice among a component's children fills: its only list of entries
-/// (a table has two, `columns` and `rows`: its computed entries are written as tags).
-pub fn spliced_list(c: &'static Component) -> Option<&'static Attr> {
-    let mut lists = entry_lists(c);
-    match (lists.next(), lists.next()) {
-        (Some(only), None) => Some(only),
-        _ => None,
-    }
-}
 
 /// Whether child tags provide a required attribute (`<column>`s give `columns`).
 pub fn given_by_children(t: &Tag, c: &'static Component, attr: &'static Attr) -> bool {
