@@ -291,6 +291,24 @@ fn cases() -> Vec<Case> {
             ])),
         },
         Case {
+            rule: "limit.markdown-tables",
+            bad: card(Value::Array(
+                [
+                    vec![json!({"tag": "table", "columns": []}); 5],
+                    vec![json!({"tag": "markdown", "content": "| a | b |\n|---|---|\n| 1 | 2 |"})],
+                ]
+                .concat(),
+            )),
+            pointer: "/body/elements/5/content",
+            good: card(Value::Array(
+                [
+                    vec![json!({"tag": "table", "columns": []}); 4],
+                    vec![json!({"tag": "markdown", "content": "| a | b |\n|---|---|\n| 1 | 2 |"})],
+                ]
+                .concat(),
+            )),
+        },
+        Case {
             rule: "limit.header-tags",
             bad: with(
                 card(json!([])),

@@ -71,6 +71,9 @@ pub mod rule {
     pub const TABLES: &str = "limit.tables";
     /// More than three header tags.
     pub const HEADER_TAGS: &str = "limit.header-tags";
+    /// Tables written in `markdown` content, with the `table` components, exceed the card's
+    /// table limit.
+    pub const MARKDOWN_TABLES: &str = "limit.markdown-tables";
     /// An `audio` in a forwardable card.
     pub const AUDIO_FORWARDABLE: &str = "audio.forwardable";
     /// Two audios with one `audio_id`.
@@ -164,6 +167,8 @@ pub static RULES: &[Rule] = &[
     r(DEPTH, Error, true, "containers nest at most five levels"),
     r(TABLES, Error, true, "a card holds at most five `table` components"),
     r(HEADER_TAGS, Warning, true, "the header shows at most three `text_tag`s; the rest are hidden"),
+    r(MARKDOWN_TABLES, Warning, true,
+      "tables written in `markdown` content (a header row and a `|---|` row) count toward the card's table limit with the `table` components (230099 / ErrCode 11310 \"card table number over limit\"; how Feishu counts them is unconfirmed)"),
     r(AUDIO_FORWARDABLE, Error, true,
       "a card with `audio` must set `config.enable_forward: false` (ErrCode 300220)"),
     r(AUDIO_DUPLICATE_ID, Error, true, "`audio_id` is unique in the card (ErrCode 300230)"),

@@ -47,6 +47,8 @@ pub struct CardTracker<'s, L> {
     form_names: Vec<Entry<'s, L>>,
     field_names: Vec<Entry<'s, L>>,
     audio_ids: Vec<Entry<'s, L>>,
+    /// Each `markdown` whose content holds tables, with how many.
+    markdown_tables: Vec<(L, usize)>,
     first_audio: Option<L>,
     forwarding: bool,
     repeats: usize,
@@ -90,6 +92,7 @@ impl<'s, L: Copy> CardTracker<'s, L> {
             form_names: Vec::new(),
             field_names: Vec::new(),
             audio_ids: Vec::new(),
+            markdown_tables: Vec::new(),
             first_audio: None,
             forwarding: true,
             repeats: 0,
@@ -426,9 +429,37 @@ impl<'s, L: Copy> CardTracker<'s, L> {
             ("audio_id", Some(Scalar::Str(id))) if current.tag == super::AUDIO.tag => {
                 self.audio_id(id, at);
             }
+            ("content", Some(Scalar::Str(content))) if std::ptr::eq(current, &super::MARKDOWN) => {
+                self.markdown_content(content, at);
+            }
             _ => {}
         }
         false
+    }
+
+    /// The current component (a `markdown`) shows `content` (at `at`): the tables written in it
+    /// (GFM pipe tables) count toward the card's table limit.
+    ///
+    /// ```
+    /// use card_core::registry::{self, CardTracker};
+    ///
+    /// let mut t = CardTracker::new();
+    /// for i in 0..5 {
+    ///     t.enter(&registry::TABLE, i);
+    ///     t.leave();
+    /// }
+    /// t.enter(&registry::MARKDOWN, 5);
+    /// t.markdown_content("| a | b |\n|---|---|\n| 1 | 2 |", 6);
+    /// t.leave();
+    /// let found = t.finish();
+    /// assert_eq!(found[0].0, 6);
+    /// assert_eq!(found[0].1.rule, "limit.markdown-tables");
+    /// ```
+    pub fn markdown_content(&mut self, content: &str, at: L) {
+        let n = markdown_tables(content);
+        if n > 0 {
+            self.markdown_tables.push((at, n));
+        }
     }
 
     /// The current component (an audio) has this `audio_id` (at `at`).
@@ -471,6 +502,31 @@ impl<'s, L: Copy> CardTracker<'s, L> {
         }
     }
 
+    /// Reported at the `markdown` whose tables take the card past the limit, once.
+    fn markdown_table_limit(&mut self) {
+        let in_markdown: usize = self.markdown_tables.iter().map(|(_, n)| n).sum();
+        let total = self.tables + in_markdown;
+        if in_markdown == 0 || total <= LIMITS.max_tables {
+            return;
+        }
+        let mut counted = self.tables;
+        let over = self.markdown_tables.iter().find_map(|(at, n)| {
+            counted += n;
+            (counted > LIMITS.max_tables).then_some(*at)
+        });
+        if let Some(at) = over {
+            self.report(
+                at,
+                MARKDOWN_TABLES,
+                format!(
+                    "the card holds {total} tables, {} `table` components and {in_markdown} written in `markdown` content: Feishu counts both toward its limit of {} and may refuse the card (\"card table number over limit\"); show some tables as lists, or split the card",
+                    self.tables,
+                    LIMITS.max_tables
+                ),
+            );
+        }
+    }
+
     fn current_tag(&self) -> &'static str {
         self.frames.last().map_or("card", |f| f.component.tag)
     }
@@ -493,6 +549,7 @@ impl<'s, L: Copy> CardTracker<'s, L> {
                 "a card with `audio` cannot be forwarded: set `\"enable_forward\": false` in `config`".to_owned(),
             );
         }
+        self.markdown_table_limit();
         let mut dups = Vec::new();
         duplicates(
             &mut self.element_ids,
@@ -535,6 +592,84 @@ impl<'s, L: Copy> CardTracker<'s, L> {
             .extend(dups.into_iter().map(|(_, at, violation)| (at, violation)));
         self.found
     }
+}
+
+/// How many GFM pipe tables `content` holds: a header row with a `|`, followed by a delimiter
+/// row of as many cells, each made of `-` with optional `:` at either end (`|---|:--:|`).
+/// Rows inside fenced code blocks and indented code do not count.
+fn markdown_tables(content: &str) -> usize {
+    let mut count = 0;
+    let mut fence: Option<(char, usize)> = None;
+    let mut header: Option<usize> = None;
+    for line in content.lines() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let text = line.trim();
+        if let Some(marker) = fence_marker(text).filter(|_| indent < 4) {
+            fence = match fence {
+                None => Some(marker),
+                Some((c, n)) if marker.0 == c && marker.1 >= n => None,
+                open => open,
+            };
+            header = None;
+            continue;
+        }
+        if fence.is_some() || indent >= 4 || line.starts_with('\t') {
+            header = None;
+            continue;
+        }
+        if let (Some(cells), true) = (header, is_delimiter_row(text)) {
+            if row_cells(text).count() == cells {
+                count += 1;
+                header = None;
+                continue;
+            }
+        }
+        header = text.contains('|').then(|| row_cells(text).count());
+    }
+    count
+}
+
+/// The fence a line opens or closes (```` ``` ```` or `~~~`, three or more), as its character
+/// and length.
+fn fence_marker(text: &str) -> Option<(char, usize)> {
+    let c = text.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let n = text.chars().take_while(|x| *x == c).count();
+    (n >= 3).then_some((c, n))
+}
+
+/// The cells of a table row, outer pipes removed; `\|` does not split.
+fn row_cells(text: &str) -> impl Iterator<Item = &str> {
+    let inner = text.strip_prefix('|').unwrap_or(text);
+    let inner = match inner.strip_suffix('|') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => inner,
+    };
+    let mut start = 0;
+    let mut escaped = false;
+    let mut cuts = Vec::new();
+    for (i, c) in inner.char_indices() {
+        match c {
+            '\\' => escaped = !escaped,
+            '|' if !escaped => {
+                cuts.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => escaped = false,
+        }
+    }
+    cuts.push(&inner[start..]);
+    cuts.into_iter()
+}
+
+/// `|---|:--:|`: every cell is dashes with optional colons, and the row has a pipe.
+fn is_delimiter_row(text: &str) -> bool {
+    text.contains('|')
+        && row_cells(text).all(|cell| {
+            let cell = cell.trim();
+            let dashes = cell.strip_prefix(':').unwrap_or(cell);
+            let dashes = dashes.strip_suffix(':').unwrap_or(dashes);
+            !dashes.is_empty() && dashes.bytes().all(|b| b == b'-')
+        })
 }
 
 /// Whether the component's `element_id` shares the card-wide namespace.
@@ -691,6 +826,83 @@ mod tests {
         t.leave();
         t.forwarding(false);
         assert_eq!(rules(&t.finish()), [(3, FIELD_NAME_MISSING)]);
+    }
+
+    #[test]
+    fn markdown_tables_are_pipe_tables_outside_code() {
+        let cases: &[(&str, usize)] = &[
+            ("| a | b |\n|---|---|\n| 1 | 2 |", 1),
+            ("a | b\n--- | ---\n1 | 2", 1),
+            ("|a|\n|:-:|", 1),
+            ("| a | b |\n|---|\n", 0),
+            ("a\n---\n", 0),
+            ("| a |\n| b |", 0),
+            ("```\n| a |\n|---|\n```\n| c |\n|---|", 1),
+            ("    | a |\n    |---|", 0),
+            ("| a \\| b |\n|---|", 1),
+            ("|a|\n|-|\n\n|b|c|\n|--|--|\n|1|2|\n\n|d|\n|---|", 3),
+            ("no tables here | at all", 0),
+        ];
+        for (content, n) in cases {
+            assert_eq!(markdown_tables(content), *n, "{content:?}");
+        }
+    }
+
+    #[test]
+    fn markdown_tables_count_with_table_components() {
+        let table = "|a|\n|-|";
+        let two = "|a|\n|-|\n\n|b|\n|-|";
+        // Four components and one markdown table: within the limit.
+        let mut t = CardTracker::new();
+        for i in 0..4 {
+            t.enter(&registry::TABLE, i);
+            t.leave();
+        }
+        t.enter(&registry::MARKDOWN, 10);
+        t.attribute(
+            registry::MARKDOWN.attrs,
+            "content",
+            Some(Scalar::Str(table)),
+            11,
+        );
+        t.leave();
+        assert!(t.finish().is_empty());
+        // Four components, then markdown tables 1 + 2: the second markdown goes over.
+        let mut t = CardTracker::new();
+        for i in 0..4 {
+            t.enter(&registry::TABLE, i);
+            t.leave();
+        }
+        for (at, content) in [(11, table), (21, two)] {
+            t.enter(&registry::MARKDOWN, at - 1);
+            t.attribute(
+                registry::MARKDOWN.attrs,
+                "content",
+                Some(Scalar::Str(content)),
+                at,
+            );
+            t.leave();
+        }
+        // The collapsible panel's markdown title is not a `markdown` element.
+        t.enter(&registry::COLLAPSIBLE_TITLE_MARKDOWN, 30);
+        t.attribute(
+            registry::COLLAPSIBLE_TITLE_MARKDOWN.attrs,
+            "content",
+            Some(Scalar::Str(two)),
+            31,
+        );
+        t.leave();
+        let found = t.finish();
+        assert_eq!(rules(&found), [(21, MARKDOWN_TABLES)]);
+        assert!(
+            found[0]
+                .1
+                .message
+                .contains("7 tables, 4 `table` components and 3 written in `markdown` content"),
+            "{}",
+            found[0].1.message
+        );
+        assert_eq!(found[0].1.severity, crate::Severity::Warning);
     }
 
     #[test]

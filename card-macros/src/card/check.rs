@@ -723,7 +723,8 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn text_child(&mut self, c: &'static Component, span: Span, value: &str) {
+    /// A string child: the attribute `text_child` names, as if written `content="…"`.
+    fn text_child(&mut self, c: &'static Component, span: Span, value: &'a str) {
         let Some(attr_name) = c.text_child else {
             self.error(
                 span,
@@ -734,7 +735,12 @@ impl<'a> Checker<'a> {
         let Some(attr) = c.attr(attr_name) else {
             return;
         };
-        self.text_value(attr, c.tag, span, value);
+        if !self
+            .tracker
+            .attribute(c.attrs, attr.name, Some(Scalar::Str(value)), span)
+        {
+            self.text_value(attr, c.tag, span, value);
+        }
     }
 
     /// A string given for a text object (a text child, or `placeholder="…"`): it becomes the
@@ -1204,6 +1210,32 @@ mod tests {
             }
         }
         assert!(compared > 40, "only {compared} cards compared");
+    }
+
+    /// Tables in `markdown` content, given as text or as `content="…"`, count with the table
+    /// components in both walkers.
+    #[test]
+    fn markdown_tables_count_the_same_in_both() {
+        let table = "| a | b |\n|---|---|\n| 1 | 2 |";
+        for tables in [3, 4] {
+            let markup = format!(
+                "<card>{}<markdown>{table:?}</markdown><markdown content={table:?}/></card>",
+                "<table><column name=\"a\"/></table>".repeat(tables)
+            );
+            let mut elements =
+                vec![serde_json::json!({"tag": "table", "columns": [{"name": "a"}]}); tables];
+            elements.push(serde_json::json!({"tag": "markdown", "content": table}));
+            elements.push(serde_json::json!({"tag": "markdown", "content": table}));
+            let card = serde_json::json!({"schema": "2.0", "body": {"elements": elements}});
+            let rules = macro_rules(&markup);
+            let expected: &[&str] = if tables == 4 {
+                &["limit.markdown-tables"]
+            } else {
+                &[]
+            };
+            assert_eq!(rules, expected, "{markup}");
+            assert_eq!(rules, validator_rules(&card), "{card}");
+        }
     }
 
     /// Names inside a component's objects and list entries (a table column's `name`) are not

@@ -58,6 +58,7 @@ fn warning(span: proc_macro2::Span, message: &str) -> TokenStream {
             #[deprecated(note = #message)]
             #[allow(non_upper_case_globals)]
             const #item: () = ();
+            #[allow(clippy::let_unit_value)]
             let _ = #item;
         }
     }
