@@ -349,3 +349,26 @@ fn shown(what: &str, done: &Interaction) {
     };
     eprintln!("emulator: {what}; {saw}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_emulator_card_has_a_button_and_a_form_with_a_note() {
+        let plain = |text: &str| json!({"tag": "plain_text", "content": text});
+        assert_eq!(
+            emulator_card(),
+            json!({"schema": "2.0", "config": {"update_multi": true}, "body": {"elements": [
+                {"tag": "markdown", "content": "A card sent by `feishu-card listen --emulator`."},
+                {"tag": "button", "name": "approve", "text": plain("Approve"),
+                 "behaviors": [{"type": "callback", "value": {"action": "approve"}}]},
+                {"tag": "form", "name": "note", "elements": [
+                    {"tag": "input", "name": "comment", "placeholder": plain("A note")},
+                    {"tag": "button", "name": "send", "form_action_type": "submit",
+                     "text": plain("Send")}
+                ]}
+            ]}})
+        );
+    }
+}

@@ -711,6 +711,108 @@ mod tests {
         }
     }
 
+    fn plain_json(text: &str) -> Value {
+        json!({"tag": "plain_text", "content": text})
+    }
+
+    #[test]
+    fn a_choice_card_is_a_row_of_buttons_the_first_one_filled() {
+        let question = Question {
+            id: "q1".into(),
+            text: "Colour?".into(),
+            ask: Ask::Choices(vec!["Red".into(), "Blue".into()]),
+        };
+        let button = |i: usize, kind: &str, text: &str| {
+            json!({"tag": "column", "width": "auto", "elements": [{
+                "tag": "button",
+                "element_id": format!("choice_{i}"),
+                "type": kind,
+                "text": plain_json(text),
+                "behaviors": [{"type": "callback", "value": {QUESTION_KEY: "q1", "choice": i}}],
+            }]})
+        };
+        assert_eq!(
+            question_card(&question),
+            json!({
+                "schema": "2.0",
+                "config": {"update_multi": true},
+                "body": {"elements": [
+                    {"tag": "markdown", "content": "Colour?"},
+                    {"tag": "column_set", "horizontal_spacing": "8px", "columns": [
+                        button(0, "primary_filled", "Red"),
+                        button(1, "default", "Blue"),
+                    ]},
+                ]},
+            })
+        );
+    }
+
+    #[test]
+    fn a_form_card_has_one_labelled_field_per_field_and_a_submit_button() {
+        let mut optional = field("note", FieldKind::Text, &[]);
+        optional.label = "A note".into();
+        optional.required = false;
+        let question = Question {
+            id: "q2".into(),
+            text: "Details?".into(),
+            ask: Ask::Form(vec![
+                field("reason", FieldKind::Text, &[]),
+                optional,
+                field("team", FieldKind::Select, &["a", "b"]),
+                field("tags", FieldKind::MultiSelect, &["x"]),
+                field("ok", FieldKind::Checkbox, &[]),
+                field("when", FieldKind::Date, &[]),
+            ]),
+        };
+        let option = |o: &str| json!({"text": plain_json(o), "value": o});
+        assert_eq!(
+            question_card(&question),
+            json!({
+                "schema": "2.0",
+                "config": {"update_multi": true},
+                "body": {"elements": [
+                    {"tag": "markdown", "content": "Details?"},
+                    {"tag": "form", "name": FORM_NAME, "elements": [
+                        {"tag": "markdown", "content": "**reason** *"},
+                        {"tag": "input", "placeholder": plain_json("reason"),
+                         "name": "reason", "required": true},
+                        {"tag": "markdown", "content": "**A note**"},
+                        {"tag": "input", "placeholder": plain_json("A note"), "name": "note"},
+                        {"tag": "markdown", "content": "**team** *"},
+                        {"tag": "select_static", "options": [option("a"), option("b")],
+                         "name": "team", "required": true},
+                        {"tag": "markdown", "content": "**tags** *"},
+                        {"tag": "multi_select_static", "options": [option("x")],
+                         "name": "tags", "required": true},
+                        {"tag": "checker", "text": plain_json("ok"), "name": "ok"},
+                        {"tag": "markdown", "content": "**when** *"},
+                        {"tag": "date_picker", "name": "when", "required": true},
+                        {"tag": "button", "name": SUBMIT_NAME, "type": "primary_filled",
+                         "form_action_type": "submit", "text": plain_json("Submit"),
+                         "behaviors": [{"type": "callback", "value": {QUESTION_KEY: "q2"}}]},
+                    ]},
+                ]},
+            })
+        );
+    }
+
+    #[test]
+    fn an_answered_card_shows_the_question_a_divider_and_the_answer() {
+        let question = q(Ask::Choices(vec!["Yes".into()]));
+        assert_eq!(
+            answered_card(&question, "✅ Answered: **Yes**"),
+            json!({
+                "schema": "2.0",
+                "config": {"update_multi": true},
+                "body": {"elements": [
+                    {"tag": "markdown", "content": "Ship it?"},
+                    {"tag": "hr"},
+                    {"tag": "markdown", "content": "✅ Answered: **Yes**"},
+                ]},
+            })
+        );
+    }
+
     fn action(value: Value, form_value: Option<Value>) -> CardAction {
         let mut act = json!({"tag": "button", "value": value});
         if let Some(f) = form_value {

@@ -487,15 +487,7 @@ impl StreamBuilder {
                         .into(),
                 ))
             }
-            None => {
-                let mut card = json!({"schema": "2.0", "body": {"elements": [
-                    {"tag": "markdown", "element_id": self.element_id, "content": ""}
-                ]}});
-                if let Some(title) = &self.header {
-                    card["header"] = json!({"title": {"tag": "plain_text", "content": title}});
-                }
-                card
-            }
+            None => layout::default_card(&self.element_id, self.header.as_deref()),
         };
         let closing = card.clone();
         if let Some(summary) = &self.summary {

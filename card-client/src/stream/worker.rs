@@ -837,3 +837,27 @@ fn floor_boundary(text: &str, at: usize) -> usize {
 fn first_char_len(text: &str) -> usize {
     text.chars().next().map_or(0, char::len_utf8)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_a_grey_notation_div_after_the_elements() {
+        let note = json!({"tag": "div", "text": {
+            "tag": "plain_text",
+            "content": "⚠️ cut short",
+            "text_size": "notation",
+            "text_color": "grey"
+        }});
+        let mut card = json!({"schema": "2.0", "body": {"elements": [{"tag": "hr"}]}});
+        add_note(&mut card, "cut short");
+        assert_eq!(
+            card,
+            json!({"schema": "2.0", "body": {"elements": [{"tag": "hr"}, note.clone()]}})
+        );
+        let mut bare = json!({"schema": "2.0"});
+        add_note(&mut bare, "cut short");
+        assert_eq!(bare, json!({"schema": "2.0", "body": {"elements": [note]}}));
+    }
+}
