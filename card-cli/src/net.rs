@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use card_client::emulator::Emulator;
 use card_client::{Client, Error, ReceiveIdType, SendMessage};
+use card_core::model::{Card, Markdown};
 use card_core::validate::{validate_value_with, Policy};
 use card_core::Severity;
 use serde_json::{json, Value};
@@ -169,10 +170,9 @@ impl Session {
 
 /// The card that stands, in the emulator, for a message it does not hold.
 fn placeholder_card() -> Value {
-    json!({
-        "schema": "2.0",
-        "body": {"elements": [{"tag": "markdown", "content": "(the card before the update)"}]}
-    })
+    Card::new()
+        .element(Markdown::new("(the card before the update)"))
+        .to_value()
 }
 
 /// Who receives a card: exactly one of these.

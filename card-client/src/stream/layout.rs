@@ -1,6 +1,7 @@
 //! The cards of a stream: putting text into a card, measuring it, and choosing where a long
 //! answer moves on to the next card.
 
+use card_core::model::{Card, Element, Header, Markdown, PlainText};
 use serde_json::{json, Map, Value};
 
 /// Feishu refuses cards whose compact JSON is larger than this (200860 / 230025): the
@@ -45,13 +46,16 @@ pub(crate) fn element_tag(card: &Value, id: &str) -> Option<String> {
 /// The card a stream shows when the caller gives none: an empty markdown element `id`, under a
 /// title bar when there is a `header`.
 pub(crate) fn default_card(id: &str, header: Option<&str>) -> Value {
-    let mut card = json!({"schema": "2.0", "body": {"elements": [
-        {"tag": "markdown", "element_id": id, "content": ""}
-    ]}});
+    let mut card = Card::new().element(Markdown::new("").element_id(id.to_owned()));
     if let Some(title) = header {
-        card["header"] = json!({"title": {"tag": "plain_text", "content": title}});
+        card = card.header(Header::new(PlainText::new(title.to_owned())));
     }
-    card
+    card.to_value()
+}
+
+/// An element as JSON, with its tag.
+fn element_json(element: impl Into<Element>) -> Value {
+    serde_json::to_value(element.into()).unwrap_or(Value::Null)
 }
 
 /// `card` with `streaming_mode` set to `on` and the element `id` showing `text`. When the card
@@ -65,7 +69,7 @@ pub(crate) fn render(card: &Value, id: &str, text: &str, streaming: bool) -> Val
         return card;
     };
     if !found {
-        let element = json!({"tag": "markdown", "element_id": id, "content": text});
+        let element = element_json(Markdown::new(text.to_owned()).element_id(id.to_owned()));
         let body = root
             .entry("body")
             .or_insert_with(|| json!({}))
