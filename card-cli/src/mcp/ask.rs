@@ -364,6 +364,7 @@ fn field_element(f: &Field) -> Element {
         f.options
             .iter()
             .map(|o| SelectOption::new(plain(o), o.clone()))
+            .collect()
     };
     match f.kind {
         FieldKind::Text => {
@@ -372,16 +373,14 @@ fn field_element(f: &Field) -> Element {
             input.into()
         }
         FieldKind::Select => {
-            let mut select =
-                options().fold(SelectStatic::new(f.name.clone()), SelectStatic::option);
+            let mut select = SelectStatic::new(f.name.clone());
+            select.options = Some(options());
             select.required = required;
             select.into()
         }
         FieldKind::MultiSelect => {
-            let mut select = options().fold(
-                MultiSelectStatic::new(f.name.clone()),
-                MultiSelectStatic::option,
-            );
+            let mut select = MultiSelectStatic::new(f.name.clone());
+            select.options = Some(options());
             select.required = required;
             select.into()
         }
@@ -817,6 +816,20 @@ mod tests {
                     ]},
                 ]},
             })
+        );
+    }
+
+    #[test]
+    fn a_select_without_options_lists_none() {
+        let question = Question {
+            id: "q3".into(),
+            text: "?".into(),
+            ask: Ask::Form(vec![field("team", FieldKind::Select, &[])]),
+        };
+        let card = question_card(&question);
+        assert_eq!(
+            card["body"]["elements"][1]["elements"][1],
+            json!({"tag": "select_static", "options": [], "name": "team", "required": true})
         );
     }
 
