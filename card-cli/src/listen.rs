@@ -24,6 +24,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 use tokio::sync::watch;
 
+use card_core::model::{Button, Card, Config, Form, FormActionType, Input, Markdown};
 use card_core::validate::Policy;
 
 use crate::net::{print_out, with_session, Net, Session, EXIT_API};
@@ -258,16 +259,26 @@ fn refused(err: &ws::Error) -> ExitCode {
 
 /// The card the emulated user acts on.
 fn emulator_card() -> Value {
-    json!({"schema": "2.0", "config": {"update_multi": true}, "body": {"elements": [
-        {"tag": "markdown", "content": "A card sent by `feishu-card listen --emulator`."},
-        {"tag": "button", "name": "approve", "text": {"tag": "plain_text", "content": "Approve"},
-         "behaviors": [{"type": "callback", "value": {"action": "approve"}}]},
-        {"tag": "form", "name": "note", "elements": [
-            {"tag": "input", "name": "comment", "placeholder": {"tag": "plain_text", "content": "A note"}},
-            {"tag": "button", "name": "send", "form_action_type": "submit",
-             "text": {"tag": "plain_text", "content": "Send"}}
-        ]}
-    ]}})
+    Card::new()
+        .config(Config::new().update_multi(true))
+        .element(Markdown::new(
+            "A card sent by `feishu-card listen --emulator`.",
+        ))
+        .element(
+            Button::new("Approve")
+                .name("approve")
+                .callback(json!({"action": "approve"})),
+        )
+        .element(
+            Form::new("note")
+                .element(Input::new("comment").placeholder("A note"))
+                .element(
+                    Button::new("Send")
+                        .name("send")
+                        .form_action_type(FormActionType::Submit),
+                ),
+        )
+        .to_value()
 }
 
 /// With `--emulator`: once connected, sends a card, clicks its button, submits its form and
@@ -348,4 +359,27 @@ fn shown(what: &str, done: &Interaction) {
         (None, None) => "answered, no toast".to_owned(),
     };
     eprintln!("emulator: {what}; {saw}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_emulator_card_has_a_button_and_a_form_with_a_note() {
+        let plain = |text: &str| json!({"tag": "plain_text", "content": text});
+        assert_eq!(
+            emulator_card(),
+            json!({"schema": "2.0", "config": {"update_multi": true}, "body": {"elements": [
+                {"tag": "markdown", "content": "A card sent by `feishu-card listen --emulator`."},
+                {"tag": "button", "name": "approve", "text": plain("Approve"),
+                 "behaviors": [{"type": "callback", "value": {"action": "approve"}}]},
+                {"tag": "form", "name": "note", "elements": [
+                    {"tag": "input", "name": "comment", "placeholder": plain("A note")},
+                    {"tag": "button", "name": "send", "form_action_type": "submit",
+                     "text": plain("Send")}
+                ]}
+            ]}})
+        );
+    }
 }

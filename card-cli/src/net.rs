@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use card_client::emulator::Emulator;
 use card_client::{Client, Error, ReceiveIdType, SendMessage};
+use card_core::model::{Card, Markdown};
 use card_core::validate::{validate_value_with, Policy};
 use card_core::Severity;
 use serde_json::{json, Value};
@@ -105,14 +106,10 @@ impl Session {
         if self.emulator.is_none() {
             return Ok(message_id.to_owned());
         }
-        let placeholder = json!({
-            "schema": "2.0",
-            "body": {"elements": [{"tag": "markdown", "content": "(the card before the update)"}]}
-        });
         let sent = self
             .client
             .messages()
-            .send(SendMessage::to_chat("oc_emulator", placeholder))
+            .send(SendMessage::to_chat("oc_emulator", placeholder_card()))
             .await
             .map_err(api_error)?;
         eprintln!(
@@ -169,6 +166,13 @@ impl Session {
             Err(err) => eprintln!("error: cannot print the emulator's state: {err}"),
         }
     }
+}
+
+/// The card that stands, in the emulator, for a message it does not hold.
+fn placeholder_card() -> Value {
+    Card::new()
+        .element(Markdown::new("(the card before the update)"))
+        .to_value()
 }
 
 /// Who receives a card: exactly one of these.
@@ -360,5 +364,21 @@ pub fn print_out(text: &str) {
         if err.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write to standard output: {err}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_placeholder_card_says_it_stands_for_the_card_before_the_update() {
+        assert_eq!(
+            placeholder_card(),
+            json!({
+                "schema": "2.0",
+                "body": {"elements": [{"tag": "markdown", "content": "(the card before the update)"}]}
+            })
+        );
     }
 }

@@ -36,6 +36,11 @@ use std::time::Duration;
 use card_client::callback::{Answer, CardAction, Toast};
 use card_client::emulator::{Emulator, Target};
 use card_core::diagnostic::json_kind;
+use card_core::model::{
+    BodyElement, Button, ButtonType, Card, Checker, Column, ColumnSet, ColumnWidth, Config,
+    DatePicker, Element, Form, FormActionType, Hr, Input, Markdown, MultiSelectStatic, PlainText,
+    SelectOption, SelectStatic, Spacing,
+};
 use serde_json::{json, Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
@@ -289,93 +294,111 @@ fn prefix(e: ToolError, i: usize) -> ToolError {
     ))
 }
 
-fn plain(text: &str) -> Value {
-    json!({"tag": "plain_text", "content": text})
+fn plain(text: &str) -> PlainText {
+    PlainText::new(text.to_owned())
 }
 
-fn card(elements: Vec<Value>) -> Value {
-    json!({
-        "schema": "2.0",
-        "config": {"update_multi": true},
-        "body": {"elements": elements},
-    })
+fn card(elements: impl IntoIterator<Item = BodyElement>) -> Value {
+    elements
+        .into_iter()
+        .fold(
+            Card::new().config(Config::new().update_multi(true)),
+            |card, element| card.element(element),
+        )
+        .to_value()
 }
 
 /// The card that asks `q`.
 pub fn question_card(q: &Question) -> Value {
-    let mut elements = vec![json!({"tag": "markdown", "content": q.text})];
-    match &q.ask {
-        Ask::Choices(choices) => {
-            let columns: Vec<Value> = choices
-                .iter()
-                .enumerate()
-                .map(|(i, choice)| {
-                    json!({"tag": "column", "width": "auto", "elements": [{
-                        "tag": "button",
-                        "element_id": format!("choice_{i}"),
-                        "type": if i == 0 { "primary_filled" } else { "default" },
-                        "text": plain(choice),
-                        "behaviors": [{"type": "callback", "value": {QUESTION_KEY: q.id, "choice": i}}],
-                    }]})
-                })
-                .collect();
-            elements.push(json!({
-                "tag": "column_set",
-                "horizontal_spacing": "8px",
-                "columns": columns,
-            }));
-        }
+    let question = Markdown::new(q.text.clone()).into();
+    let answer: BodyElement = match &q.ask {
+        Ask::Choices(choices) => choices
+            .iter()
+            .enumerate()
+            .fold(
+                ColumnSet::new().horizontal_spacing(Spacing::Px(8)),
+                |set, (i, choice)| {
+                    let kind = if i == 0 {
+                        ButtonType::PrimaryFilled
+                    } else {
+                        ButtonType::Default
+                    };
+                    let button = Button::new(plain(choice))
+                        .element_id(format!("choice_{i}"))
+                        .r#type(kind)
+                        .callback(json!({QUESTION_KEY: q.id, "choice": i}));
+                    set.column(Column::new().width(ColumnWidth::Auto).element(button))
+                },
+            )
+            .into(),
         Ask::Form(fields) => {
-            let mut inner = Vec::new();
+            let mut form = Form::new(FORM_NAME);
             for f in fields {
-                let label = if f.required {
-                    format!("**{}** *", f.label)
-                } else {
-                    format!("**{}**", f.label)
-                };
                 if f.kind != FieldKind::Checkbox {
-                    inner.push(json!({"tag": "markdown", "content": label}));
+                    let label = if f.required {
+                        format!("**{}** *", f.label)
+                    } else {
+                        format!("**{}**", f.label)
+                    };
+                    form = form.element(Markdown::new(label));
                 }
-                let options: Vec<Value> = f
-                    .options
-                    .iter()
-                    .map(|o| json!({"text": plain(o), "value": o}))
-                    .collect();
-                let mut field = match f.kind {
-                    FieldKind::Text => json!({"tag": "input", "placeholder": plain(&f.label)}),
-                    FieldKind::Select => json!({"tag": "select_static", "options": options}),
-                    FieldKind::MultiSelect => {
-                        json!({"tag": "multi_select_static", "options": options})
-                    }
-                    FieldKind::Checkbox => json!({"tag": "checker", "text": plain(&f.label)}),
-                    FieldKind::Date => json!({"tag": "date_picker"}),
-                };
-                field["name"] = json!(f.name);
-                if f.required && f.kind != FieldKind::Checkbox {
-                    field["required"] = json!(true);
-                }
-                inner.push(field);
+                form = form.element(field_element(f));
             }
-            inner.push(json!({
-                "tag": "button",
-                "name": SUBMIT_NAME,
-                "type": "primary_filled",
-                "form_action_type": "submit",
-                "text": plain("Submit"),
-                "behaviors": [{"type": "callback", "value": {QUESTION_KEY: q.id}}],
-            }));
-            elements.push(json!({"tag": "form", "name": FORM_NAME, "elements": inner}));
+            form.element(
+                Button::new(plain("Submit"))
+                    .name(SUBMIT_NAME)
+                    .r#type(ButtonType::PrimaryFilled)
+                    .form_action_type(FormActionType::Submit)
+                    .callback(json!({QUESTION_KEY: q.id})),
+            )
+            .into()
+        }
+    };
+    card([question, answer])
+}
+
+/// The input of one form field, named after it; required when it is (a tick box never is).
+fn field_element(f: &Field) -> Element {
+    let required = f.required.then_some(true);
+    let options = || {
+        f.options
+            .iter()
+            .map(|o| SelectOption::new(plain(o), o.clone()))
+            .collect()
+    };
+    match f.kind {
+        FieldKind::Text => {
+            let mut input = Input::new(f.name.clone()).placeholder(plain(&f.label));
+            input.required = required;
+            input.into()
+        }
+        FieldKind::Select => {
+            let mut select = SelectStatic::new(f.name.clone());
+            select.options = Some(options());
+            select.required = required;
+            select.into()
+        }
+        FieldKind::MultiSelect => {
+            let mut select = MultiSelectStatic::new(f.name.clone());
+            select.options = Some(options());
+            select.required = required;
+            select.into()
+        }
+        FieldKind::Checkbox => Checker::new(plain(&f.label)).name(f.name.clone()).into(),
+        FieldKind::Date => {
+            let mut picker = DatePicker::new(f.name.clone());
+            picker.required = required;
+            picker.into()
         }
     }
-    card(elements)
 }
 
 /// The card once answered: the question and the answer, without buttons.
 pub fn answered_card(q: &Question, shown: &str) -> Value {
-    card(vec![
-        json!({"tag": "markdown", "content": q.text}),
-        json!({"tag": "hr"}),
-        json!({"tag": "markdown", "content": shown}),
+    card([
+        Markdown::new(q.text.clone()).into(),
+        Hr::new().into(),
+        Markdown::new(shown.to_owned()).into(),
     ])
 }
 
@@ -709,6 +732,122 @@ mod tests {
             let answered = answered_card(question, "✅ Answered: **Yes**");
             assert!(!validate_value(&answered).has_errors());
         }
+    }
+
+    fn plain_json(text: &str) -> Value {
+        json!({"tag": "plain_text", "content": text})
+    }
+
+    #[test]
+    fn a_choice_card_is_a_row_of_buttons_the_first_one_filled() {
+        let question = Question {
+            id: "q1".into(),
+            text: "Colour?".into(),
+            ask: Ask::Choices(vec!["Red".into(), "Blue".into()]),
+        };
+        let button = |i: usize, kind: &str, text: &str| {
+            json!({"tag": "column", "width": "auto", "elements": [{
+                "tag": "button",
+                "element_id": format!("choice_{i}"),
+                "type": kind,
+                "text": plain_json(text),
+                "behaviors": [{"type": "callback", "value": {QUESTION_KEY: "q1", "choice": i}}],
+            }]})
+        };
+        assert_eq!(
+            question_card(&question),
+            json!({
+                "schema": "2.0",
+                "config": {"update_multi": true},
+                "body": {"elements": [
+                    {"tag": "markdown", "content": "Colour?"},
+                    {"tag": "column_set", "horizontal_spacing": "8px", "columns": [
+                        button(0, "primary_filled", "Red"),
+                        button(1, "default", "Blue"),
+                    ]},
+                ]},
+            })
+        );
+    }
+
+    #[test]
+    fn a_form_card_has_one_labelled_field_per_field_and_a_submit_button() {
+        let mut optional = field("note", FieldKind::Text, &[]);
+        optional.label = "A note".into();
+        optional.required = false;
+        let question = Question {
+            id: "q2".into(),
+            text: "Details?".into(),
+            ask: Ask::Form(vec![
+                field("reason", FieldKind::Text, &[]),
+                optional,
+                field("team", FieldKind::Select, &["a", "b"]),
+                field("tags", FieldKind::MultiSelect, &["x"]),
+                field("ok", FieldKind::Checkbox, &[]),
+                field("when", FieldKind::Date, &[]),
+            ]),
+        };
+        let option = |o: &str| json!({"text": plain_json(o), "value": o});
+        assert_eq!(
+            question_card(&question),
+            json!({
+                "schema": "2.0",
+                "config": {"update_multi": true},
+                "body": {"elements": [
+                    {"tag": "markdown", "content": "Details?"},
+                    {"tag": "form", "name": FORM_NAME, "elements": [
+                        {"tag": "markdown", "content": "**reason** *"},
+                        {"tag": "input", "placeholder": plain_json("reason"),
+                         "name": "reason", "required": true},
+                        {"tag": "markdown", "content": "**A note**"},
+                        {"tag": "input", "placeholder": plain_json("A note"), "name": "note"},
+                        {"tag": "markdown", "content": "**team** *"},
+                        {"tag": "select_static", "options": [option("a"), option("b")],
+                         "name": "team", "required": true},
+                        {"tag": "markdown", "content": "**tags** *"},
+                        {"tag": "multi_select_static", "options": [option("x")],
+                         "name": "tags", "required": true},
+                        {"tag": "checker", "text": plain_json("ok"), "name": "ok"},
+                        {"tag": "markdown", "content": "**when** *"},
+                        {"tag": "date_picker", "name": "when", "required": true},
+                        {"tag": "button", "name": SUBMIT_NAME, "type": "primary_filled",
+                         "form_action_type": "submit", "text": plain_json("Submit"),
+                         "behaviors": [{"type": "callback", "value": {QUESTION_KEY: "q2"}}]},
+                    ]},
+                ]},
+            })
+        );
+    }
+
+    #[test]
+    fn a_select_without_options_lists_none() {
+        let question = Question {
+            id: "q3".into(),
+            text: "?".into(),
+            ask: Ask::Form(vec![field("team", FieldKind::Select, &[])]),
+        };
+        let card = question_card(&question);
+        assert_eq!(
+            card["body"]["elements"][1]["elements"][1],
+            json!({"tag": "select_static", "options": [], "name": "team", "required": true})
+        );
+    }
+
+    #[test]
+    fn an_answered_card_shows_the_question_a_divider_and_the_answer() {
+        let question = q(Ask::Choices(vec!["Yes".into()]));
+        assert_eq!(
+            answered_card(&question, "✅ Answered: **Yes**"),
+            json!({
+                "schema": "2.0",
+                "config": {"update_multi": true},
+                "body": {"elements": [
+                    {"tag": "markdown", "content": "Ship it?"},
+                    {"tag": "hr"},
+                    {"tag": "markdown", "content": "✅ Answered: **Yes**"},
+                ]},
+            })
+        );
     }
 
     fn action(value: Value, form_value: Option<Value>) -> CardAction {

@@ -1,6 +1,7 @@
 //! The cards of a stream: putting text into a card, measuring it, and choosing where a long
 //! answer moves on to the next card.
 
+use card_core::model::{Card, Element, Header, Markdown, PlainText};
 use serde_json::{json, Map, Value};
 
 /// Feishu refuses cards whose compact JSON is larger than this (200860 / 230025): the
@@ -42,6 +43,21 @@ pub(crate) fn element_tag(card: &Value, id: &str) -> Option<String> {
     tag
 }
 
+/// The card a stream shows when the caller gives none: an empty markdown element `id`, under a
+/// title bar when there is a `header`.
+pub(crate) fn default_card(id: &str, header: Option<&str>) -> Value {
+    let mut card = Card::new().element(Markdown::new("").element_id(id.to_owned()));
+    if let Some(title) = header {
+        card = card.header(Header::new(PlainText::new(title.to_owned())));
+    }
+    card.to_value()
+}
+
+/// An element as JSON, with its tag.
+fn element_json(element: impl Into<Element>) -> Value {
+    serde_json::to_value(element.into()).unwrap_or(Value::Null)
+}
+
 /// `card` with `streaming_mode` set to `on` and the element `id` showing `text`. When the card
 /// has no such element, a markdown element with that id is put first in the body.
 pub(crate) fn render(card: &Value, id: &str, text: &str, streaming: bool) -> Value {
@@ -53,7 +69,7 @@ pub(crate) fn render(card: &Value, id: &str, text: &str, streaming: bool) -> Val
         return card;
     };
     if !found {
-        let element = json!({"tag": "markdown", "element_id": id, "content": text});
+        let element = element_json(Markdown::new(text.to_owned()).element_id(id.to_owned()));
         let body = root
             .entry("body")
             .or_insert_with(|| json!({}))
@@ -221,6 +237,28 @@ mod tests {
         assert_eq!(out["body"]["elements"][1]["tag"], "hr");
         let bare = render(&json!({}), "answer", "hi", false);
         assert_eq!(bare["body"]["elements"][0]["content"], "hi");
+    }
+
+    #[test]
+    fn the_added_element_is_a_markdown_element_with_the_id_and_the_text() {
+        let out = render(&json!({"schema": "2.0"}), "answer", "hi", true);
+        assert_eq!(
+            out,
+            json!({"schema": "2.0", "config": {"streaming_mode": true}, "body": {"elements": [
+                {"tag": "markdown", "element_id": "answer", "content": "hi"}
+            ]}})
+        );
+    }
+
+    #[test]
+    fn the_default_card_holds_an_empty_markdown_element_under_an_optional_title() {
+        let bare = json!({"schema": "2.0", "body": {"elements": [
+            {"tag": "markdown", "element_id": "answer", "content": ""}
+        ]}});
+        assert_eq!(default_card("answer", None), bare);
+        let mut titled = bare;
+        titled["header"] = json!({"title": {"tag": "plain_text", "content": "Report"}});
+        assert_eq!(default_card("answer", Some("Report")), titled);
     }
 
     #[test]

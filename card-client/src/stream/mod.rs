@@ -81,6 +81,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use card_core::model::{Markdown, PlainTextTag, Tagged};
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, watch};
 
@@ -487,15 +488,7 @@ impl StreamBuilder {
                         .into(),
                 ))
             }
-            None => {
-                let mut card = json!({"schema": "2.0", "body": {"elements": [
-                    {"tag": "markdown", "element_id": self.element_id, "content": ""}
-                ]}});
-                if let Some(title) = &self.header {
-                    card["header"] = json!({"title": {"tag": "plain_text", "content": title}});
-                }
-                card
-            }
+            None => layout::default_card(&self.element_id, self.header.as_deref()),
         };
         let closing = card.clone();
         if let Some(summary) = &self.summary {
@@ -503,12 +496,16 @@ impl StreamBuilder {
             card["config"]["summary"] = json!({ "content": summary });
         }
         match layout::element_tag(&card, &self.element_id).as_deref() {
-            None | Some("markdown") | Some("plain_text") => Ok((card, closing)),
-            Some(tag) => Err(Error::InvalidArgument(format!(
-                "the stream's element `{}` is a `{tag}`; text can only stream into a \
-                 `markdown` or `plain_text` element",
-                self.element_id
-            ))),
+            Some(tag) if tag != Markdown::TAG && tag != PlainTextTag::TAG => {
+                Err(Error::InvalidArgument(format!(
+                    "the stream's element `{}` is a `{tag}`; text can only stream into a \
+                     `{}` or `{}` element",
+                    self.element_id,
+                    Markdown::TAG,
+                    PlainTextTag::TAG
+                )))
+            }
+            _ => Ok((card, closing)),
         }
     }
 }

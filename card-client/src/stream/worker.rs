@@ -4,6 +4,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use card_core::model::{Color, Div, Element, PlainText, TextSize};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use tokio::sync::{oneshot, watch};
@@ -792,15 +793,10 @@ impl Worker {
 
 /// A grey, small note below the stream's text: the 2.0 form of the old `note` component.
 fn add_note(card: &mut Value, reason: &str) {
-    let note = json!({
-        "tag": "div",
-        "text": {
-            "tag": "plain_text",
-            "content": format!("⚠️ {reason}"),
-            "text_size": "notation",
-            "text_color": "grey"
-        }
-    });
+    let text = PlainText::new(format!("⚠️ {reason}"))
+        .text_size(TextSize::Notation)
+        .text_color(Color::Grey);
+    let note = serde_json::to_value(Element::from(Div::new(text))).unwrap_or(Value::Null);
     match card
         .get_mut("body")
         .and_then(|b| b.get_mut("elements"))
@@ -836,4 +832,28 @@ fn floor_boundary(text: &str, at: usize) -> usize {
 
 fn first_char_len(text: &str) -> usize {
     text.chars().next().map_or(0, char::len_utf8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_note_is_a_grey_notation_div_after_the_elements() {
+        let note = json!({"tag": "div", "text": {
+            "tag": "plain_text",
+            "content": "⚠️ cut short",
+            "text_size": "notation",
+            "text_color": "grey"
+        }});
+        let mut card = json!({"schema": "2.0", "body": {"elements": [{"tag": "hr"}]}});
+        add_note(&mut card, "cut short");
+        assert_eq!(
+            card,
+            json!({"schema": "2.0", "body": {"elements": [{"tag": "hr"}, note.clone()]}})
+        );
+        let mut bare = json!({"schema": "2.0"});
+        add_note(&mut bare, "cut short");
+        assert_eq!(bare, json!({"schema": "2.0", "body": {"elements": [note]}}));
+    }
 }
