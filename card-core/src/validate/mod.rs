@@ -50,6 +50,7 @@
 //! assert!(w.message.contains("Feishu may reject it"));
 //! ```
 
+mod composite;
 pub mod fix;
 mod locate;
 mod walk;
@@ -164,6 +165,7 @@ pub fn validate_value(card: &Value) -> Diagnostics {
 /// ```
 pub fn validate_value_with(card: &Value, options: Options) -> Diagnostics {
     let mut diagnostics = walk::walk(card);
+    composite::check(card, &mut diagnostics);
     size_limit(card, &mut diagnostics);
     apply(options, card, diagnostics)
 }
@@ -198,6 +200,7 @@ pub fn validate_slice_with(
 ) -> Result<Diagnostics, serde_json::Error> {
     let card: Value = serde_json::from_slice(bytes)?;
     let mut diagnostics = walk::walk(&card);
+    composite::check(&card, &mut diagnostics);
     // Whitespace and escapes only ever make the input longer than its compact form (numbers
     // such as `1e2` aside, which nobody writes in cards), so a short input is a small card.
     if bytes.len() > LIMITS.max_bytes {
