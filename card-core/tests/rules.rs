@@ -406,6 +406,12 @@ fn cases() -> Vec<Case> {
             ),
         },
         Case {
+            rule: "limit.markdown-tables",
+            bad: card(json!([{"tag": "markdown", "content": md_tables(5)}])),
+            pointer: "/body/elements/0/content",
+            good: card(json!([{"tag": "markdown", "content": md_tables(4)}])),
+        },
+        Case {
             rule: "style.color-incomplete",
             bad: with(
                 card(json!([])),
@@ -427,6 +433,13 @@ fn columns(n: usize) -> Vec<Value> {
     (0..n)
         .map(|i| json!({"name": format!("c{i}"), "display_name": format!("C{i}")}))
         .collect()
+}
+
+fn md_tables(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("| team | open |\n|:--|--:|\n| t{i} | {i} |\n"))
+        .collect::<Vec<_>>()
+        .join("\nand then\n\n")
 }
 
 fn option(value: &str) -> Value {

@@ -872,7 +872,7 @@ model_struct! {
         width: Option<Width>,
         /// What clients older than 7.49 show.
         #[attr(kind(FALLBACK)
-        .note("`fallback_text` exists only here: as a component tag it is unknown"))]
+        .note("`fallback_text` is only the tag of a fallback: as a component tag it is unknown"))]
         fallback: Option<Fallback>,
     }
 }

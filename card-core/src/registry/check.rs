@@ -774,6 +774,48 @@ pub fn open_url_violation(component: &Component) -> Option<Violation> {
     })
 }
 
+/// How many tables the markdown text `content` holds: a line with a `|` followed by a
+/// delimiter line such as `| --- | :-: |`.
+///
+/// ```
+/// use card_core::registry::markdown_tables;
+/// assert_eq!(markdown_tables("| a | b |\n| --- | --- |\n| 1 | 2 |\n\ntext | more"), 1);
+/// assert_eq!(markdown_tables("no table here"), 0);
+/// ```
+pub fn markdown_tables(content: &str) -> usize {
+    let delimiter = |t: &str| {
+        let t = t.trim();
+        t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    };
+    let mut count = 0;
+    let mut previous: Option<&str> = None;
+    for line in content.lines() {
+        if delimiter(line) && previous.is_some_and(|p| p.contains('|') && !delimiter(p)) {
+            count += 1;
+        }
+        previous = Some(line);
+    }
+    count
+}
+
+/// One `markdown` component holds at most
+/// [`Limits::max_markdown_tables`](super::Limits::max_markdown_tables) tables.
+///
+/// ```
+/// use card_core::registry::markdown_tables_violation;
+/// assert!(markdown_tables_violation(5).is_some());
+/// assert!(markdown_tables_violation(4).is_none());
+/// ```
+pub fn markdown_tables_violation(tables: usize) -> Option<Violation> {
+    let max = super::LIMITS.max_markdown_tables;
+    (tables > max).then(|| {
+        Violation::new(
+            MARKDOWN_TABLES,
+            format!("this markdown holds {tables} tables: one markdown component holds at most {max}; split it into several markdown components"),
+        )
+    })
+}
+
 /// A custom colour of `config.style.color` gives a value for each client theme.
 ///
 /// ```

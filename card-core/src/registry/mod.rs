@@ -46,6 +46,7 @@ mod values;
 pub use check::{
     card_link_violation, check_scalar, check_scalar_with, checker_button_type_violation,
     checker_buttons_violation, duplicate_option_violation, img_combination_violation,
+    markdown_tables, markdown_tables_violation,
     open_url_violation, picker_placeholder_violation, placement_violation, row_key_violation,
     style_color_violation, table_columns_violation, update_multi_violation, CustomStyles,
     NoCustomStyles, Scalar, Violation,
@@ -577,6 +578,8 @@ pub struct Limits {
     pub max_table_columns: usize,
     /// Buttons in a checker's `button_area`.
     pub max_checker_buttons: usize,
+    /// Tables written in one `markdown` component's text.
+    pub max_markdown_tables: usize,
 }
 
 /// The component that may stand in an `elements` list under this tag, or a removed 1.0 one is

@@ -622,6 +622,8 @@ pub static LIMITS: Limits = Limits {
     max_table_columns: 50,
     // The checker's button tables (English 2.0 transcription, Chinese 1.0 page): at most three.
     max_checker_buttons: 3,
+    // The 2.0 rich-text page, table syntax row: one markdown component holds at most four.
+    max_markdown_tables: 4,
 };
 
 /// How many images each `combination_mode` of an `img_combination` shows (2.0

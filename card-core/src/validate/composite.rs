@@ -180,6 +180,7 @@ impl<'a> Pass<'a, '_> {
                 }
             }
             "checker" => self.checker_buttons(obj),
+            "markdown" => self.markdown_tables(obj),
             _ => {}
         }
         let has = |key: &str| obj.get(key).is_some_and(|v| !v.is_null());
@@ -191,6 +192,26 @@ impl<'a> Pass<'a, '_> {
         }
         self.open_url(component, obj);
         self.attrs(component.attrs, obj);
+    }
+
+    fn markdown_tables(&mut self, obj: &'a Map<String, Value>) {
+        if let Some((key, Value::String(content))) = obj.get_key_value("content") {
+            if let Some(v) = registry::markdown_tables_violation(registry::markdown_tables(content)) {
+                self.at_key(key, v);
+            }
+        }
+        if let Some((key, Value::Object(locales))) = obj.get_key_value("i18n_content") {
+            self.loc.push(Segment::Key(key));
+            for (locale, content) in locales {
+                let Value::String(content) = content else { continue };
+                if let Some(v) =
+                    registry::markdown_tables_violation(registry::markdown_tables(content))
+                {
+                    self.at_key(locale, v);
+                }
+            }
+            self.loc.pop();
+        }
     }
 
     fn checker_buttons(&mut self, obj: &'a Map<String, Value>) {
