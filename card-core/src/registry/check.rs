@@ -785,7 +785,9 @@ pub fn open_url_violation(component: &Component) -> Option<Violation> {
 pub fn markdown_tables(content: &str) -> usize {
     let delimiter = |t: &str| {
         let t = t.trim();
-        t.contains('-') && t.contains('|') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+        t.contains('-')
+            && t.contains('|')
+            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
     };
     let mut count = 0;
     let mut previous: Option<&str> = None;

@@ -46,10 +46,9 @@ mod values;
 pub use check::{
     card_link_violation, check_scalar, check_scalar_with, checker_button_type_violation,
     checker_buttons_violation, duplicate_option_violation, img_combination_violation,
-    markdown_tables, markdown_tables_violation,
-    open_url_violation, picker_placeholder_violation, placement_violation, row_key_violation,
-    style_color_violation, table_columns_violation, update_multi_violation, CustomStyles,
-    NoCustomStyles, Scalar, Violation,
+    markdown_tables, markdown_tables_violation, open_url_violation, picker_placeholder_violation,
+    placement_violation, row_key_violation, style_color_violation, table_columns_violation,
+    update_multi_violation, CustomStyles, NoCustomStyles, Scalar, Violation,
 };
 pub use rules::{find as find_rule, rule, severity_of, Rule, RULES};
 pub use table::{

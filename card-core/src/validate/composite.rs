@@ -196,14 +196,17 @@ impl<'a> Pass<'a, '_> {
 
     fn markdown_tables(&mut self, obj: &'a Map<String, Value>) {
         if let Some((key, Value::String(content))) = obj.get_key_value("content") {
-            if let Some(v) = registry::markdown_tables_violation(registry::markdown_tables(content)) {
+            if let Some(v) = registry::markdown_tables_violation(registry::markdown_tables(content))
+            {
                 self.at_key(key, v);
             }
         }
         if let Some((key, Value::Object(locales))) = obj.get_key_value("i18n_content") {
             self.loc.push(Segment::Key(key));
             for (locale, content) in locales {
-                let Value::String(content) = content else { continue };
+                let Value::String(content) = content else {
+                    continue;
+                };
                 if let Some(v) =
                     registry::markdown_tables_violation(registry::markdown_tables(content))
                 {
