@@ -745,3 +745,27 @@ fn a_versioned_text_size_name_is_custom_when_defined() {
     let d = validate_value(&c);
     assert!(d.is_empty(), "{}", show(&d));
 }
+
+#[test]
+fn custom_colours_are_rgba_values() {
+    let c = with(
+        card(json!([])),
+        "config",
+        json!({"style": {"color": {"brand": {"light_mode": "#1456f0", "dark_mode": "rgba(76,136,255,1)"}}}}),
+    );
+    let d = validate_value(&c);
+    let found: Vec<(&str, &str, Severity)> = d
+        .iter()
+        .map(|x| (x.rule, x.pointer.as_str(), x.severity))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "value.format",
+            "/config/style/color/brand/light_mode",
+            Severity::Warning
+        )],
+        "{}",
+        show(&d)
+    );
+}

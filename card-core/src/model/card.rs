@@ -8,7 +8,7 @@ use super::values::*;
 use super::BodyElement;
 use crate::registry::kinds::*;
 use crate::registry::rule::*;
-use crate::registry::{Kind, LOCALES, TEXT_TAG};
+use crate::registry::{Format, Kind, LOCALES, TEXT_TAG};
 
 /// A count or a duration: any non-negative number (no range is documented).
 const NON_NEGATIVE: Kind = Kind::Number {
@@ -305,13 +305,17 @@ model_struct! {
     /// A custom colour: an `rgba(r,g,b,a)` per theme.
     pub struct ColorStyle {
         /// In light mode.
-        #[attr(kind(Kind::Str).note(
-            "one value per client theme (2.0 structure page, `config` table; colour page): a \
-             colour without one of the two is a `style.color-incomplete` warning",
+        #[attr(kind(Kind::Format(Format::Rgba)).lenient().note(
+            "one `rgba(…)` value per client theme (2.0 structure page, `config` table; colour \
+             page, custom colours): a colour without one of the two is a \
+             `style.color-incomplete` warning; no page says what another spelling does, so it \
+             is a warning",
         ))]
         light_mode: Cow<'static, str>,
         /// In dark mode.
-        #[attr(kind(Kind::Str).note("the counterpart of `light_mode`"))]
+        #[attr(kind(Kind::Format(Format::Rgba))
+            .lenient()
+            .note("the counterpart of `light_mode`"))]
         dark_mode: Cow<'static, str>,
     }
 }

@@ -471,6 +471,7 @@ fn describe_into(kind: &Kind, out: &mut String) {
             super::Format::Time => "a time such as `09:30` (HH:mm)",
             super::Format::DateTime => "a date and time such as `2024-01-31 09:30` (yyyy-MM-dd HH:mm)",
             super::Format::Ratio => "a ratio such as `16:9`",
+            super::Format::Rgba => "a colour such as `rgba(20,86,240,1)` (channels 0 to 255, alpha 0 to 1)",
         }),
         Kind::Color => out.push_str(values::COLORS_DOC),
         Kind::TextSize => out.push_str(

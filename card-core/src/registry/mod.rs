@@ -276,6 +276,7 @@ impl Format {
             Format::Time => "HH:mm",
             Format::DateTime => "yyyy-MM-dd HH:mm",
             Format::Ratio => "W:H",
+            Format::Rgba => "rgba(r,g,b,a)",
         }
     }
 
@@ -558,6 +559,8 @@ pub enum Format {
     DateTime,
     /// `W:H`, both positive integers (image aspect ratios such as `16:9`).
     Ratio,
+    /// `rgba(r,g,b,a)`: channels from 0 to 255, alpha from 0 to 1 (custom colours).
+    Rgba,
 }
 
 /// The card-wide limits (§5).
