@@ -162,6 +162,11 @@ fn removed_key_advice(key: &str) -> Option<&'static str> {
         .iter()
         .find(|(k, _)| *k == key)
         .map(|(_, advice)| *advice)
+        .or_else(|| {
+            find_attr(CARD, key)
+                .filter(|a| matches!(a.status, Status::Legacy(_)))
+                .map(|a| a.note)
+        })
 }
 
 /// The registry's kind of an attribute of a card-level table or component.

@@ -45,6 +45,7 @@ fn sample(kind: &Kind, depth: usize) -> Value {
         Kind::Format(Format::Time) => json!("09:30"),
         Kind::Format(Format::DateTime) => json!("2024-01-31 09:30"),
         Kind::Format(Format::Ratio) => json!("16:9"),
+        Kind::Format(Format::Rgba) => json!("rgba(20,86,240,1)"),
         Kind::Color => json!("blue"),
         Kind::TextSize => json!("normal"),
         Kind::AnyOf(kinds) => sample(&kinds[0], depth),

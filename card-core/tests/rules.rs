@@ -365,7 +365,107 @@ fn cases() -> Vec<Case> {
                 json!([{"tag": "table", "columns": [{"name": "owner"}], "rows": [{"owner": "ou_1"}]}]),
             ),
         },
+        Case {
+            rule: "table.columns",
+            bad: card(json!([{"tag": "table", "columns": columns(51)}])),
+            pointer: "/body/elements/0/columns",
+            good: card(json!([{"tag": "table", "columns": columns(50)}])),
+        },
+        Case {
+            rule: "img_combination.too-many-images",
+            bad: card(
+                json!([{"tag": "img_combination", "combination_mode": "double",
+                "img_list": vec![json!({"img_key": "img_v3_x"}); 3]}]),
+            ),
+            pointer: "/body/elements/0/img_list",
+            good: card(
+                json!([{"tag": "img_combination", "combination_mode": "triple",
+                "img_list": vec![json!({"img_key": "img_v3_x"}); 3]}]),
+            ),
+        },
+        Case {
+            rule: "select.option-duplicate",
+            bad: card(
+                json!([{"tag": "select_static", "options": [option("a"), option("b"), option("a")]}]),
+            ),
+            pointer: "/body/elements/0/options/2/value",
+            good: card(json!([{"tag": "select_static", "options": [option("a"), option("b")]}])),
+        },
+        Case {
+            rule: "picker.placeholder-missing",
+            bad: card(json!([{"tag": "picker_datetime"}])),
+            pointer: "/body/elements/0",
+            good: card(
+                json!([{"tag": "picker_datetime", "initial_datetime": "2024-01-31 09:30"},
+                {"tag": "picker_time", "placeholder": {"tag": "plain_text", "content": "When?"}}]),
+            ),
+        },
+        Case {
+            rule: "checker.buttons",
+            bad: card(
+                json!([{"tag": "checker", "text": {"tag": "plain_text", "content": "done"},
+                "button_area": {"buttons": vec![checker_button("text"); 4]}}]),
+            ),
+            pointer: "/body/elements/0/button_area/buttons",
+            good: card(
+                json!([{"tag": "checker", "text": {"tag": "plain_text", "content": "done"},
+                "button_area": {"buttons": [checker_button("text"), checker_button("primary_text"),
+                    checker_button("danger_text")]}}]),
+            ),
+        },
+        Case {
+            rule: "behaviors.open-url-unsupported",
+            bad: card(json!([{"tag": "select_static", "options": [option("a")],
+                "behaviors": [{"type": "open_url", "default_url": "https://example.com"}]}])),
+            pointer: "/body/elements/0/behaviors/0",
+            good: card(
+                json!([{"tag": "button", "text": {"tag": "plain_text", "content": "go"},
+                "behaviors": [{"type": "open_url", "default_url": "https://example.com"}]}]),
+            ),
+        },
+        Case {
+            rule: "limit.markdown-tables",
+            bad: card(json!([{"tag": "markdown", "content": md_tables(5)}])),
+            pointer: "/body/elements/0/content",
+            good: card(json!([{"tag": "markdown", "content": md_tables(4)}])),
+        },
+        Case {
+            rule: "style.color-incomplete",
+            bad: with(
+                card(json!([])),
+                "config",
+                json!({"style": {"color": {"brand": {"light_mode": "rgba(20,86,240,1)"}}}}),
+            ),
+            pointer: "/config/style/color/brand",
+            good: with(
+                card(json!([])),
+                "config",
+                json!({"style": {"color": {"brand": {"light_mode": "rgba(20,86,240,1)",
+                    "dark_mode": "rgba(76,136,255,1)"}}}}),
+            ),
+        },
     ]
+}
+
+fn columns(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| json!({"name": format!("c{i}"), "display_name": format!("C{i}")}))
+        .collect()
+}
+
+fn md_tables(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("| team | open |\n|:--|--:|\n| t{i} | {i} |\n"))
+        .collect::<Vec<_>>()
+        .join("\nand then\n\n")
+}
+
+fn option(value: &str) -> Value {
+    json!({"text": {"tag": "plain_text", "content": value.to_uppercase()}, "value": value})
+}
+
+fn checker_button(kind: &str) -> Value {
+    json!({"tag": "button", "type": kind, "text": {"tag": "plain_text", "content": "edit"}})
 }
 
 trait TapConfig {
@@ -553,4 +653,137 @@ fn custom_styles_are_known_names() {
         "color": {"brand-bg": {"light_mode": "rgba(0,0,0,0.1)", "dark_mode": "rgba(255,255,255,0.1)"}}}});
     let d = validate_value(&c);
     assert!(d.is_empty(), "{}", show(&d));
+}
+
+#[test]
+fn a_checker_button_of_another_type_is_a_warning() {
+    let d = validate_value(&card(json!([{"tag": "checker",
+    "button_area": {"buttons": [
+        {"tag": "button", "type": "primary", "text": {"tag": "plain_text", "content": "a"}},
+        {"tag": "button", "text": {"tag": "plain_text", "content": "b"}},
+    ]}}])));
+    let found: Vec<(&str, Severity)> = d
+        .iter()
+        .filter(|x| x.rule == "checker.buttons")
+        .map(|x| (x.pointer.as_str(), x.severity))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/body/elements/0/button_area/buttons/0/type",
+                Severity::Warning
+            ),
+            ("/body/elements/0/button_area/buttons/1", Severity::Warning),
+        ],
+        "{}",
+        show(&d)
+    );
+    assert!(!d.has_errors(), "{}", show(&d));
+}
+
+#[test]
+fn components_documented_to_fall_back_on_old_clients() {
+    let notice = json!({"tag": "fallback_text",
+        "text": {"tag": "plain_text", "content": "update the app to fill this in"}});
+    let d = validate_value(&card(
+        json!([{"tag": "form", "name": "survey", "fallback": notice,
+        "elements": [
+            {"tag": "input", "name": "why", "fallback": "drop"},
+            {"tag": "input", "name": "how", "fallback": notice},
+            submit(),
+        ]}]),
+    ));
+    assert!(d.is_empty(), "{}", show(&d));
+    let d = validate_value(&card(
+        json!([{"tag": "input", "fallback": {"tag": "note"}}]),
+    ));
+    assert!(d.has_errors(), "a fallback is `drop` or a `fallback_text`");
+}
+
+#[test]
+fn card_level_leftovers_are_warnings() {
+    let mut c = card(json!([{"tag": "markdown", "content": "x"}]));
+    c["fallback"] = json!({});
+    c["i18n_header"] = json!({"en_us": {"title": {"tag": "plain_text", "content": "Weekly"}}});
+    let d = validate_value(&c);
+    assert!(!d.has_errors(), "{}", show(&d));
+    let found: Vec<(&str, &str)> = d.warnings().map(|x| (x.rule, x.pointer.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            ("legacy.property", "/fallback"),
+            ("legacy.property", "/i18n_header")
+        ],
+        "{}",
+        show(&d)
+    );
+    // What the translated header holds is checked as a header.
+    c["i18n_header"]["en_us"]["colour"] = json!("red");
+    assert!(validate_value(&c).has_errors());
+}
+
+#[test]
+fn history_attributes_are_silent() {
+    let d = validate_value(&card(json!([{"tag": "form", "name": "f", "elements": [
+        {"tag": "button", "name": "go", "action_type": "form_submit",
+         "text": {"tag": "plain_text", "content": "Go"}},
+    ]}])));
+    assert!(d.is_empty(), "{}", show(&d));
+}
+
+#[test]
+fn a_checker_may_carry_its_own_value() {
+    let d = validate_value(&card(json!([{"tag": "form", "name": "f", "elements": [
+        {"tag": "checker", "name": "agree", "text": {"tag": "plain_text", "content": "I agree"},
+         "value": {"choice": "agree"}},
+        submit(),
+    ]}])));
+    assert!(d.is_empty(), "{}", show(&d));
+}
+
+#[test]
+fn a_versioned_text_size_name_is_custom_when_defined() {
+    let mut c = card(json!([
+        {"tag": "markdown", "content": "x", "text_size": "normal_v2"},
+        {"tag": "div", "text": {"tag": "plain_text", "content": "y", "text_size": "normal_v2"}},
+    ]));
+    let undefined = validate_value(&c);
+    assert_eq!(
+        undefined
+            .warnings()
+            .filter(|w| w.rule == "value.enum")
+            .count(),
+        2,
+        "{}",
+        show(&undefined)
+    );
+    c["config"] = json!({"style": {"text_size": {
+        "normal_v2": {"default": "normal", "pc": "normal", "mobile": "heading"}}}});
+    let d = validate_value(&c);
+    assert!(d.is_empty(), "{}", show(&d));
+}
+
+#[test]
+fn custom_colours_are_rgba_values() {
+    let c = with(
+        card(json!([])),
+        "config",
+        json!({"style": {"color": {"brand": {"light_mode": "#1456f0", "dark_mode": "rgba(76,136,255,1)"}}}}),
+    );
+    let d = validate_value(&c);
+    let found: Vec<(&str, &str, Severity)> = d
+        .iter()
+        .map(|x| (x.rule, x.pointer.as_str(), x.severity))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "value.format",
+            "/config/style/color/brand/light_mode",
+            Severity::Warning
+        )],
+        "{}",
+        show(&d)
+    );
 }

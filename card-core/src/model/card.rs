@@ -8,7 +8,7 @@ use super::values::*;
 use super::BodyElement;
 use crate::registry::kinds::*;
 use crate::registry::rule::*;
-use crate::registry::{Kind, LOCALES, TEXT_TAG};
+use crate::registry::{Format, Kind, LOCALES, TEXT_TAG};
 
 /// A count or a duration: any non-negative number (no range is documented).
 const NON_NEGATIVE: Kind = Kind::Number {
@@ -73,6 +73,15 @@ model_struct! {
              yet, an official 2.0 example still sends `{}`): drop it",
         ))]
         fallback: Option<serde_json::Value>,
+        /// The 1.0 card-wide header translations: not part of 2.0, kept as written (the
+        /// validator warns about it).
+        #[attr(kind(Kind::Locales(&Kind::Object(Header::ATTRS))).legacy(
+            LEGACY_PROPERTY,
+            "2.0 has no card-wide translations (2.0 release notes, multi-language page): give \
+             the header's `title` and `subtitle` an `i18n_content`; tolerated because the 2.0 \
+             column-set page's own sample card sends it (unconfirmed whether Feishu renders it)",
+        ))]
+        i18n_header: Option<I18n<Header>>,
     }
 }
 
@@ -296,10 +305,17 @@ model_struct! {
     /// A custom colour: an `rgba(r,g,b,a)` per theme.
     pub struct ColorStyle {
         /// In light mode.
-        #[attr(kind(Kind::Str))]
+        #[attr(kind(Kind::Format(Format::Rgba)).lenient().note(
+            "one `rgba(…)` value per client theme (2.0 structure page, `config` table; colour \
+             page, custom colours): a colour without one of the two is a \
+             `style.color-incomplete` warning; no page says what another spelling does, so it \
+             is a warning",
+        ))]
         light_mode: Cow<'static, str>,
         /// In dark mode.
-        #[attr(kind(Kind::Str))]
+        #[attr(kind(Kind::Format(Format::Rgba))
+            .lenient()
+            .note("the counterpart of `light_mode`"))]
         dark_mode: Cow<'static, str>,
     }
 }

@@ -191,6 +191,12 @@ model_struct! {
         /// Vertical alignment of children.
         #[attr(enum_of(&VerticalAlign::ENUM))]
         vertical_align: Option<VerticalAlign>,
+        /// What clients too old for forms show (forms need client 6.6 or later).
+        #[attr(kind(FALLBACK).note(
+            "no row in the form page's field table; Feishu's 2.0 form-container sample card \
+             (Chinese page and English transcription) sends it on the form",
+        ))]
+        fallback: Option<Fallback>,
     }
 }
 

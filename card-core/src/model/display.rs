@@ -343,7 +343,11 @@ model_struct! {
             min: 1,
             max: UNBOUNDED,
         })
-        .lenient())]
+        .lenient()
+        .note(
+            "the 2.0 person-list page says it may not be 0 without saying Feishu refuses it: \
+             0 is a warning",
+        ))]
         lines: Option<u32>,
         /// Whether names show.
         #[attr(kind(Kind::Bool))]
@@ -867,14 +871,8 @@ model_struct! {
         #[attr(WIDTH_WIDGET)]
         width: Option<Width>,
         /// What clients older than 7.49 show.
-        #[attr(kind(Kind::AnyOf(&[
-            Kind::Enum(&["drop"]),
-            Kind::Object(&[
-                a("tag", Kind::Enum(&["fallback_text"])).required(),
-                a("text", TEXT),
-            ]),
-        ]))
-        .note("`fallback_text` exists only here: as a component tag it is unknown"))]
+        #[attr(kind(FALLBACK)
+        .note("`fallback_text` is only the tag of a fallback: as a component tag it is unknown"))]
         fallback: Option<Fallback>,
     }
 }

@@ -106,6 +106,12 @@ model_struct! {
         /// The history callback value.
         #[attr(HISTORY_VALUE)]
         value: Option<Value>,
+        /// What clients too old for inputs show (inputs need client 6.8 or later).
+        #[attr(kind(FALLBACK).note(
+            "a row of the 1.0 input page's field table; Feishu's 2.0 form-container sample \
+             card sends it on an input",
+        ))]
+        fallback: Option<Fallback>,
     }
 }
 
@@ -180,9 +186,9 @@ model_struct! {
         #[attr(enum_of(&FormActionType::ENUM))]
         form_action_type: Option<FormActionType>,
         /// The 1.0 action (still sent by live bots).
-        #[attr(enum_of(&ActionType::ENUM).legacy(
-            LEGACY_PROPERTY,
-            "use `form_action_type: \"submit\"` or `\"reset\"`",
+        #[attr(enum_of(&ActionType::ENUM).history(
+            "listed as a history attribute on the 2.0 form-container page, so accepted silently; \
+             `form_action_type: \"submit\"` or `\"reset\"` is the current spelling",
         ))]
         action_type: Option<ActionType>,
         /// The 1.0 callback value.
@@ -877,6 +883,14 @@ model_struct! {
         /// Tip shown when disabled.
         #[attr(DISABLED_TIPS)]
         disabled_tips: Option<PlainText>,
+        /// A callback value of the checker itself.
+        #[attr(kind(Kind::Json).note(
+            "not in the checker's field tables (2.0 and 1.0); accepted because Feishu's own \
+             OpenClaw plugin sends it on every checker of its question form \
+             (larksuite/openclaw-lark, src/tools/ask-user-question.ts), saying the client \
+             refuses a checker without it (code 200340)",
+        ))]
+        value: Option<Value>,
     }
 }
 

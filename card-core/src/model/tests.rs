@@ -151,7 +151,8 @@ fn fields_are_the_json_keys() {
             "card_link",
             "header",
             "body",
-            "fallback"
+            "fallback",
+            "i18n_header"
         ]
     );
     assert_eq!(<Button as Tagged>::TAG, "button");

@@ -471,6 +471,7 @@ fn describe_into(kind: &Kind, out: &mut String) {
             super::Format::Time => "a time such as `09:30` (HH:mm)",
             super::Format::DateTime => "a date and time such as `2024-01-31 09:30` (yyyy-MM-dd HH:mm)",
             super::Format::Ratio => "a ratio such as `16:9`",
+            super::Format::Rgba => "a colour such as `rgba(20,86,240,1)` (channels 0 to 255, alpha 0 to 1)",
         }),
         Kind::Color => out.push_str(values::COLORS_DOC),
         Kind::TextSize => out.push_str(
@@ -624,6 +625,218 @@ pub fn row_key_violation(key: &str, columns: &[&str]) -> Option<Violation> {
         }
     };
     Some(Violation::new(TABLE_ROW_KEY, message))
+}
+
+/// A table shows at most [`Limits::max_table_columns`](super::Limits::max_table_columns)
+/// columns.
+///
+/// ```
+/// use card_core::registry::table_columns_violation;
+/// assert!(table_columns_violation(51).is_some());
+/// assert!(table_columns_violation(50).is_none());
+/// ```
+pub fn table_columns_violation(columns: usize) -> Option<Violation> {
+    let max = super::LIMITS.max_table_columns;
+    (columns > max).then(|| {
+        Violation::new(
+            TABLE_COLUMNS,
+            format!("this table has {columns} columns: at most {max} are shown; split it into several tables"),
+        )
+    })
+}
+
+/// An `img_combination` shows as many images as its `combination_mode` holds
+/// ([`IMG_COMBINATION_CAPACITY`](super::IMG_COMBINATION_CAPACITY)); `None` for an unknown mode
+/// (reported as such elsewhere).
+///
+/// ```
+/// use card_core::registry::img_combination_violation;
+/// assert!(img_combination_violation("double", 3).is_some());
+/// assert!(img_combination_violation("trisect", 9).is_none());
+/// ```
+pub fn img_combination_violation(mode: &str, images: usize) -> Option<Violation> {
+    let (_, max) = super::IMG_COMBINATION_CAPACITY
+        .iter()
+        .find(|(m, _)| *m == mode)?;
+    (images > *max).then(|| {
+        let better = super::IMG_COMBINATION_CAPACITY
+            .iter()
+            .find(|(_, n)| *n >= images)
+            .map_or_else(
+                || "use several `img_combination`s".to_owned(),
+                |(m, _)| format!("use `combination_mode: \"{m}\"`"),
+            );
+        Violation::new(
+            IMG_COMBINATION_TOO_MANY,
+            format!("`combination_mode: \"{mode}\"` shows at most {max} images, this one lists {images}: the rest are not shown; {better}"),
+        )
+    })
+}
+
+/// Option values are unique within one select or overflow: `value` was already given to an
+/// earlier option of `owner`.
+///
+/// ```
+/// use card_core::registry::duplicate_option_violation;
+/// let v = duplicate_option_violation("select_static", "a");
+/// assert_eq!(v.rule, "select.option-duplicate");
+/// ```
+pub fn duplicate_option_violation(owner: &str, value: &str) -> Violation {
+    Violation::new(
+        OPTION_DUPLICATE,
+        format!("option value `{value}` is already used by another option of this `{owner}`: give each option its own value, or the choice cannot be told apart"),
+    )
+}
+
+/// A `picker_time` or `picker_datetime` with no initial value needs a `placeholder`
+/// ([`PLACEHOLDER_UNLESS_INITIAL`](super::PLACEHOLDER_UNLESS_INITIAL)); `has` says whether the
+/// component sets an attribute.
+///
+/// ```
+/// use card_core::registry::picker_placeholder_violation;
+/// assert!(picker_placeholder_violation("picker_time", |_| false).is_some());
+/// assert!(picker_placeholder_violation("picker_time", |a| a == "initial_time").is_none());
+/// assert!(picker_placeholder_violation("date_picker", |_| false).is_none());
+/// ```
+pub fn picker_placeholder_violation(tag: &str, has: impl Fn(&str) -> bool) -> Option<Violation> {
+    let (_, initial) = super::PLACEHOLDER_UNLESS_INITIAL
+        .iter()
+        .find(|(t, _)| *t == tag)?;
+    (!has("placeholder") && !has(initial)).then(|| {
+        Violation::new(
+            PICKER_PLACEHOLDER,
+            format!("`{tag}` has neither `placeholder` nor `{initial}`: give it a `placeholder`, which is required when there is no initial value"),
+        )
+    })
+}
+
+/// A checker holds at most
+/// [`Limits::max_checker_buttons`](super::Limits::max_checker_buttons) buttons.
+///
+/// ```
+/// use card_core::registry::checker_buttons_violation;
+/// assert!(checker_buttons_violation(4).is_some());
+/// assert!(checker_buttons_violation(3).is_none());
+/// ```
+pub fn checker_buttons_violation(buttons: usize) -> Option<Violation> {
+    let max = super::LIMITS.max_checker_buttons;
+    (buttons > max).then(|| {
+        Violation::new(
+            CHECKER_BUTTONS,
+            format!(
+                "this checker has {buttons} buttons: a checker holds at most {max}; drop the rest"
+            ),
+        )
+    })
+}
+
+/// A checker's button takes one of [`CHECKER_BUTTON_TYPES`](super::CHECKER_BUTTON_TYPES), and
+/// must name it.
+///
+/// ```
+/// use card_core::registry::checker_button_type_violation;
+/// assert!(checker_button_type_violation(Some("primary")).is_some());
+/// assert!(checker_button_type_violation(None).is_some());
+/// assert!(checker_button_type_violation(Some("danger_text")).is_none());
+/// ```
+pub fn checker_button_type_violation(button_type: Option<&str>) -> Option<Violation> {
+    let allowed = super::CHECKER_BUTTON_TYPES;
+    if button_type.is_some_and(|t| allowed.contains(&t)) {
+        return None;
+    }
+    let mut words = String::new();
+    list_words(allowed, &mut words);
+    let found = match button_type {
+        Some(t) => format!("`type: \"{t}\"` is not a checker button type"),
+        None => "a checker button needs a `type`".to_owned(),
+    };
+    Some(Violation::new(
+        CHECKER_BUTTONS,
+        format!("{found}: use {words}"),
+    ))
+}
+
+/// Only the components of [`OPENS_URL`](super::OPENS_URL) open links from `behaviors`.
+///
+/// ```
+/// use card_core::registry::{self, open_url_violation};
+/// assert!(open_url_violation(registry::component("input").unwrap()).is_some());
+/// assert!(open_url_violation(registry::component("button").unwrap()).is_none());
+/// ```
+pub fn open_url_violation(component: &Component) -> Option<Violation> {
+    let tag = component.tag;
+    (!super::OPENS_URL.contains(&tag)).then(|| {
+        let mut words = String::new();
+        list_words(super::OPENS_URL, &mut words);
+        Violation::new(
+            OPEN_URL_UNSUPPORTED,
+            format!("an `open_url` behaviour on `{tag}` is not documented to open anything: only {words} open links; send a `callback` and answer it, or add a button"),
+        )
+    })
+}
+
+/// How many tables the markdown text `content` holds: a line with a `|` followed by a
+/// delimiter line such as `| --- | :-: |`.
+///
+/// ```
+/// use card_core::registry::markdown_tables;
+/// assert_eq!(markdown_tables("| a | b |\n| --- | --- |\n| 1 | 2 |\n\ntext | more"), 1);
+/// assert_eq!(markdown_tables("no table here"), 0);
+/// ```
+pub fn markdown_tables(content: &str) -> usize {
+    let delimiter = |t: &str| {
+        let t = t.trim();
+        t.contains('-')
+            && t.contains('|')
+            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    };
+    let mut count = 0;
+    let mut previous: Option<&str> = None;
+    for line in content.lines() {
+        if delimiter(line) && previous.is_some_and(|p| p.contains('|') && !delimiter(p)) {
+            count += 1;
+        }
+        previous = Some(line);
+    }
+    count
+}
+
+/// One `markdown` component holds at most
+/// [`Limits::max_markdown_tables`](super::Limits::max_markdown_tables) tables.
+///
+/// ```
+/// use card_core::registry::markdown_tables_violation;
+/// assert!(markdown_tables_violation(5).is_some());
+/// assert!(markdown_tables_violation(4).is_none());
+/// ```
+pub fn markdown_tables_violation(tables: usize) -> Option<Violation> {
+    let max = super::LIMITS.max_markdown_tables;
+    (tables > max).then(|| {
+        Violation::new(
+            MARKDOWN_TABLES,
+            format!("this markdown holds {tables} tables: one markdown component holds at most {max}; split it into several markdown components"),
+        )
+    })
+}
+
+/// A custom colour of `config.style.color` gives a value for each client theme.
+///
+/// ```
+/// use card_core::registry::style_color_violation;
+/// assert!(style_color_violation("brand", true, false).is_some());
+/// assert!(style_color_violation("brand", true, true).is_none());
+/// ```
+pub fn style_color_violation(name: &str, light: bool, dark: bool) -> Option<Violation> {
+    let missing = match (light, dark) {
+        (true, true) => return None,
+        (true, false) => "`dark_mode`",
+        (false, true) => "`light_mode`",
+        (false, false) => "`light_mode` and `dark_mode`",
+    };
+    Some(Violation::new(
+        STYLE_COLOR_INCOMPLETE,
+        format!("custom colour `{name}` has no {missing}: give one `rgba(…)` value for the light theme and one for the dark theme"),
+    ))
 }
 
 #[cfg(test)]

@@ -100,6 +100,19 @@ pub(crate) const CONFIRM: Kind = Kind::Object(model::Confirm::ATTRS);
 
 pub(crate) const BORDER: Kind = Kind::Object(model::Border::ATTRS);
 
+/// What a client too old for a component shows: `"drop"` (nothing), or a `fallback_text`
+/// object with a text of its own; without it the client shows its own upgrade notice.
+/// Documented on `audio` (2.0 audio page, field table) and on the 1.0 `input` page; Feishu's
+/// 2.0 form-container sample card (Chinese page and its English transcription) sends it on an
+/// `input` and on the `form` itself. No other component page shows it.
+pub(crate) const FALLBACK: Kind = Kind::AnyOf(&[
+    Kind::Enum(&["drop"]),
+    Kind::Object(&[
+        a("tag", Kind::Enum(&["fallback_text"])).required(),
+        a("text", TEXT),
+    ]),
+]);
+
 // ---------------------------------------------------------------------------------------------
 // Shared attributes: each takes its JSON key from the field it describes
 

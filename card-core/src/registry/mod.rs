@@ -44,17 +44,22 @@ mod tracker;
 mod values;
 
 pub use check::{
-    card_link_violation, check_scalar, check_scalar_with, placement_violation, row_key_violation,
+    card_link_violation, check_scalar, check_scalar_with, checker_button_type_violation,
+    checker_buttons_violation, duplicate_option_violation, img_combination_violation,
+    markdown_tables, markdown_tables_violation, open_url_violation, picker_placeholder_violation,
+    placement_violation, row_key_violation, style_color_violation, table_columns_violation,
     update_multi_violation, CustomStyles, NoCustomStyles, Scalar, Violation,
 };
 pub use rules::{find as find_rule, rule, severity_of, Rule, RULES};
 pub use table::{
-    AUDIO, BODY, BUTTON, CARD, CARD_LINK, CHART, CHECKER, COLLAPSIBLE_PANEL,
+    AUDIO, BODY, BUTTON, CARD, CARD_LINK, CHART, CHECKER, CHECKER_BUTTON_TYPES, COLLAPSIBLE_PANEL,
     COLLAPSIBLE_TITLE_MARKDOWN, COLUMN, COLUMN_SET, COMPONENTS, CONFIG, CUSTOM_ICON, DATE_PICKER,
-    DIV, FORM, HEADER, HR, IMG, IMG_COMBINATION, INPUT, INTERACTIVE_CONTAINER, LARK_MD, LIMITS,
-    MARKDOWN, MULTI_SELECT_PERSON, MULTI_SELECT_STATIC, OVERFLOW, PERSON, PERSON_LIST,
-    PICKER_DATETIME, PICKER_TIME, PLAIN_TEXT, REMOVED_CARD_KEYS, REMOVED_COMPONENTS, SELECT_IMG,
+    DIV, FORM, HEADER, HR, IMG, IMG_COMBINATION, IMG_COMBINATION_CAPACITY, INPUT,
+    INTERACTIVE_CONTAINER, LARK_MD, LIMITS, MARKDOWN, MULTI_SELECT_PERSON, MULTI_SELECT_STATIC,
+    OPENS_URL, OVERFLOW, PERSON, PERSON_LIST, PICKER_DATETIME, PICKER_TIME,
+    PLACEHOLDER_UNLESS_INITIAL, PLAIN_TEXT, REMOVED_CARD_KEYS, REMOVED_COMPONENTS, SELECT_IMG,
     SELECT_PERSON, SELECT_STATIC, STANDARD_ICON, SUB_ELEMENTS, SUB_ELEMENT_HOMES, TABLE, TEXT_TAG,
+    UNIQUE_OPTION_VALUES,
 };
 pub use tracker::CardTracker;
 pub use values::{is_builtin_color, is_builtin_text_size, is_element_id, LOCALES, TEXT_SIZES};
@@ -271,6 +276,7 @@ impl Format {
             Format::Time => "HH:mm",
             Format::DateTime => "yyyy-MM-dd HH:mm",
             Format::Ratio => "W:H",
+            Format::Rgba => "rgba(r,g,b,a)",
         }
     }
 
@@ -553,6 +559,8 @@ pub enum Format {
     DateTime,
     /// `W:H`, both positive integers (image aspect ratios such as `16:9`).
     Ratio,
+    /// `rgba(r,g,b,a)`: channels from 0 to 255, alpha from 0 to 1 (custom colours).
+    Rgba,
 }
 
 /// The card-wide limits (§5).
@@ -568,6 +576,12 @@ pub struct Limits {
     pub max_tables: usize,
     /// Header `text_tag_list` entries.
     pub max_header_tags: usize,
+    /// Columns of one `table` that are shown.
+    pub max_table_columns: usize,
+    /// Buttons in a checker's `button_area`.
+    pub max_checker_buttons: usize,
+    /// Tables written in one `markdown` component's text.
+    pub max_markdown_tables: usize,
 }
 
 /// The component that may stand in an `elements` list under this tag, or a removed 1.0 one is

@@ -84,6 +84,22 @@ pub mod rule {
     pub const UPDATE_MULTI: &str = "config.update-multi";
     /// A table row key that is not a column `name`.
     pub const TABLE_ROW_KEY: &str = "table.row-key";
+    /// A table with more columns than are shown.
+    pub const TABLE_COLUMNS: &str = "table.columns";
+    /// An `img_combination` with more images than its mode shows.
+    pub const IMG_COMBINATION_TOO_MANY: &str = "img_combination.too-many-images";
+    /// Two options of one select or overflow with one `value`.
+    pub const OPTION_DUPLICATE: &str = "select.option-duplicate";
+    /// A time picker with neither a placeholder nor an initial value.
+    pub const PICKER_PLACEHOLDER: &str = "picker.placeholder-missing";
+    /// A checker's buttons: too many, or of a type the checker does not take.
+    pub const CHECKER_BUTTONS: &str = "checker.buttons";
+    /// An `open_url` behaviour on a component that does not open links.
+    pub const OPEN_URL_UNSUPPORTED: &str = "behaviors.open-url-unsupported";
+    /// A `markdown` with more tables than it shows.
+    pub const MARKDOWN_TABLES: &str = "limit.markdown-tables";
+    /// A custom colour without its light or its dark value.
+    pub const STYLE_COLOR_INCOMPLETE: &str = "style.color-incomplete";
 }
 
 /// One rule of the format.
@@ -137,7 +153,7 @@ pub static RULES: &[Rule] = &[
     r(LEGACY_CONFIG_KEY, Warning, true,
       "1.0 `config` keys (`wide_screen_mode`, `compact_width`) are tolerated leftovers"),
     r(LEGACY_PROPERTY, Warning, true,
-      "other 1.0 leftovers (button `url`/`value`/`action_type`, `div.fields`, `plain_text.i18n`, spacing `default`) are tolerated"),
+      "other 1.0 leftovers (button `url`/`value`, `div.fields`, `plain_text.i18n`, card-level `fallback` and `i18n_header`, spacing `default`) are tolerated"),
     r(TABLE_NOT_AT_ROOT, Error, true, "`table` may only sit directly in `body.elements`"),
     r(FORM_NOT_AT_ROOT, Error, true, "`form` may only sit directly in `body.elements`"),
     r(MULTI_SELECT_STATIC_OUTSIDE_FORM, Error, true, "`multi_select_static` must be inside a `form`"),
@@ -177,6 +193,22 @@ pub static RULES: &[Rule] = &[
     r(UPDATE_MULTI, Error, true, "2.0 cards are shared: `config.update_multi` must be `true` (ErrCode 300302)"),
     r(TABLE_ROW_KEY, Warning, true,
       "table row keys are column `name`s (ErrCode 200915 is documented, but official examples with a stray key are accepted: the cell is not shown)"),
+    r(TABLE_COLUMNS, Warning, false,
+      "a table shows at most 50 columns; the rest are not shown (2.0 table page)"),
+    r(IMG_COMBINATION_TOO_MANY, Warning, false,
+      "an `img_combination` shows at most 2 (`double`), 3 (`triple`), 6 (`bisect`) or 9 (`trisect`) images; the rest are not shown (2.0 image-combination page)"),
+    r(OPTION_DUPLICATE, Warning, false,
+      "option `value`s are unique within one select or overflow: a repeated value breaks the choice (2.0 select pages)"),
+    r(PICKER_PLACEHOLDER, Warning, false,
+      "a `picker_time` or `picker_datetime` without an initial value needs a `placeholder` (2.0 picker pages)"),
+    r(CHECKER_BUTTONS, Warning, false,
+      "a checker holds at most 3 buttons, each of `type` `text`, `primary_text` or `danger_text` (checker button tables, en 2.0 and zh 1.0)"),
+    r(OPEN_URL_UNSUPPORTED, Warning, false,
+      "only `button` and `interactive_container` open links from `behaviors`; other components only send callbacks (interaction page)"),
+    r(MARKDOWN_TABLES, Warning, false,
+      "one `markdown` component holds at most four tables (2.0 rich-text page); whether its tables also count toward the card's `table` limit is judged separately"),
+    r(STYLE_COLOR_INCOMPLETE, Warning, false,
+      "a colour of `config.style.color` gives both `light_mode` and `dark_mode`, one per client theme (2.0 structure page, colour page)"),
 ];
 
 /// The rule with this id.

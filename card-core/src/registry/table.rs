@@ -578,10 +578,6 @@ pub static REMOVED_CARD_KEYS: &[(&str, &str)] = &[
         "i18n_elements",
         "2.0 has no card-wide translations: give each text an `i18n_content`",
     ),
-    (
-        "i18n_header",
-        "give the header's `title` and `subtitle` an `i18n_content`",
-    ),
 ];
 
 /// Where each sub-element belongs, for messages about one found standing in `elements`.
@@ -622,7 +618,44 @@ pub static LIMITS: Limits = Limits {
     max_depth: 5,
     max_tables: 5,
     max_header_tags: 3,
+    // The 2.0 table page: columns beyond the 50th are not shown.
+    max_table_columns: 50,
+    // The checker's button tables (English 2.0 transcription, Chinese 1.0 page): at most three.
+    max_checker_buttons: 3,
+    // The 2.0 rich-text page, table syntax row: one markdown component holds at most four.
+    max_markdown_tables: 4,
 };
+
+/// How many images each `combination_mode` of an `img_combination` shows (2.0
+/// image-combination page: further images are not shown, fewer leave blanks).
+pub static IMG_COMBINATION_CAPACITY: &[(&str, usize)] =
+    &[("double", 2), ("triple", 3), ("bisect", 6), ("trisect", 9)];
+
+/// The `type`s a checker's buttons take (checker button tables, English 2.0 transcription and
+/// Chinese 1.0 page): the text-only button types.
+pub static CHECKER_BUTTON_TYPES: &[&str] = &["text", "primary_text", "danger_text"];
+
+/// The components whose `behaviors` may open a link (interaction page, event table: links are
+/// opened by buttons and interactive containers, and by a column set's own `action`; the other
+/// interactive components send callbacks only).
+pub static OPENS_URL: &[&str] = &["button", "interactive_container"];
+
+/// Components whose options must carry distinct `value`s (2.0 select pages, `value` rows), with
+/// the attribute holding the options.
+pub static UNIQUE_OPTION_VALUES: &[(&str, &str)] = &[
+    ("select_static", "options"),
+    ("multi_select_static", "options"),
+    ("select_person", "options"),
+    ("multi_select_person", "options"),
+    ("overflow", "options"),
+];
+
+/// Pickers that need a `placeholder` when they have no initial value, with the attribute
+/// holding that value (2.0 time and date-time picker pages, `placeholder` rows).
+pub static PLACEHOLDER_UNLESS_INITIAL: &[(&str, &str)] = &[
+    ("picker_time", "initial_time"),
+    ("picker_datetime", "initial_datetime"),
+];
 
 /// Defines the registry's lists of components and sub-elements, their lookups by tag, and the
 /// model type of each record, from the list of tagged types (`model/element.rs`). Each record's

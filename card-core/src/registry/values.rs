@@ -203,7 +203,31 @@ pub fn matches_format(format: super::Format, s: &str) -> bool {
             }
             None => false,
         },
+        super::Format::Rgba => is_rgba(s),
     }
+}
+
+/// `rgba(r,g,b,a)`: three integers from 0 to 255 and an alpha from 0 to 1, spaces allowed
+/// around each.
+fn is_rgba(s: &str) -> bool {
+    let Some(inner) = s
+        .trim()
+        .strip_prefix("rgba(")
+        .and_then(|r| r.strip_suffix(')'))
+    else {
+        return false;
+    };
+    let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
+    let [r, g, b, a] = parts[..] else {
+        return false;
+    };
+    let channel = |p: &str| {
+        !p.is_empty()
+            && p.bytes().all(|c| c.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|v| v <= 255)
+    };
+    let alpha = a.parse::<f64>().is_ok_and(|v| (0.0..=1.0).contains(&v));
+    channel(r) && channel(g) && channel(b) && alpha
 }
 
 /// Levenshtein distance over characters, for "did you mean" suggestions; only ever run on a
@@ -259,6 +283,11 @@ mod tests {
         assert!(matches_format(Format::Ratio, "16:9"));
         assert!(!matches_format(Format::Ratio, "0:9"));
         assert!(!matches_format(Format::Ratio, "16/9"));
+        assert!(matches_format(Format::Rgba, "rgba(20, 86, 240, 0.5)"));
+        assert!(matches_format(Format::Rgba, "rgba(0,0,0,1)"));
+        assert!(!matches_format(Format::Rgba, "rgba(256,0,0,1)"));
+        assert!(!matches_format(Format::Rgba, "rgb(0,0,0)"));
+        assert!(!matches_format(Format::Rgba, "#1456f0"));
     }
 
     #[test]

@@ -21,8 +21,9 @@
 use serde_json::{Map, Value};
 
 use crate::registry::{
-    self, did_you_mean, rule, Attr, Kind, BODY, CARD, CARD_LINK, COMPONENTS, CONFIG, HEADER,
-    LIMITS, REMOVED_CARD_KEYS, REMOVED_COMPONENTS, SUB_ELEMENT_HOMES,
+    self, did_you_mean, rule, Attr, Kind, BODY, CARD, CARD_LINK, CHECKER_BUTTON_TYPES, COMPONENTS,
+    CONFIG, HEADER, IMG_COMBINATION_CAPACITY, LIMITS, OPENS_URL, REMOVED_CARD_KEYS,
+    REMOVED_COMPONENTS, SUB_ELEMENT_HOMES,
 };
 use crate::Diagnostic;
 
@@ -162,6 +163,39 @@ fn what_to_change(card: &Value, diagnostic: &Diagnostic) -> String {
         rule::UPDATE_MULTI => "set `config.update_multi` to `true`, or leave it out".to_owned(),
         rule::TABLE_ROW_KEY => {
             "use the `name` of one of the table's `columns` as the key, or remove it".to_owned()
+        }
+        rule::TABLE_COLUMNS => format!(
+            "keep at most {} columns in one table; split the rest into another table",
+            LIMITS.max_table_columns
+        ),
+        rule::IMG_COMBINATION_TOO_MANY => format!(
+            "pick a `combination_mode` that holds every image ({}), or split the images",
+            IMG_COMBINATION_CAPACITY
+                .iter()
+                .map(|(mode, n)| format!("`{mode}`: {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        rule::OPTION_DUPLICATE => "give each option of the component its own `value`".to_owned(),
+        rule::PICKER_PLACEHOLDER => {
+            "add a `placeholder`, or an initial value (`initial_time`, `initial_datetime`)"
+                .to_owned()
+        }
+        rule::CHECKER_BUTTONS => format!(
+            "keep at most {} buttons in `button_area.buttons`, each with `type` {}",
+            LIMITS.max_checker_buttons,
+            words(CHECKER_BUTTON_TYPES.iter().copied())
+        ),
+        rule::OPEN_URL_UNSUPPORTED => format!(
+            "use a `callback` behaviour here, and open links from {}",
+            words(OPENS_URL.iter().copied())
+        ),
+        rule::MARKDOWN_TABLES => format!(
+            "keep at most {} tables in one `markdown`; put the rest in another `markdown`",
+            LIMITS.max_markdown_tables
+        ),
+        rule::STYLE_COLOR_INCOMPLETE => {
+            "give the colour both `light_mode` and `dark_mode`, each an `rgba(…)` value".to_owned()
         }
         other => registry::find_rule(other)
             .map(|r| format!("follow the rule: {}", r.summary))

@@ -2,7 +2,9 @@
 //!
 //! The card is parsed into a [`serde_json::Value`] and walked once, each object against its
 //! registry table: unknown tags and properties, required properties, value kinds, nesting and
-//! form rules, ids, names and limits. Every problem is reported, not just the first.
+//! form rules, ids, names and limits. A second, lighter pass follows the same tables to judge
+//! objects as a whole (how many columns, images or buttons they hold, repeated option values,
+//! attributes that need each other). Every problem is reported, not just the first.
 //!
 //! ```
 //! let card = br#"{
@@ -50,6 +52,7 @@
 //! assert!(w.message.contains("Feishu may reject it"));
 //! ```
 
+mod composite;
 pub mod fix;
 mod locate;
 mod walk;
@@ -84,7 +87,7 @@ pub enum Policy {
     /// registry knows is still checked, and the rule ids stay the same. What an unknown
     /// component holds cannot be checked (its properties are not known), and it does not count
     /// towards the card-wide limits. The 1.0 top-level keys that 2.0 is known to reject
-    /// (`elements`, `i18n_elements`, `i18n_header`) stay errors.
+    /// (`elements`, `i18n_elements`) stay errors.
     Lenient,
 }
 
@@ -164,6 +167,7 @@ pub fn validate_value(card: &Value) -> Diagnostics {
 /// ```
 pub fn validate_value_with(card: &Value, options: Options) -> Diagnostics {
     let mut diagnostics = walk::walk(card);
+    composite::check(card, &mut diagnostics);
     size_limit(card, &mut diagnostics);
     apply(options, card, diagnostics)
 }
@@ -198,6 +202,7 @@ pub fn validate_slice_with(
 ) -> Result<Diagnostics, serde_json::Error> {
     let card: Value = serde_json::from_slice(bytes)?;
     let mut diagnostics = walk::walk(&card);
+    composite::check(&card, &mut diagnostics);
     // Whitespace and escapes only ever make the input longer than its compact form (numbers
     // such as `1e2` aside, which nobody writes in cards), so a short input is a small card.
     if bytes.len() > LIMITS.max_bytes {

@@ -338,6 +338,13 @@ fn scalar_of(d: &mut Draw, kind: &Kind) -> Option<Value> {
             d.below(60)
         )),
         Kind::Format(Format::Ratio) => json!(format!("{}:{}", 1 + d.below(20), 1 + d.below(20))),
+        Kind::Format(Format::Rgba) => json!(format!(
+            "rgba({},{},{},{})",
+            d.below(256),
+            d.below(256),
+            d.below(256),
+            d.below(11) as f64 / 10.0
+        )),
         Kind::TextSize => json!(*d.pick(registry::TEXT_SIZES)),
         Kind::Color => {
             let names: Vec<&str> = [

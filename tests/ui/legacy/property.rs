@@ -3,7 +3,7 @@ use feishu_card::card;
 fn main() {
     let _card = card! {
         <card>
-            <button type="primary" action_type="link">"Open"</button>
+            <button type="primary" url="https://example.com">"Open"</button>
         </card>
     };
     compile_error!("warnings only: this line makes the case a compile-fail test");
