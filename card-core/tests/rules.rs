@@ -424,7 +424,7 @@ fn cases() -> Vec<Case> {
             ),
         },
         Case {
-            rule: "limit.markdown-tables",
+            rule: "markdown.too-many-tables",
             bad: card(json!([{"tag": "markdown", "content": md_tables(5)}])),
             pointer: "/body/elements/0/content",
             good: card(json!([{"tag": "markdown", "content": md_tables(4)}])),

@@ -775,8 +775,8 @@ pub fn open_url_violation(component: &Component) -> Option<Violation> {
     })
 }
 
-/// How many tables the markdown text `content` holds: a line with a `|` followed by a
-/// delimiter line such as `| --- | :-: |`.
+/// How many tables the markdown text `content` holds: GFM pipe tables (a row with a `|`
+/// followed by a delimiter row of as many cells, such as `| --- | :-: |`) outside code blocks.
 ///
 /// ```
 /// use card_core::registry::markdown_tables;
@@ -784,21 +784,7 @@ pub fn open_url_violation(component: &Component) -> Option<Violation> {
 /// assert_eq!(markdown_tables("no table here"), 0);
 /// ```
 pub fn markdown_tables(content: &str) -> usize {
-    let delimiter = |t: &str| {
-        let t = t.trim();
-        t.contains('-')
-            && t.contains('|')
-            && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
-    };
-    let mut count = 0;
-    let mut previous: Option<&str> = None;
-    for line in content.lines() {
-        if delimiter(line) && previous.is_some_and(|p| p.contains('|') && !delimiter(p)) {
-            count += 1;
-        }
-        previous = Some(line);
-    }
-    count
+    super::tracker::markdown_tables(content)
 }
 
 /// One `markdown` component holds at most
@@ -813,7 +799,7 @@ pub fn markdown_tables_violation(tables: usize) -> Option<Violation> {
     let max = super::LIMITS.max_markdown_tables;
     (tables > max).then(|| {
         Violation::new(
-            MARKDOWN_TABLES,
+            MARKDOWN_TABLES_IN_ONE,
             format!("this markdown holds {tables} tables: one markdown component holds at most {max}; split it into several markdown components"),
         )
     })

@@ -97,7 +97,7 @@ pub mod rule {
     /// An `open_url` behaviour on a component that does not open links.
     pub const OPEN_URL_UNSUPPORTED: &str = "behaviors.open-url-unsupported";
     /// A `markdown` with more tables than it shows.
-    pub const MARKDOWN_TABLES: &str = "limit.markdown-tables";
+    pub const MARKDOWN_TABLES_IN_ONE: &str = "markdown.too-many-tables";
     /// A custom colour without its light or its dark value.
     pub const STYLE_COLOR_INCOMPLETE: &str = "style.color-incomplete";
 }
@@ -205,7 +205,7 @@ pub static RULES: &[Rule] = &[
       "a checker holds at most 3 buttons, each of `type` `text`, `primary_text` or `danger_text` (checker button tables, en 2.0 and zh 1.0)"),
     r(OPEN_URL_UNSUPPORTED, Warning, false,
       "only `button` and `interactive_container` open links from `behaviors`; other components only send callbacks (interaction page)"),
-    r(MARKDOWN_TABLES, Warning, false,
+    r(MARKDOWN_TABLES_IN_ONE, Warning, false,
       "one `markdown` component holds at most four tables (2.0 rich-text page); whether its tables also count toward the card's `table` limit is judged separately"),
     r(STYLE_COLOR_INCOMPLETE, Warning, false,
       "a colour of `config.style.color` gives both `light_mode` and `dark_mode`, one per client theme (2.0 structure page, colour page)"),

@@ -597,7 +597,7 @@ impl<'s, L: Copy> CardTracker<'s, L> {
 /// How many GFM pipe tables `content` holds: a header row with a `|`, followed by a delimiter
 /// row of as many cells, each made of `-` with optional `:` at either end (`|---|:--:|`).
 /// Rows inside fenced code blocks and indented code do not count.
-fn markdown_tables(content: &str) -> usize {
+pub(super) fn markdown_tables(content: &str) -> usize {
     let mut count = 0;
     let mut fence: Option<(char, usize)> = None;
     let mut header: Option<usize> = None;

@@ -190,7 +190,7 @@ fn what_to_change(card: &Value, diagnostic: &Diagnostic) -> String {
             "use a `callback` behaviour here, and open links from {}",
             words(OPENS_URL.iter().copied())
         ),
-        rule::MARKDOWN_TABLES => format!(
+        rule::MARKDOWN_TABLES_IN_ONE => format!(
             "keep at most {} tables in one `markdown`; put the rest in another `markdown`",
             LIMITS.max_markdown_tables
         ),
