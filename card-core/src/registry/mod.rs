@@ -9,7 +9,10 @@
 //!
 //! - **the table**: [`Component`] statics ([`BUTTON`], [`COLUMN_SET`], [`PLAIN_TEXT`], …), the
 //!   attribute tables of the card itself ([`CARD`], [`CONFIG`], [`HEADER`], [`BODY`],
-//!   [`CARD_LINK`]), the card-wide [`LIMITS`] and the [`RULES`] every check reports under;
+//!   [`CARD_LINK`]), the card-wide [`LIMITS`] and the [`RULES`] every check reports under. A
+//!   component's attributes are declared on its model type, field by field
+//!   (`#[attr(…)]` in `model_struct!`), and reach its record as that type's `ATTRS`
+//!   ([`model::Button::ATTRS`](crate::model::Button::ATTRS)): a property is written once;
 //! - **lookups**: [`component`], [`sub_element`], [`Component::attr`], [`rust_type`] and
 //!   [`did_you_mean`];
 //! - **rule logic on plain values**, shared by the runtime validator (which walks JSON) and the
