@@ -12,8 +12,9 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// The properties of an object that this version of the model does not know, in the order they
-/// were read. Empty (and allocation-free) for every object the model fully knows.
+/// The properties of an object that this version of the model does not know, in the order of a
+/// `serde_json::Map` (by name; as read, if serde_json's `preserve_order` feature is on). Empty
+/// (and allocation-free) for every object the model fully knows.
 ///
 /// ```
 /// use card_core::model::{Markdown, Unknown};
@@ -68,7 +69,7 @@ impl Unknown {
         self.0.as_ref()?.get(key)
     }
 
-    /// The properties, in the order they were read or inserted.
+    /// The properties, in the map's order.
     ///
     /// ```
     /// use card_core::model::Unknown;
@@ -77,8 +78,10 @@ impl Unknown {
     /// let mut unknown = Unknown::new();
     /// unknown.insert("b", json!(1));
     /// unknown.insert("a", json!(2));
-    /// let keys: Vec<&str> = unknown.iter().map(|(k, _)| k).collect();
-    /// assert_eq!(keys, ["b", "a"]);
+    /// let mut entries: Vec<(&str, i64)> =
+    ///     unknown.iter().map(|(k, v)| (k, v.as_i64().unwrap())).collect();
+    /// entries.sort();
+    /// assert_eq!(entries, [("a", 2), ("b", 1)]);
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> + '_ {
         self.0
@@ -88,7 +91,7 @@ impl Unknown {
             .map(|(k, v)| (k.as_str(), v))
     }
 
-    /// The property names, in order.
+    /// The property names, in the map's order.
     pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
         self.0
             .as_deref()
@@ -172,7 +175,7 @@ pub(crate) fn is_empty(unknown: &Unknown) -> bool {
 pub struct UnknownElement {
     /// The component's `tag`.
     pub tag: String,
-    /// Every property but `tag`, in the order they were written.
+    /// Every property but `tag` (in a `serde_json::Map`'s order).
     pub properties: Map<String, Value>,
 }
 
