@@ -3,17 +3,20 @@
 //!
 //! The page goes to `-o FILE` (or standard output). A card with problems Feishu would refuse is
 //! still drawn when it can be read, its problems listed, and the exit status is 1; a card the
-//! typed model cannot read is not drawn (exit 1); unreadable input is exit 2.
+//! typed model cannot read is not drawn (exit 1); unreadable input is exit 2. A component this
+//! version does not know is drawn as a box naming its tag; with `--lenient` it (and a property
+//! this version does not know) is a warning rather than a problem.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use card_core::model::{Card, Locale, ParseError, WidthMode};
 use card_core::preview::{render_with, Options};
-use card_core::validate::validate_value;
+use card_core::validate::validate_value_with;
 
 use crate::input::{display_name, read_json};
 use crate::net::{print_out, EXIT_CARD, EXIT_USAGE};
+use crate::validate::Check;
 
 /// Arguments of `feishu-card preview`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +34,8 @@ pub struct Args {
     /// `config.width_mode`.
     #[arg(long, value_parser = parse_width)]
     pub width: Option<WidthMode>,
+    #[command(flatten)]
+    pub check: Check,
     /// The card (`-` for standard input).
     pub file: PathBuf,
 }
@@ -67,7 +72,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(EXIT_CARD);
         }
     };
-    let diagnostics = validate_value(&value);
+    let diagnostics = validate_value_with(&value, args.check.options());
     for d in diagnostics.iter() {
         eprintln!("{name}: {d}");
     }

@@ -72,16 +72,16 @@ fn reads_standard_input() {
 fn a_broken_card_prints_its_problems_and_exits_1() {
     let path = scratch(
         "broken",
-        r#"{"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "ok"}, {"tag": "video"}]}}"#,
+        r#"{"schema": "2.0", "body": {"elements": [{"tag": "markdown", "content": "ok"}, {"tag": "img"}]}}"#,
     );
     let out = fmt(&[path.to_str().expect("UTF-8 path")], None);
     let _ = std::fs::remove_file(&path);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("structure.unknown-tag"), "{stderr}");
+    assert!(stderr.contains("structure.missing-property"), "{stderr}");
     assert!(
-        stderr.contains("ROOT -> body -> elements -> [1](tag: video)"),
+        stderr.contains("ROOT -> body -> elements -> [1](tag: img)"),
         "{stderr}"
     );
 }

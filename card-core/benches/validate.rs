@@ -1,5 +1,6 @@
 //! Validation cost against the plain JSON parse it starts with: the whole v2 corpus, from
-//! bytes. The goal is at most 1.5× `serde_json::from_slice::<Value>`.
+//! bytes. The goal is at most 1.5× `serde_json::from_slice::<Value>`. Also the typed read
+//! (`Card::from_slice`) of every corpus card the model reads.
 //!
 //! `cargo bench -p card-core --bench validate -- --quick`
 
@@ -47,6 +48,25 @@ fn bench(c: &mut Criterion) {
                 let diagnostics = card_core::validate::validate_slice(black_box(card))
                     .expect("corpus cards are JSON");
                 black_box(diagnostics);
+            }
+        })
+    });
+    group.finish();
+
+    // The typed read of every corpus card the model reads, from bytes.
+    let typed: Vec<&Vec<u8>> = cards
+        .iter()
+        .filter(|card| card_core::model::Card::from_slice(card).is_ok())
+        .collect();
+    let bytes: usize = typed.iter().map(|card| card.len()).sum();
+    let mut group = c.benchmark_group("parse");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("card_from_slice", |b| {
+        b.iter(|| {
+            for card in &typed {
+                let card = card_core::model::Card::from_slice(black_box(card))
+                    .expect("the card was read before");
+                black_box(card);
             }
         })
     });

@@ -163,7 +163,9 @@ impl Builder {
                     return;
                 };
                 let Some(c) = registry::component(name) else {
-                    b.problem(format!("`{name}` is not a Card JSON 2.0 component"));
+                    b.problem(format!(
+                        "`{name}` is not a component this version of feishu-card knows, and `card!` has no markup for an unknown component: convert a card without it"
+                    ));
                     return;
                 };
                 // Inside a container, the tag must read back as a component, not as one of the
@@ -213,7 +215,7 @@ impl Builder {
             }
             self.at(key, |b| {
                 b.problem(format!(
-                    "`{key}` is not an attribute the markup knows here: remove it from the JSON"
+                    "`{key}` is not an attribute the markup knows here (a property this version of feishu-card does not know has no `card!` markup): remove it from the JSON"
                 ))
             });
         }

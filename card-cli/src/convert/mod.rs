@@ -36,6 +36,11 @@
 //! printed (warnings go to standard error), 1 when the card has errors or a part the markup
 //! cannot write (each problem with its JSON pointer), 2 when the file cannot be read or is not
 //! JSON.
+//!
+//! A component or property this version does not know is kept by the model, but `card!` has no
+//! markup for it: strict (the default), the validator refuses it; with `--lenient` it passes
+//! validation and the conversion is still refused, naming it and its place, rather than
+//! dropping it from the source.
 
 mod build;
 mod tree;
@@ -44,16 +49,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use card_core::model::{Card, ParseError};
-use card_core::validate::validate_value;
+use card_core::validate::{validate_value_with, Options};
 use serde_json::Value;
 
 use crate::input::{display_name, read};
+use crate::validate::Check;
 
 pub use build::Unsupported;
 
 /// Arguments of `feishu-card convert`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    #[command(flatten)]
+    pub check: Check,
     /// The card file (`-` for standard input).
     pub file: PathBuf,
 }
@@ -67,8 +75,10 @@ pub enum Failure {
     Problems(Vec<String>),
 }
 
-/// The `card!` source of a JSON card, with the validator's warnings.
-pub fn convert(bytes: &[u8]) -> Result<(String, Vec<String>), Failure> {
+/// The `card!` source of a JSON card, with the validator's warnings; `options` decide whether a
+/// tag or property this version does not know is an error or a warning (the markup cannot
+/// write it either way: it is then refused by name).
+pub fn convert(bytes: &[u8], options: Options) -> Result<(String, Vec<String>), Failure> {
     let card = match Card::from_slice(bytes) {
         Ok(card) => card,
         Err(ParseError::Syntax(err)) => return Err(Failure::NotJson(err)),
@@ -86,7 +96,7 @@ pub fn convert(bytes: &[u8]) -> Result<(String, Vec<String>), Failure> {
     // What the model sends is what the source must build: defaults the model writes are part
     // of the card.
     let value = card.to_value();
-    let diagnostics = validate_value(&value);
+    let diagnostics = validate_value_with(&value, options);
     if diagnostics.has_errors() {
         return Err(Failure::Problems(
             diagnostics.errors().map(ToString::to_string).collect(),
@@ -118,7 +128,7 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match convert(&bytes) {
+    match convert(&bytes, args.check.options()) {
         Ok((source, warnings)) => {
             for warning in warnings {
                 eprintln!("{warning}");

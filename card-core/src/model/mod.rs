@@ -11,6 +11,12 @@
 //! - Strings are `Cow<'static, str>`: static text is borrowed, never copied.
 //! - [`Element`] is what a container holds and [`BodyElement`] what the body holds: a `form` or
 //!   `table` can only be put at the root of the body.
+//! - The world is open: a property this version does not know is kept in its object's
+//!   `unknown` field ([`Unknown`]), a component it does not know as an [`Element::Unknown`]
+//!   ([`UnknownElement`]); both are written back as they were read. Whether they may be sent is
+//!   the validator's call (`validate::Policy`: strict refuses them, lenient warns).
+//!   Sub-objects read by their `tag` within a property (text objects, icons) still refuse a tag
+//!   they do not know.
 //!
 //! Build a card with the chained setters:
 //!
@@ -60,6 +66,7 @@ mod json;
 mod parse;
 mod static_card;
 mod tagged;
+pub(crate) mod unknown;
 pub(crate) mod values;
 mod write;
 
@@ -73,6 +80,7 @@ pub use interactive::*;
 pub use macros::Literal;
 pub use parse::ParseError;
 pub use static_card::StaticCard;
+pub use unknown::{Unknown, UnknownElement};
 pub use values::*;
 
 #[cfg(test)]

@@ -99,12 +99,16 @@ impl Card {
     /// ```
     /// use card_core::model::{Card, ParseError};
     ///
-    /// let err = Card::from_slice(br#"{"schema": "2.0", "body": {"elements": [{"tag": "video"}]}}"#).unwrap_err();
+    /// let err = Card::from_slice(br#"{"schema": "2.0", "body": {"elements": [{"tag": "img"}]}}"#).unwrap_err();
     /// let ParseError::Invalid(problems) = err else { panic!("expected problems") };
     /// let first = problems.iter().next().unwrap();
-    /// assert_eq!(first.rule, "structure.unknown-tag");
-    /// assert_eq!(first.path, "ROOT -> body -> elements -> [0](tag: video)");
+    /// assert_eq!(first.rule, "structure.missing-property");
+    /// assert_eq!(first.path, "ROOT -> body -> elements -> [0](tag: img)");
     /// assert_eq!(first.pointer, "/body/elements/0");
+    ///
+    /// // What this version does not know is kept; the validator judges it.
+    /// let newer = Card::from_slice(br#"{"schema": "2.0", "body": {"elements": [{"tag": "video"}]}}"#).unwrap();
+    /// assert_eq!(newer.to_json(), r#"{"schema":"2.0","body":{"elements":[{"tag":"video"}]}}"#);
     /// ```
     pub fn from_slice(bytes: &[u8]) -> Result<Card, ParseError> {
         let value: Value = serde_json::from_slice(bytes).map_err(ParseError::Syntax)?;

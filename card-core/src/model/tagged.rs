@@ -83,8 +83,8 @@ pub(crate) fn unexpected(value: &Value) -> Unexpected<'_> {
     }
 }
 
-/// Removes the `tag` key, so that a component struct (which has no `tag` field) can read the
-/// rest with `deny_unknown_fields`.
+/// Removes the `tag` key, so that a component struct (which has no `tag` field) reads the rest
+/// without keeping its `tag` as a property it does not know.
 pub(crate) fn without_tag(mut value: Value) -> Value {
     if let Value::Object(map) = &mut value {
         map.remove("tag");

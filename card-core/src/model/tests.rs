@@ -301,15 +301,26 @@ fn first_problem(card: &Value) -> crate::Diagnostic {
     }
 }
 
+/// The first error strict validation finds in `card`.
+fn first_strict_error(card: &Value) -> crate::Diagnostic {
+    crate::validate::validate_value(card)
+        .into_vec()
+        .into_iter()
+        .find(|d| d.severity == crate::Severity::Error)
+        .expect("strict validation finds an error")
+}
+
 #[test]
-fn problems_are_placed_deep_inside_components() {
+fn unknown_properties_are_kept_and_placed_by_the_validator() {
     let card = json!({"schema": "2.0", "body": {"elements": [
         {"tag": "markdown", "content": "ok"},
         {"tag": "column_set", "columns": [{"tag": "column", "elements": [
             {"tag": "button", "text": {"tag": "plain_text", "content": "x", "colour": "red"}}
         ]}]}
     ]}});
-    let p = first_problem(&card);
+    let parsed = Card::from_value(&card).expect("an unknown property is kept, not refused");
+    assert_eq!(parsed.to_value(), card);
+    let p = first_strict_error(&card);
     assert_eq!(p.rule, "structure.unknown-property");
     assert_eq!(
         p.path,
@@ -319,12 +330,11 @@ fn problems_are_placed_deep_inside_components() {
         p.pointer,
         "/body/elements/1/columns/0/elements/0/text/colour"
     );
-    assert!(
-        p.message.starts_with("unknown property `colour`"),
-        "{}",
-        p.message
-    );
+    assert!(p.message.contains("`colour`"), "{}", p.message);
+}
 
+#[test]
+fn problems_are_placed_deep_inside_components() {
     let wrong_type = json!({"schema": "2.0", "body": {"elements": [
         {"tag": "form", "name": "f", "elements": [{"tag": "input", "max_length": "ten"}]}
     ]}});
@@ -353,14 +363,25 @@ fn problems_are_placed_deep_inside_components() {
     let behavior = json!({"schema": "2.0", "body": {"elements": [
         {"tag": "button", "behaviors": [{"type": "open_url", "url": "https://example.com"}]}
     ]}});
+    // `url` is kept as a property this version does not know; `default_url` is missing.
     let p = first_problem(&behavior);
+    assert_eq!(p.rule, "structure.missing-property");
+    assert_eq!(p.pointer, "/body/elements/0/behaviors/0");
+    assert!(p.message.contains("`default_url`"), "{}", p.message);
+    let p = first_strict_error(&behavior);
     assert_eq!(p.pointer, "/body/elements/0/behaviors/0/url");
 }
 
 #[test]
 fn misplaced_and_unknown_tags_are_named() {
+    let unknown = json!({"schema": "2.0", "body": {"elements": [{"tag": "video", "src": "v"}]}});
+    let parsed = Card::from_value(&unknown).expect("an unknown component is kept, not refused");
+    assert_eq!(parsed.to_value(), unknown);
+    let p = first_strict_error(&unknown);
+    assert_eq!(p.rule, "structure.unknown-tag");
+    assert_eq!(p.pointer, "/body/elements/0");
+
     let cases = [
-        (json!({"tag": "video"}), "structure.unknown-tag"),
         (
             json!({"tag": "action", "actions": []}),
             "legacy.removed-component",
@@ -405,7 +426,10 @@ fn version_and_syntax_errors() {
     let p = first_problem(&json!({"schema": "1.0", "body": {}}));
     assert_eq!(p.rule, "schema.version");
     assert_eq!(p.pointer, "/schema");
-    let p = first_problem(&json!({"schema": "2.0", "extra": 1}));
+    let extra = json!({"schema": "2.0", "extra": 1});
+    let parsed = Card::from_value(&extra).expect("an unknown property is kept, not refused");
+    assert_eq!(parsed.unknown.get("extra"), Some(&json!(1)));
+    let p = first_strict_error(&extra);
     assert_eq!(p.rule, "structure.unknown-property");
     assert_eq!(p.pointer, "/extra");
     let p = first_problem(&json!([1, 2]));
