@@ -103,6 +103,7 @@ fn everything_card() -> Card {
                 precision: Some(2),
                 symbol: Some("$".into()),
                 separator: Some(true),
+                ..Default::default()
             }),
         )
         .column(TableColumn::new("state", TableDataType::Options))

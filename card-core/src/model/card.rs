@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::common::*;
 use super::values::*;
 use super::BodyElement;
+use super::Unknown;
 use crate::registry::kinds::*;
 use crate::registry::rule::*;
 use crate::registry::{Kind, LOCALES, TEXT_TAG};
@@ -247,6 +248,7 @@ impl Style {
             ColorStyle {
                 light_mode: light_mode.into(),
                 dark_mode: dark_mode.into(),
+                unknown: Unknown::new(),
             },
         );
         self
@@ -288,6 +290,7 @@ impl TextSizeStyle {
             default: Some(pc.clone()),
             pc: Some(pc),
             mobile: Some(mobile),
+            unknown: Unknown::new(),
         }
     }
 }

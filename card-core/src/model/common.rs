@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::tagged::{buffered, buffered_or, unknown_tag};
 use super::values::*;
+use super::Unknown;
 use crate::registry::kinds::*;
 use crate::registry::rule::*;
 use crate::registry::Kind;
@@ -650,6 +651,7 @@ impl Confirm {
         Confirm {
             title: Some(title.into()),
             text: Some(text.into()),
+            unknown: Unknown::new(),
         }
     }
 }
@@ -755,6 +757,7 @@ impl Behavior {
     pub fn callback(value: impl Into<Value>) -> Self {
         Behavior::Callback(Callback {
             value: value.into(),
+            unknown: Unknown::new(),
         })
     }
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::common::*;
 use super::values::*;
+use super::Unknown;
 use crate::registry::kinds::*;
 use crate::registry::rule::*;
 use crate::registry::{Format, Kind};
@@ -390,7 +391,10 @@ model_struct! {
 impl PersonId {
     /// The user with this id.
     pub fn new(id: impl Into<Cow<'static, str>>) -> Self {
-        PersonId { id: id.into() }
+        PersonId {
+            id: id.into(),
+            unknown: Unknown::new(),
+        }
     }
 }
 

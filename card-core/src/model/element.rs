@@ -14,6 +14,7 @@ use super::containers::*;
 use super::display::*;
 use super::interactive::*;
 use super::tagged::{buffered, push_list, without_tag};
+use super::unknown::UnknownElement;
 
 /// A type that stands in JSON as an object with this `tag`.
 pub trait Tagged {
@@ -245,6 +246,11 @@ macro_rules! elements {
                 #[serde(rename = $tag)]
                 $variant(Box<$variant>),
             )*
+            /// A component this version of the model does not know, kept as it was written
+            /// (see [`UnknownElement`]). The validator reports it: an error when strict, a
+            /// warning when lenient.
+            #[serde(untagged)]
+            Unknown(Box<UnknownElement>),
         }
 
         impl Element {
@@ -252,22 +258,30 @@ macro_rules! elements {
             pub const TAGS: &'static [&'static str] = &[$($tag),*];
 
             /// The element's `tag`.
-            pub fn tag(&self) -> &'static str {
+            pub fn tag(&self) -> &str {
                 match self {
                     $(Element::$variant(_) => $tag,)*
+                    Element::Unknown(unknown) => &unknown.tag,
                 }
             }
 
+            /// Whether the model knows this element's tag.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Element::Unknown(_))
+            }
+
             /// Reads the element named by `tag` from `value` (an object, `tag` included).
-            fn from_tagged(tag: &str, value: Value) -> Option<Result<Self, serde_json::Error>> {
+            ///
+            /// A tag the model does not know gives `value` back, unread.
+            fn from_tagged(tag: &str, value: Value) -> Result<Result<Self, serde_json::Error>, Value> {
                 // One call through a function pointer rather than one call per arm: in debug
                 // builds every arm would keep its own element-sized result on the stack, and
                 // nested containers would run out of stack long before serde_json's depth limit.
                 let read: fn(Value) -> Result<Element, serde_json::Error> = match tag {
                     $($tag => read_element::<$variant>,)*
-                    _ => return None,
+                    _ => return Err(value),
                 };
-                Some(read(value))
+                Ok(read(value))
             }
         }
 
@@ -279,6 +293,7 @@ macro_rules! elements {
                         concat!("{\"tag\":\"", $tag, "\""),
                         &**c,
                     ),)*
+                    Element::Unknown(unknown) => unknown.write_json(out),
                 }
             }
         }
@@ -341,7 +356,7 @@ macro_rules! elements {
             }
 
             /// The element's `tag`.
-            pub fn tag(&self) -> &'static str {
+            pub fn tag(&self) -> &str {
                 match self {
                     $(BodyElement::$root(_) => $root_tag,)*
                     BodyElement::Element(e) => e.tag(),
@@ -402,8 +417,9 @@ macro_rules! elements {
                 let parsed = match tag.as_str() {
                     $($root_tag => $root::deserialize(without_tag(value)).map(BodyElement::from),)*
                     other => match Element::from_tagged(other, value) {
-                        Some(parsed) => parsed.map(BodyElement::Element),
-                        None => return Err(D::Error::custom(misplaced_tag_message(other, true))),
+                        Ok(parsed) => parsed.map(BodyElement::Element),
+                        Err(value) => unknown_element(other, value, true)
+                            .map(BodyElement::Element),
                     },
                 };
                 parsed.map_err(D::Error::custom)
@@ -457,10 +473,93 @@ impl<'de> Deserialize<'de> for Element {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let (tag, value) = buffered(deserializer, "a component object")?;
         match Element::from_tagged(&tag, value) {
-            Some(parsed) => parsed.map_err(D::Error::custom),
-            None => Err(D::Error::custom(misplaced_tag_message(&tag, false))),
+            Ok(parsed) => parsed,
+            Err(value) => unknown_element(&tag, value, false),
         }
+        .map_err(D::Error::custom)
     }
+}
+
+impl Element {
+    /// Reads a component from its JSON object: a component the model knows as its type, any
+    /// other object with a string `tag` as [`Element::Unknown`], kept as written. A `form` or
+    /// `table` (which only stand at the root of the body), a sub-element such as `column`, a
+    /// 1.0 module, a value that is not an object or an object without a string `tag` is
+    /// refused, as is a known component whose properties do not have their types.
+    ///
+    /// ```
+    /// use card_core::model::Element;
+    /// use serde_json::json;
+    ///
+    /// let known = Element::from_value(json!({"tag": "markdown", "content": "hi"})).unwrap();
+    /// assert!(matches!(known, Element::Markdown(_)));
+    ///
+    /// let new = Element::from_value(json!({"tag": "hologram", "depth": 3})).unwrap();
+    /// assert_eq!(new.tag(), "hologram");
+    /// assert!(!new.is_known());
+    ///
+    /// assert!(Element::from_value(json!({"tag": "markdown", "content": 1})).is_err());
+    /// assert!(Element::from_value(json!({"tag": "form", "name": "f"})).is_err());
+    /// assert!(Element::from_value(json!({"content": "no tag"})).is_err());
+    /// ```
+    pub fn from_value(value: Value) -> Result<Element, serde_json::Error> {
+        Element::deserialize(value)
+    }
+}
+
+impl BodyElement {
+    /// Reads what stands in `body.elements` from its JSON object: like
+    /// [`Element::from_value`], and a `form` or `table` as well.
+    ///
+    /// ```
+    /// use card_core::model::BodyElement;
+    /// use serde_json::json;
+    ///
+    /// let form = BodyElement::from_value(json!({"tag": "form", "name": "f", "elements": []})).unwrap();
+    /// assert_eq!(form.tag(), "form");
+    /// let new = BodyElement::from_value(json!({"tag": "hologram"})).unwrap();
+    /// assert_eq!(new.tag(), "hologram");
+    /// ```
+    pub fn from_value(value: Value) -> Result<BodyElement, serde_json::Error> {
+        BodyElement::deserialize(value)
+    }
+}
+
+impl From<UnknownElement> for Element {
+    fn from(unknown: UnknownElement) -> Self {
+        Element::Unknown(Box::new(unknown))
+    }
+}
+
+impl From<UnknownElement> for BodyElement {
+    fn from(unknown: UnknownElement) -> Self {
+        BodyElement::Element(Element::Unknown(Box::new(unknown)))
+    }
+}
+
+/// An element whose tag the model has no type for: kept as an [`Element::Unknown`] if the
+/// registry does not know the tag either, refused (with the registry's reason) if it names
+/// something that may not stand here.
+fn unknown_element(tag: &str, value: Value, at_root: bool) -> Result<Element, serde_json::Error> {
+    if is_known_tag(tag) {
+        return Err(serde_json::Error::custom(misplaced_tag_message(
+            tag, at_root,
+        )));
+    }
+    match value {
+        Value::Object(map) => UnknownElement::from_object(map).map(Element::from),
+        _ => Err(serde_json::Error::custom("a component is a JSON object")),
+    }
+}
+
+/// Whether the registry knows `tag` as anything: a component, a sub-element or a removed 1.0
+/// module.
+fn is_known_tag(tag: &str) -> bool {
+    use crate::registry;
+    registry::component(tag).is_some()
+        || registry::sub_element(tag).is_some()
+        || registry::REMOVED_COMPONENTS.iter().any(|(t, _)| *t == tag)
+        || registry::SUB_ELEMENT_HOMES.iter().any(|(t, _)| *t == tag)
 }
 
 /// Why `tag` cannot stand in an `elements` list (`at_root`: the body's own list), in the

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::common::*;
 use super::values::*;
+use super::Unknown;
 use crate::registry::kinds::*;
 use crate::registry::rule::*;
 use crate::registry::{Format, Kind, BUTTON};
@@ -314,6 +315,7 @@ impl SelectOption {
             text: text.into(),
             value: value.into(),
             icon: None,
+            unknown: Unknown::new(),
         }
     }
 }
@@ -468,6 +470,7 @@ impl PersonOption {
     pub fn new(open_id: impl Into<Cow<'static, str>>) -> Self {
         PersonOption {
             value: open_id.into(),
+            unknown: Unknown::new(),
         }
     }
 }

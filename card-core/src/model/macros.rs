@@ -1,7 +1,8 @@
 //! The two shapes every type of the model is written in.
 //!
 //! `model_struct!` turns a plain struct definition into a JSON object of the format: it adds the
-//! derives, `deny_unknown_fields` (Card JSON 2.0 rejects unknown properties), skips `None` on
+//! derives, keeps the properties it does not know in a public `unknown` field (see
+//! [`Unknown`](super::Unknown)), skips `None` on
 //! output (so that no default is ever invented), lists the JSON keys in `FIELDS`, and writes one
 //! chained setter per field. `string_enum!` turns a list of spellings into an enum with `as_str`,
 //! `FromStr`, `Display` and serde impls that use exactly those spellings.
@@ -180,11 +181,44 @@ macro_rules! model_struct {
         model_struct!(@writer $name [$s $out $first] [$($so)*] [$($writes)*]);
 
         $($meta)*
-        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
         pub struct $name {
             $($fields)*
+            /// The properties this version of the model does not know, kept as they were read
+            /// and written back after the known ones (see [`Unknown`](crate::model::Unknown)).
+            #[serde(flatten, skip_serializing_if = "crate::model::unknown::is_empty")]
+            pub unknown: crate::model::Unknown,
         }
+
+        // Read by serde's derived code, except that the properties it does not know are kept
+        // in `unknown` rather than skipped.
+        const _: () = {
+            type Model = $name;
+
+            #[derive(serde::Deserialize)]
+            #[serde(remote = "Model")]
+            #[allow(dead_code)]
+            struct Shadow {
+                $($fields)*
+                #[serde(skip)]
+                unknown: crate::model::Unknown,
+            }
+
+            impl<'de> serde::Deserialize<'de> for $name {
+                fn deserialize<D: serde::Deserializer<'de>>(
+                    deserializer: D,
+                ) -> Result<Self, D::Error> {
+                    let mut unknown = crate::model::Unknown::new();
+                    let mut value = Shadow::deserialize(crate::model::unknown::Capture::new(
+                        deserializer,
+                        $name::FIELDS,
+                        &mut unknown,
+                    ))?;
+                    value.unknown = unknown;
+                    Ok(value)
+                }
+            }
+        };
 
         impl $name {
             /// The JSON keys this object accepts, in declaration order.
@@ -197,6 +231,19 @@ macro_rules! model_struct {
             pub const ATTRS: &'static [$crate::registry::Attr] = &[$($attrs)*];
 
             $($setters)*
+
+            /// Adds a property this version of the model does not know; it is written after
+            /// the known ones. Validation reports it (an error when strict, a warning when
+            /// lenient).
+            #[must_use]
+            pub fn unknown_property(
+                mut self,
+                key: impl Into<String>,
+                value: impl Into<serde_json::Value>,
+            ) -> Self {
+                self.unknown.insert(key, value.into());
+                self
+            }
         }
 
         // A struct described for the registry describes every property.
@@ -217,6 +264,7 @@ macro_rules! model_struct {
                 mut $first: bool,
             ) -> Result<(), crate::model::json::Error> {
                 $($writes)*
+                crate::model::unknown::write_members(&$s.unknown, $out, &mut $first)?;
                 Ok(())
             }
         }

@@ -60,6 +60,7 @@ mod json;
 mod parse;
 mod static_card;
 mod tagged;
+pub(crate) mod unknown;
 pub(crate) mod values;
 mod write;
 
@@ -73,6 +74,7 @@ pub use interactive::*;
 pub use macros::Literal;
 pub use parse::ParseError;
 pub use static_card::StaticCard;
+pub use unknown::{Unknown, UnknownElement};
 pub use values::*;
 
 #[cfg(test)]

@@ -380,6 +380,17 @@ fn open(out: &mut String, tag: &str, margin: Option<&Edges>, mut css: Css) {
     let _ = write!(out, "<div class=\"fc-el fc-{tag}\"{}>", css.attr());
 }
 
+/// A component the model does not know: a visible box that names its tag, since how Feishu
+/// draws it is not known here.
+fn unknown_element(tag: &str, out: &mut String) {
+    let _ = write!(
+        out,
+        "<div class=\"fc-el fc-unknown\" data-tag=\"{}\">unknown component <code>{}</code></div>",
+        html::attr(tag),
+        html::text(tag)
+    );
+}
+
 fn body_element(ctx: &Ctx<'_>, element: &BodyElement, out: &mut String) {
     match element {
         BodyElement::Form(f) => form(ctx, f, out),
@@ -418,6 +429,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
             out.push_str("</div>");
         }
         Element::Overflow(o) => overflow(ctx, o, out),
+        Element::Unknown(u) => unknown_element(&u.tag, out),
         Element::SelectStatic(s) => {
             let initial = s.initial_option.as_deref().or_else(|| {
                 let index = s.initial_index?.checked_sub(1)?;
@@ -1606,6 +1618,7 @@ mod tests {
             precision: Some(2),
             symbol: Some("¥".into()),
             separator: Some(true),
+            ..Default::default()
         };
         assert_eq!(format_number(1234567.891, Some(&format)), "¥1,234,567.89");
         assert_eq!(format_number(-1000.0, Some(&format)), "¥-1,000.00");

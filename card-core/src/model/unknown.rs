@@ -1,0 +1,455 @@
+//! What this version of the format does not know, kept as it was written.
+//!
+//! Feishu adds components and properties over time. A card that uses them is read all the same:
+//! a property a struct does not know goes into the struct's [`Unknown`], a component whose `tag`
+//! the model does not know becomes an [`Element::Unknown`](super::Element::Unknown) holding an
+//! [`UnknownElement`]. Both are written back as they were, after the known properties, so that
+//! reading and writing a card loses nothing. Whether they are acceptable is the validator's
+//! decision (strict: an error; lenient: a warning).
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// The properties of an object that this version of the model does not know, in the order they
+/// were read. Empty (and allocation-free) for every object the model fully knows.
+///
+/// ```
+/// use card_core::model::{Markdown, Unknown};
+/// use serde_json::json;
+///
+/// let md = Markdown::new("hi").unknown_property("glow", json!(true));
+/// assert_eq!(md.unknown.get("glow"), Some(&json!(true)));
+/// assert_eq!(md.unknown.len(), 1);
+/// assert_eq!(
+///     serde_json::to_value(&md).unwrap(),
+///     json!({"content": "hi", "glow": true})
+/// );
+/// assert!(Unknown::default().is_empty());
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Unknown(Option<Box<Map<String, Value>>>);
+
+impl Unknown {
+    /// An empty set of properties.
+    pub const fn new() -> Self {
+        Unknown(None)
+    }
+
+    /// Adds or replaces a property; returns the value it replaces.
+    ///
+    /// ```
+    /// use card_core::model::Unknown;
+    /// use serde_json::json;
+    ///
+    /// let mut unknown = Unknown::new();
+    /// assert_eq!(unknown.insert("a", json!(1)), None);
+    /// assert_eq!(unknown.insert("a", json!(2)), Some(json!(1)));
+    /// ```
+    pub fn insert(&mut self, key: impl Into<String>, value: Value) -> Option<Value> {
+        self.0
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value)
+    }
+
+    /// Removes a property and returns its value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let map = self.0.as_mut()?;
+        let removed = map.remove(key);
+        if map.is_empty() {
+            self.0 = None;
+        }
+        removed
+    }
+
+    /// The value of a property.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.as_ref()?.get(key)
+    }
+
+    /// The properties, in the order they were read or inserted.
+    ///
+    /// ```
+    /// use card_core::model::Unknown;
+    /// use serde_json::json;
+    ///
+    /// let mut unknown = Unknown::new();
+    /// unknown.insert("b", json!(1));
+    /// unknown.insert("a", json!(2));
+    /// let keys: Vec<&str> = unknown.iter().map(|(k, _)| k).collect();
+    /// assert_eq!(keys, ["b", "a"]);
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> + '_ {
+        self.0
+            .as_deref()
+            .into_iter()
+            .flat_map(|map| map.iter())
+            .map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The property names, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.0
+            .as_deref()
+            .into_iter()
+            .flat_map(|map| map.keys().map(String::as_str))
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|map| map.is_empty())
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |map| map.len())
+    }
+
+    /// The properties as a JSON map, if there are any.
+    pub fn as_map(&self) -> Option<&Map<String, Value>> {
+        self.0.as_deref()
+    }
+
+    /// The properties as a JSON map.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.0.map(|map| *map).unwrap_or_default()
+    }
+}
+
+impl From<Map<String, Value>> for Unknown {
+    fn from(map: Map<String, Value>) -> Self {
+        if map.is_empty() {
+            Unknown(None)
+        } else {
+            Unknown(Some(Box::new(map)))
+        }
+    }
+}
+
+impl<K: Into<String>> FromIterator<(K, Value)> for Unknown {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Self {
+        let mut unknown = Unknown::new();
+        for (key, value) in iter {
+            unknown.insert(key, value);
+        }
+        unknown
+    }
+}
+
+/// Written as the members of the object that holds them.
+impl Serialize for Unknown {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.len()))?;
+        if let Some(members) = &self.0 {
+            for (key, value) in members.iter() {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Whether a struct has no unknown properties (for `skip_serializing_if`).
+pub(crate) fn is_empty(unknown: &Unknown) -> bool {
+    unknown.is_empty()
+}
+
+/// A component this version of the model does not know: its `tag` and every other property,
+/// kept as written.
+///
+/// ```
+/// use card_core::model::{Element, UnknownElement};
+/// use serde_json::json;
+///
+/// let e = Element::from_value(json!({"tag": "hologram", "depth": 3})).unwrap();
+/// assert_eq!(e.tag(), "hologram");
+/// let Element::Unknown(unknown) = &e else { panic!("expected an unknown element") };
+/// assert_eq!(unknown.properties.get("depth"), Some(&json!(3)));
+/// assert_eq!(serde_json::to_value(&e).unwrap(), json!({"tag": "hologram", "depth": 3}));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct UnknownElement {
+    /// The component's `tag`.
+    pub tag: String,
+    /// Every property but `tag`, in the order they were written.
+    pub properties: Map<String, Value>,
+}
+
+impl UnknownElement {
+    /// A component with this tag and no properties.
+    pub fn new(tag: impl Into<String>) -> Self {
+        UnknownElement {
+            tag: tag.into(),
+            properties: Map::new(),
+        }
+    }
+
+    /// Adds a property.
+    #[must_use]
+    pub fn property(mut self, key: impl Into<String>, value: Value) -> Self {
+        self.properties.insert(key.into(), value);
+        self
+    }
+
+    /// The component read from an object with a string `tag` (any other object is refused).
+    pub(crate) fn from_object(mut map: Map<String, Value>) -> Result<Self, serde_json::Error> {
+        match map.remove("tag") {
+            Some(Value::String(tag)) => Ok(UnknownElement {
+                tag,
+                properties: map,
+            }),
+            Some(other) => Err(de::Error::invalid_type(
+                super::tagged::unexpected(&other),
+                &"a string tag",
+            )),
+            None => Err(de::Error::missing_field("tag")),
+        }
+    }
+}
+
+/// Written as one object, `tag` first.
+impl Serialize for UnknownElement {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.properties.len() + 1))?;
+        map.serialize_entry("tag", &self.tag)?;
+        for (key, value) in &self.properties {
+            if key != "tag" {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl super::json::WriteJson for UnknownElement {
+    fn write_json(&self, out: &mut String) -> Result<(), super::json::Error> {
+        out.push_str("{\"tag\":");
+        super::json::write_str(out, &self.tag);
+        for (key, value) in &self.properties {
+            if key == "tag" {
+                continue;
+            }
+            out.push(',');
+            super::json::write_str(out, key);
+            out.push(':');
+            super::json::WriteJson::write_json(value, out)?;
+        }
+        out.push('}');
+        Ok(())
+    }
+}
+
+/// Appends `unknown`'s members to an object being written (`first`: whether none is written
+/// yet).
+pub(crate) fn write_members(
+    unknown: &Unknown,
+    out: &mut String,
+    first: &mut bool,
+) -> Result<(), super::json::Error> {
+    if let Some(map) = &unknown.0 {
+        for (key, value) in map.iter() {
+            if *first {
+                *first = false;
+            } else {
+                out.push(',');
+            }
+            super::json::write_str(out, key);
+            out.push(':');
+            super::json::WriteJson::write_json(value, out)?;
+        }
+    }
+    Ok(())
+}
+
+/// A deserializer that hands a struct's derived visitor every property it knows (`known`) and
+/// keeps every other one in `unknown`, instead of letting the visitor skip it.
+pub(crate) struct Capture<'u, D> {
+    inner: D,
+    known: &'static [&'static str],
+    unknown: &'u mut Unknown,
+}
+
+impl<'u, D> Capture<'u, D> {
+    pub(crate) fn new(inner: D, known: &'static [&'static str], unknown: &'u mut Unknown) -> Self {
+        Capture {
+            inner,
+            known,
+            unknown,
+        }
+    }
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Capture<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_any(CaptureVisitor {
+            inner: visitor,
+            known: self.known,
+            unknown: self.unknown,
+        })
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_struct(
+            name,
+            fields,
+            CaptureVisitor {
+                inner: visitor,
+                known: self.known,
+                unknown: self.unknown,
+            },
+        )
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_map(CaptureVisitor {
+            inner: visitor,
+            known: self.known,
+            unknown: self.unknown,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct enum identifier ignored_any
+    }
+}
+
+struct CaptureVisitor<'u, V> {
+    inner: V,
+    known: &'static [&'static str],
+    unknown: &'u mut Unknown,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for CaptureVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_map(CaptureMap {
+            inner: map,
+            known: self.known,
+            unknown: self.unknown,
+            pending: None,
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.inner.visit_seq(seq)
+    }
+}
+
+struct CaptureMap<'u, A> {
+    inner: A,
+    known: &'static [&'static str],
+    unknown: &'u mut Unknown,
+    /// The unknown key whose value comes next.
+    pending: Option<String>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let Some(key) = self.inner.next_key::<KeyText<'de>>()? else {
+            return Ok(None);
+        };
+        let text = key.as_str();
+        if !self.known.contains(&text) {
+            self.pending = Some(key.into_string());
+            // The visitor sees the key as one it ignores.
+            return seed
+                .deserialize(de::value::StrDeserializer::<A::Error>::new(
+                    self.pending.as_deref().unwrap_or_default(),
+                ))
+                .map(Some);
+        }
+        match key {
+            KeyText::Borrowed(text) => seed
+                .deserialize(de::value::BorrowedStrDeserializer::<A::Error>::new(text))
+                .map(Some),
+            KeyText::Owned(text) => seed
+                .deserialize(de::value::StrDeserializer::<A::Error>::new(&text))
+                .map(Some),
+        }
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        match self.pending.take() {
+            Some(key) => {
+                let value: Value = self.inner.next_value()?;
+                self.unknown.insert(key, value);
+                seed.deserialize(de::value::UnitDeserializer::<A::Error>::new())
+            }
+            None => self.inner.next_value_seed(seed),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A map key, borrowed from the input where it can be.
+enum KeyText<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl KeyText<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            KeyText::Borrowed(text) => text,
+            KeyText::Owned(text) => text,
+        }
+    }
+
+    fn into_string(self) -> String {
+        match self {
+            KeyText::Borrowed(text) => text.to_owned(),
+            KeyText::Owned(text) => text,
+        }
+    }
+}
+
+impl<'de> de::Deserialize<'de> for KeyText<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = KeyText<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(KeyText::Borrowed(v))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(KeyText::Owned(v.to_owned()))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(KeyText::Owned(v))
+            }
+        }
+
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
