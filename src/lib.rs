@@ -296,8 +296,8 @@ pub mod __private {
         SelectOptions,
     };
     pub use card_core::macro_support::{
-        callback_value, float, int, keyword, lit, percent, put, px, px_pair, select_options, slot,
-        translate, Children, MapEntry,
+        callback_value, float, int, keyword, lit, percent, put, px, px_pair, raw, select_options,
+        slot, translate, Children, MapEntry,
     };
     pub use card_core::model;
     pub use serde_json;
