@@ -476,8 +476,31 @@ pub struct Raw(serde_json::Value);
 /// body.splice(raw(json!({"tag": "table", "columns": []})));
 /// assert_eq!(body[0].tag(), "table");
 /// ```
-pub fn raw(value: serde_json::Value) -> Raw {
-    Raw(value)
+pub fn raw(value: impl RawJson) -> Raw {
+    Raw(value.into_json())
+}
+
+/// What `<raw json={…}/>` takes: a `serde_json::Value`, moved in, or borrowed and cloned.
+#[diagnostic::on_unimplemented(
+    message = "`<raw json={{…}}/>` takes a `serde_json::Value`, found `{Self}`",
+    label = "not a `serde_json::Value`",
+    note = "build the component with `serde_json::json!({{\"tag\": \"…\", …}})`, or convert with `serde_json::to_value`"
+)]
+pub trait RawJson {
+    /// The JSON value.
+    fn into_json(self) -> serde_json::Value;
+}
+
+impl RawJson for serde_json::Value {
+    fn into_json(self) -> serde_json::Value {
+        self
+    }
+}
+
+impl RawJson for &serde_json::Value {
+    fn into_json(self) -> serde_json::Value {
+        self.clone()
+    }
 }
 
 impl Raw {

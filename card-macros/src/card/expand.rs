@@ -627,7 +627,12 @@ fn raw_element(t: &Tag) -> TokenStream {
     let l = local("__list");
     match t.attr(shape::RAW_JSON).map(|a| &a.value) {
         Some(Value::Expr(e)) => {
-            let value = computed_json(e);
+            // A place is borrowed, so that the caller keeps its value.
+            let value = if is_place(e) {
+                quote_spanned!(e.span()=> &(#e))
+            } else {
+                quote_spanned!(e.span()=> #e)
+            };
             quote_spanned! {e.span()=> #p::Children::splice(#l, #p::raw(#value)); }
         }
         Some(Value::Invalid(ts)) => quote! { let _ = #ts; },
