@@ -466,14 +466,14 @@ pub struct Raw(serde_json::Value);
 /// use serde_json::json;
 ///
 /// let mut list: Vec<Element> = Vec::new();
-/// list.splice(raw(json!({"tag": "hologram", "depth": 3})));
-/// list.splice(raw(json!({"tag": "markdown", "content": "hi"})));
-/// list.splice(raw(json!(5)));
+/// Children::splice(&mut list, raw(json!({"tag": "hologram", "depth": 3})));
+/// Children::splice(&mut list, raw(json!({"tag": "markdown", "content": "hi"})));
+/// Children::splice(&mut list, raw(json!(5)));
 /// assert_eq!(list[0].tag(), "hologram");
 /// assert!(matches!(list[1], Element::Markdown(_)));
 /// assert_eq!(list[2].tag(), "");
 /// let mut body: Vec<BodyElement> = Vec::new();
-/// body.splice(raw(json!({"tag": "table", "columns": []})));
+/// Children::splice(&mut body, raw(json!({"tag": "table", "columns": []})));
 /// assert_eq!(body[0].tag(), "table");
 /// ```
 pub fn raw(value: impl RawJson) -> Raw {
