@@ -51,6 +51,7 @@
 //! | `<select_static name="p" for=Priority/>` | the options come from the enum `Priority` |
 //! | `@for x in iter { … }`, `@if c { … } else { … }`, `@match v { p => { … } }` | children produced by Rust control flow, components or list entries (`@for r in &rows { <row …/> }`); the markup inside is checked like any other, and a literal `element_id` or form `name` inside `@for` is refused: compute it from the loop variable |
 //! | `{children}` | computed children: one component, an `Option`, or any iterator of them; in a component with one list of entries (`<select_static>`'s options), entries of that list |
+//! | `<raw json={value}/>`, `raw:glow={value}` | what this version does not know, as JSON: a whole component, or one property of a known tag (see [Components newer than this version](#components-newer-than-this-version)) |
 //!
 //! Every field of every component is reachable: attributes for scalars and text, child tags for
 //! objects and lists, and `{expr}` for anything (`chart_spec`, i18n maps, a prepared `Vec`).
@@ -184,6 +185,51 @@
 //! assert_eq!(lenient.warnings().count(), 1);
 //! ```
 //!
+//! In `card!`, what the registry does not know is written visibly, as JSON, and only there:
+//!
+//! - `<raw json={value}/>` is a whole component, given as a `serde_json::Value` (a `json!`
+//!   call, or a variable, which is borrowed). It stands wherever a component may: the body, a
+//!   `column`, a `form`, an `interactive_container`, a `collapsible_panel`, and inside `@for`,
+//!   `@if` and `@match`. A component the registry knows is read as its type; anything else with
+//!   a string `tag` is kept as written. `card!` cannot see inside the value: the validator
+//!   judges it before the card is sent. A value that is not an object with a string `tag`
+//!   (`json!(5)`, an object without `tag`) becomes a component with an empty `tag`, which the
+//!   validator refuses under every policy (`structure.wrong-type`, pointing at it): building
+//!   the card never fails or panics, sending it does.
+//! - `raw:name={value}` on any tag sets a property that tag does not know, as written (a
+//!   literal works too: `raw:level=3`, `raw:glow`). It is an attribute, beside the ones it
+//!   extends, and one per property, so that each is seen where it applies and a duplicate is a
+//!   compile error. A name the tag knows is refused at compile time (write `type="primary"`,
+//!   not `raw:type={…}`): the escape hatch never bypasses a check the registry can make.
+//!
+//! `card!` checks everything else as usual. The strict default policy still refuses the raw
+//! parts when the card is validated or sent: send such a card under
+//! [`Policy::Lenient`](core::validate::Policy::Lenient), per request
+//! (`SendMessage::to_chat(…).validation(Policy::Lenient)`) or per client. The raw parts are
+//! then warnings (kept on the error if Feishu refuses the card), and every known part is still
+//! checked.
+//!
+//! ```
+//! use feishu_card::card;
+//! use feishu_card::core::validate::{validate_value_with, Options};
+//! use serde_json::json;
+//!
+//! let card = card! {
+//!     <card>
+//!         <markdown>"New in Feishu:"</markdown>
+//!         <raw json={json!({"tag": "newest_widget", "depth": 3})}/>
+//!         <button type="primary" raw:glow={json!(true)}>"Try it"</button>
+//!     </card>
+//! };
+//! let sent = card.to_value();
+//! assert_eq!(sent["body"]["elements"][1], json!({"tag": "newest_widget", "depth": 3}));
+//! assert_eq!(sent["body"]["elements"][2]["glow"], json!(true));
+//! assert!(feishu_card::validate(&card).has_errors());
+//! let lenient = validate_value_with(&sent, Options::lenient());
+//! assert!(!lenient.has_errors());
+//! assert_eq!(lenient.warnings().count(), 2);
+//! ```
+//!
 //! # Sending, streaming, callbacks (feature `client`)
 //!
 //! [`client`] sends and updates cards through every Feishu API that handles them, validating
@@ -296,8 +342,8 @@ pub mod __private {
         SelectOptions,
     };
     pub use card_core::macro_support::{
-        callback_value, float, int, keyword, lit, percent, put, px, px_pair, select_options, slot,
-        translate, Children, MapEntry,
+        callback_value, float, int, keyword, lit, percent, put, px, px_pair, raw, select_options,
+        slot, translate, Children, MapEntry,
     };
     pub use card_core::model;
     pub use serde_json;

@@ -447,6 +447,98 @@ splice_one!(BodyElement: BodyElement, Element, Form, Table);
 splice_one!(Column: Column);
 splice_one!(TextTag: TextTag);
 
+/// A component given as raw JSON in markup (`<raw json={…}/>`), for what this version of the
+/// registry does not know. Built by [`raw`].
+///
+/// It goes into any list of elements: a known component is read as its type, anything else
+/// with a string `tag` becomes an [`Element::Unknown`] that keeps every property; both are
+/// judged by the validator before the card is sent. A value that is not an object with a
+/// string `tag` becomes a component with an empty `tag` (keeping the object's other
+/// properties), which the validator refuses under every policy.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Raw(serde_json::Value);
+
+/// The raw component of `<raw json={…}/>`.
+///
+/// ```
+/// use card_core::macro_support::{raw, Children};
+/// use card_core::model::{BodyElement, Element};
+/// use serde_json::json;
+///
+/// let mut list: Vec<Element> = Vec::new();
+/// Children::splice(&mut list, raw(json!({"tag": "hologram", "depth": 3})));
+/// Children::splice(&mut list, raw(json!({"tag": "markdown", "content": "hi"})));
+/// Children::splice(&mut list, raw(json!(5)));
+/// assert_eq!(list[0].tag(), "hologram");
+/// assert!(matches!(list[1], Element::Markdown(_)));
+/// assert_eq!(list[2].tag(), "");
+/// let mut body: Vec<BodyElement> = Vec::new();
+/// Children::splice(&mut body, raw(json!({"tag": "table", "columns": []})));
+/// assert_eq!(body[0].tag(), "table");
+/// ```
+pub fn raw(value: impl RawJson) -> Raw {
+    Raw(value.into_json())
+}
+
+/// What `<raw json={…}/>` takes: a `serde_json::Value`, moved in, or borrowed and cloned.
+#[diagnostic::on_unimplemented(
+    message = "`<raw json={{…}}/>` takes a `serde_json::Value`, found `{Self}`",
+    label = "not a `serde_json::Value`",
+    note = "build the component with `serde_json::json!({{\"tag\": \"…\", …}})`, or convert with `serde_json::to_value`"
+)]
+pub trait RawJson {
+    /// The JSON value.
+    fn into_json(self) -> serde_json::Value;
+}
+
+impl RawJson for serde_json::Value {
+    fn into_json(self) -> serde_json::Value {
+        self
+    }
+}
+
+impl RawJson for &serde_json::Value {
+    fn into_json(self) -> serde_json::Value {
+        self.clone()
+    }
+}
+
+impl Raw {
+    /// The component as written, kept whole: a component whose content does not read as its
+    /// type (a wrong value, a `table` inside a column) keeps its JSON for the validator to judge.
+    fn unknown(self) -> UnknownElement {
+        match self.0 {
+            serde_json::Value::Object(mut map) => {
+                let tag = match map.remove("tag") {
+                    Some(serde_json::Value::String(tag)) => tag,
+                    _ => String::new(),
+                };
+                UnknownElement {
+                    tag,
+                    properties: map,
+                }
+            }
+            _ => UnknownElement::new(""),
+        }
+    }
+}
+
+impl Splice<Element> for Raw {
+    fn splice_into(self, out: &mut Vec<Element>) {
+        let element = Element::from_value(self.0.clone())
+            .unwrap_or_else(|_| Element::Unknown(Box::new(self.unknown())));
+        out.push(element);
+    }
+}
+
+impl Splice<BodyElement> for Raw {
+    fn splice_into(self, out: &mut Vec<BodyElement>) {
+        let element = BodyElement::from_value(self.0.clone())
+            .unwrap_or_else(|_| BodyElement::Element(Element::Unknown(Box::new(self.unknown()))));
+        out.push(element);
+    }
+}
+
 /// A list of elements that takes computed children; a method, so that the list's element type
 /// is known before the children's type is judged.
 pub trait Children<T> {

@@ -8,6 +8,12 @@ mod card;
 mod derive;
 
 /// Builds a card from markup, checked at compile time. Documented in `feishu-card`.
+///
+/// An unknown tag or attribute is a compile error. What Feishu added since this version is
+/// written as JSON, visibly: `<raw json={serde_json::Value}/>` for a whole component, wherever
+/// a component may stand, and `raw:name={value}` for one property of a known tag (a name the tag
+/// knows is refused). The raw parts are judged by the validator at run time; send such a card
+/// under `Policy::Lenient` (the `feishu-card` docs, "Components newer than this version").
 #[proc_macro]
 pub fn card(input: TokenStream) -> TokenStream {
     card::card(input.into()).into()

@@ -288,6 +288,14 @@ impl<'a> Walker<'a> {
     /// The `tag` of a component object, reporting a missing or non-string tag.
     fn tag(&mut self, obj: &'a Map<String, Value>) -> Option<&'a str> {
         match obj.get("tag") {
+            Some(Value::String(tag)) if tag.is_empty() => {
+                self.report_at_key(
+                    "tag",
+                    rule::WRONG_TYPE,
+                    "`tag` is empty: every component names its kind, such as `\"tag\": \"markdown\"` (a raw component, `<raw json={…}/>`, is a JSON object with a string `tag`)".to_owned(),
+                );
+                None
+            }
             Some(Value::String(tag)) => Some(tag),
             None => {
                 self.report(

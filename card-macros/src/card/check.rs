@@ -411,6 +411,10 @@ impl<'a> Checker<'a> {
     }
 
     fn element(&mut self, t: &'a Tag) {
+        if t.name == shape::RAW_TAG {
+            self.raw_element(t);
+            return;
+        }
         let Some(component) = registry::component(&t.name) else {
             self.rejected.tags.push(t);
             self.unknown_element(t);
@@ -429,6 +433,84 @@ impl<'a> Checker<'a> {
             self.violation(t.span, v);
         }
         self.component(t, component);
+    }
+
+    /// `<raw json={…}/>`: a component given as JSON, judged by the validator at run time; its
+    /// children and the card-wide counts are unknown here, like those of a computed child.
+    fn raw_element(&mut self, t: &'a Tag) {
+        self.mark_dynamic();
+        let mut json = false;
+        for a in &t.attrs {
+            if a.name != shape::RAW_JSON {
+                self.rejected.attrs.push(a);
+                self.error(
+                    a.span,
+                    format!(
+                        "`<raw>` takes only `json={{…}}`, found `{}`: give every property of the component inside the JSON value",
+                        a.name
+                    ),
+                );
+                continue;
+            }
+            if json {
+                self.rejected.tags.push(t);
+                self.error(a.span, "duplicate attribute `json` on `<raw>`");
+                continue;
+            }
+            json = true;
+            if !matches!(a.value, Value::Expr(_) | Value::Invalid(_)) {
+                self.rejected.tags.push(t);
+                self.error(
+                    a.value.span(a.span),
+                    "`json` on `<raw>` takes a `serde_json::Value` expression in braces: write `json={serde_json::json!({\"tag\": \"…\", …})}`",
+                );
+            }
+        }
+        if !json {
+            self.rejected.tags.push(t);
+            self.error(
+                t.span,
+                "`<raw>` needs the component as JSON: write `<raw json={serde_json::json!({\"tag\": \"…\", …})}/>`",
+            );
+        }
+        if let Some(child) = t.children.first() {
+            self.error(
+                child_span(child),
+                "`<raw>` takes no children: the whole component, children included, goes in `json={…}`",
+            );
+        }
+    }
+
+    /// `raw:name=value` on a known tag: a property the registry does not know, set as written.
+    /// A name the tag knows must be written as itself, so that it is checked.
+    fn raw_attr(
+        &mut self,
+        a: &'a MAttr,
+        key: &str,
+        table: &'static [Attr],
+        owner: &str,
+        component: Option<&'static Component>,
+    ) {
+        let known = registry::find_attr(table, key).is_some()
+            || shape::sugar(table, component, key).is_some();
+        if known {
+            self.rejected.attrs.push(a);
+            self.error(
+                a.span,
+                format!(
+                    "`{key}` is an attribute of `<{owner}>`: write `{key}=…` itself, so that its value is checked; `raw:` is for properties this version does not know"
+                ),
+            );
+        } else if key.is_empty() || key.contains(':') {
+            self.rejected.attrs.push(a);
+            self.error(
+                a.span,
+                format!(
+                    "`{}` names no property: write `raw:property_name={{…}}`",
+                    a.name
+                ),
+            );
+        }
     }
 
     fn unknown_element(&mut self, t: &Tag) {
@@ -823,6 +905,10 @@ impl<'a> Checker<'a> {
             seen.push(&a.name);
             if let Some(sugar) = shape::sugar(table, component, &a.name) {
                 self.sugar(a, sugar, owner);
+                continue;
+            }
+            if let Some(key) = a.name.strip_prefix(shape::RAW_PREFIX) {
+                self.raw_attr(a, key, table, owner, component);
                 continue;
             }
             if let Some((base, locale)) = a.name.split_once(':') {

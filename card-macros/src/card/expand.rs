@@ -145,6 +145,13 @@ impl Expander<'_> {
             if self.rejected.attr(a) {
                 continue;
             }
+            if let Some(key) = a.name.strip_prefix(shape::RAW_PREFIX) {
+                let value = Self::json_value(&a.value);
+                out.extend(quote_spanned! {a.span=>
+                    #var.unknown.insert(#key, #value);
+                });
+                continue;
+            }
             if let Some((base, locale)) = a.name.split_once(':') {
                 // After the texts themselves, which would replace the translated objects.
                 translations.extend(translation(var, a, base, locale, table));
@@ -457,6 +464,7 @@ impl Expander<'_> {
         for child in children {
             match child {
                 Child::Tag(t) if self.rejected.tag(t) => {}
+                Child::Tag(t) if t.name == shape::RAW_TAG => out.extend(raw_element(t)),
                 Child::Tag(t) => {
                     let component =
                         registry::component(&t.name).or_else(|| registry::sub_element(&t.name));
@@ -610,6 +618,25 @@ impl Expander<'_> {
                 | Kind::Json
                 | Kind::Format(_)
         )
+    }
+}
+
+/// `<raw json={…}/>`: the component read from the JSON value, pushed into `__list`.
+fn raw_element(t: &Tag) -> TokenStream {
+    let p = private();
+    let l = local("__list");
+    match t.attr(shape::RAW_JSON).map(|a| &a.value) {
+        Some(Value::Expr(e)) => {
+            // A place is borrowed, so that the caller keeps its value.
+            let value = if is_place(e) {
+                quote_spanned!(e.span()=> &(#e))
+            } else {
+                quote_spanned!(e.span()=> #e)
+            };
+            quote_spanned! {e.span()=> #p::Children::splice(#l, #p::raw(#value)); }
+        }
+        Some(Value::Invalid(ts)) => quote! { let _ = #ts; },
+        _ => TokenStream::new(),
     }
 }
 

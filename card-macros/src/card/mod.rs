@@ -89,7 +89,8 @@ mod tests {
                 @if cond { <hr/> } else { <div>"no"</div> }
                 @match m { 1 => { <hr/> } _ => { } }
                 {extra}
-                <button name="go" form_action_type="submit">"Go"</button>
+                <raw json={json!({"tag": "new_widget"})}/>
+                <button name="go" form_action_type="submit" raw:glow={json!(true)} raw:n=3>"Go"</button>
             </form>
             <table page_size=5>
                 <column name="id" data_type="text"/>

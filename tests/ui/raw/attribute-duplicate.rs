@@ -1,0 +1,9 @@
+use feishu_card::card;
+
+fn main() {
+    let _card = card! {
+        <card>
+            <button raw:glow={serde_json::json!(true)} raw:glow=false>"OK"</button>
+        </card>
+    };
+}

@@ -1,0 +1,9 @@
+use feishu_card::card;
+
+fn main() {
+    let _card = card! {
+        <card>
+            <raw/>
+        </card>
+    };
+}

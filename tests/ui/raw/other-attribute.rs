@@ -1,0 +1,9 @@
+use feishu_card::card;
+
+fn main() {
+    let _card = card! {
+        <card>
+            <raw json={serde_json::json!({"tag": "new_widget"})} element_id="w"/>
+        </card>
+    };
+}
