@@ -4,8 +4,14 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn convert(stdin: &str) -> Output {
+    convert_with(&[], stdin)
+}
+
+fn convert_with(flags: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .args(["convert", "-"])
+        .arg("convert")
+        .args(flags)
+        .arg("-")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -246,6 +252,44 @@ fn tolerated_values_convert_as_expressions() {
         <overflow width={String::from("")}>
             <option value="a">"a"</option>
         </overflow>
+    </card>
+}
+"#
+    );
+}
+
+#[test]
+fn lenient_unknowns_are_the_escape_hatch() {
+    let card = r#"{
+        "schema": "2.0",
+        "body": {"elements": [
+            {"tag": "markdown", "content": "New:", "glow": "soft"},
+            {"tag": "hologram", "depth": 3},
+            {"tag": "column_set", "columns": [{"tag": "column", "aura": [1, 2], "elements": [
+                {"tag": "sparkline", "points": [1, 3, 2]}
+            ]}]}
+        ]}
+    }"#;
+    // Strict, the unknowns are errors.
+    assert_eq!(convert(card).status.code(), Some(1));
+    let out = convert_with(&["--lenient"], card);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).expect("UTF-8 source"),
+        r#"feishu_card::card! {
+    <card>
+        <markdown raw:glow={serde_json::json!("soft")}>"New:"</markdown>
+        <raw json={serde_json::json!({"depth": 3, "tag": "hologram"})}/>
+        <column_set>
+            <column raw:aura={serde_json::json!([1, 2])}>
+                <raw json={serde_json::json!({"points": [1, 3, 2], "tag": "sparkline"})}/>
+            </column>
+        </column_set>
     </card>
 }
 "#

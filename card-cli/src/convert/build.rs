@@ -11,6 +11,12 @@ use serde_json::{Map, Value};
 
 use super::tree::{rust_number, AttrValue, Node, Tag};
 
+/// The tag of `card!`'s escape hatch for a whole component: `<raw json={…}/>`.
+const RAW_TAG: &str = "raw";
+
+/// The prefix of `card!`'s escape hatch for one property: `raw:name={…}`.
+const RAW_PREFIX: &str = "raw:";
+
 /// Something the markup cannot express, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unsupported {
@@ -88,7 +94,6 @@ impl Builder {
             self.problem("a card is a JSON object");
             return root;
         };
-        self.unknown_keys(obj, CARD, false);
         for attr in CARD {
             let Some(v) = obj.get(attr.name) else {
                 continue;
@@ -118,6 +123,16 @@ impl Builder {
                         ))
                     }),
                 },
+            }
+        }
+        // `<card>` takes no attributes, `raw:` ones included.
+        for key in obj.keys() {
+            if registry::find_attr(CARD, key).is_none() {
+                self.at(key, |b| {
+                    b.problem(format!(
+                        "`{key}` is a property of the card this version of feishu-card does not know, and `<card>` takes no attributes (not even `raw:{key}`): remove it from the JSON"
+                    ))
+                });
             }
         }
         root
@@ -163,9 +178,11 @@ impl Builder {
                     return;
                 };
                 let Some(c) = registry::component(name) else {
-                    b.problem(format!(
-                        "`{name}` is not a component this version of feishu-card knows, and `card!` has no markup for an unknown component: convert a card without it"
-                    ));
+                    // A component this version does not know stands as its JSON, wherever a
+                    // component may.
+                    let mut raw = Tag::new(RAW_TAG);
+                    raw.attr("json", AttrValue::Json(element.clone()));
+                    out.push(Node::Tag(raw));
                     return;
                 };
                 // Inside a container, the tag must read back as a component, not as one of the
@@ -208,22 +225,36 @@ impl Builder {
         Some(tag)
     }
 
-    fn unknown_keys(&mut self, obj: &Map<String, Value>, table: &'static [Attr], tagged: bool) {
-        for key in obj.keys() {
+    /// The properties of `obj` its table does not know, as `raw:name={serde_json::json!(…)}`
+    /// attributes of `tag`, after the known ones.
+    fn unknown_keys(
+        &mut self,
+        tag: &mut Tag,
+        obj: &Map<String, Value>,
+        table: &'static [Attr],
+        tagged: bool,
+    ) {
+        for (key, value) in obj {
             if (tagged && key == "tag") || registry::find_attr(table, key).is_some() {
                 continue;
             }
-            self.at(key, |b| {
-                b.problem(format!(
-                    "`{key}` is not an attribute the markup knows here (a property this version of feishu-card does not know has no `card!` markup): remove it from the JSON"
-                ))
-            });
+            if is_attr_name(key) {
+                tag.attr(
+                    format!("{}{key}", RAW_PREFIX),
+                    AttrValue::Json(value.clone()),
+                );
+            } else {
+                self.at(key, |b| {
+                    b.problem(format!(
+                        "`{key}` is a property this version of feishu-card does not know, and `raw:{key}` cannot name it (letters, digits and `_`, not first a digit): remove it from the JSON"
+                    ))
+                });
+            }
         }
     }
 
     /// The attributes and children of one object, in the registry's order.
     fn fill(&mut self, tag: &mut Tag, obj: &Map<String, Value>, owner: Owner) {
-        self.unknown_keys(obj, owner.table, owner.component.is_some());
         let text_attr = markup::text_attr(owner.table, owner.component);
         // The text child goes first, so that `<button>"OK"</button>`-style tags read naturally;
         // its translations stay attributes.
@@ -248,6 +279,7 @@ impl Builder {
             };
             self.at(attr.name, |b| b.attr(tag, attr, v, owner));
         }
+        self.unknown_keys(tag, obj, owner.table, owner.component.is_some());
     }
 
     /// One attribute, as whatever the markup writes for its kind.

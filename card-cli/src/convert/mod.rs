@@ -37,10 +37,25 @@
 //! cannot write (each problem with its JSON pointer), 2 when the file cannot be read or is not
 //! JSON.
 //!
-//! A component or property this version does not know is kept by the model, but `card!` has no
-//! markup for it: strict (the default), the validator refuses it; with `--lenient` it passes
-//! validation and the conversion is still refused, naming it and its place, rather than
-//! dropping it from the source.
+//! A component or property this version does not know is kept by the model. Strict (the
+//! default), the validator refuses it; with `--lenient` it passes validation with a warning and
+//! is written with `card!`'s escape hatch: an unknown component as
+//! `<raw json={serde_json::json!(…)}/>` where it stands, an unknown property as
+//! `raw:name={serde_json::json!(…)}` on its tag, after the known attributes:
+//!
+//! ```text
+//! feishu_card::card! {
+//!     <card>
+//!         <markdown raw:glow={serde_json::json!("soft")}>"New:"</markdown>
+//!         <raw json={serde_json::json!({"depth": 3, "tag": "hologram"})}/>
+//!     </card>
+//! }
+//! ```
+//!
+//! Properties kept in values of the model (behaviours and texts written as expressions) stay in
+//! the JSON those are read from. What the escape hatch cannot write is refused by name and
+//! place rather than dropped from the source: a property of the card itself (`<card>` takes no
+//! attributes) and a property whose name is not a markup attribute name (`glow-soft`).
 
 mod build;
 mod tree;
@@ -76,8 +91,8 @@ pub enum Failure {
 }
 
 /// The `card!` source of a JSON card, with the validator's warnings; `options` decide whether a
-/// tag or property this version does not know is an error or a warning (the markup cannot
-/// write it either way: it is then refused by name).
+/// tag or property this version does not know is an error or a warning (a warning, it is
+/// written with the escape hatch, `<raw json={…}/>` or `raw:name={…}`).
 pub fn convert(bytes: &[u8], options: Options) -> Result<(String, Vec<String>), Failure> {
     let card = match Card::from_slice(bytes) {
         Ok(card) => card,
