@@ -16,9 +16,9 @@ use serde::Serialize;
 
 /// `--lenient`, on every command that checks a card it is given and can let an unknown name
 /// through: validate, send, send-form, update, mcp, preview and convert. (The typed model keeps
-/// what it does not know, so `fmt` prints it back and checks nothing; `convert` still refuses
-/// an unknown name by name, since `card!` has no markup for it; `migrate` drops what it does
-/// not know; `stream` writes its own cards.)
+/// what it does not know, so `fmt` prints it back and checks nothing; `convert` writes unknowns
+/// with `card!`'s escape hatch, `<raw json={…}/>` and `raw:name={…}`; `migrate` drops what it
+/// does not know; `stream` writes its own cards.)
 ///
 /// Strict is the default, as in the client and in `card!`: an unknown name in a hand-written
 /// card is far more often a typo than a feature newer than this version, Feishu refuses a card

@@ -11,11 +11,7 @@ use serde_json::{Map, Value};
 
 use super::tree::{rust_number, AttrValue, Node, Tag};
 
-/// The tag of `card!`'s escape hatch for a whole component: `<raw json={…}/>`.
-const RAW_TAG: &str = "raw";
-
-/// The prefix of `card!`'s escape hatch for one property: `raw:name={…}`.
-const RAW_PREFIX: &str = "raw:";
+use card_core::registry::markup::{RAW_PREFIX, RAW_TAG};
 
 /// Something the markup cannot express, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,6 +20,17 @@
 
 use super::{find_attr, Attr, Component, Container, Kind, Required, CARD};
 
+/// The markup tag of a component given as raw JSON, `card!`'s escape hatch for a component this
+/// version does not know: `<raw json={…}/>`.
+pub const RAW_TAG: &str = "raw";
+
+/// The attribute of `<raw>` that holds the component.
+pub const RAW_JSON: &str = "json";
+
+/// The prefix of a raw attribute, the escape hatch for one property: `raw:glow={…}` sets the
+/// property `glow` as written.
+pub const RAW_PREFIX: &str = "raw:";
+
 /// What a child tag is, relative to its parent.
 #[derive(Debug, Clone, Copy)]
 pub enum Place {

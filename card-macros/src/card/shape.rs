@@ -38,11 +38,4 @@ pub fn given_by_sugar(t: &Tag, attr: &'static Attr) -> bool {
         || (attr.name == "options" && t.attr("for").is_some())
 }
 
-/// The markup tag of a component given as raw JSON: `<raw json={…}/>`.
-pub const RAW_TAG: &str = "raw";
-
-/// The attribute of `<raw>` that holds the component.
-pub const RAW_JSON: &str = "json";
-
-/// The prefix of a raw attribute: `raw:glow={…}` sets the property `glow` as written.
-pub const RAW_PREFIX: &str = "raw:";
+pub use card_core::registry::markup::{RAW_JSON, RAW_PREFIX, RAW_TAG};
