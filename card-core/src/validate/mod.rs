@@ -2,9 +2,10 @@
 //!
 //! The card is parsed into a [`serde_json::Value`] and walked once, each object against its
 //! registry table: unknown tags and properties, required properties, value kinds, nesting and
-//! form rules, ids, names and limits. A second, lighter pass follows the same tables to judge
-//! objects as a whole (how many columns, images or buttons they hold, repeated option values,
-//! attributes that need each other). Every problem is reported, not just the first.
+//! form rules, ids, names and limits. Where the walk enters a component or a card-level object,
+//! it also judges the object as a whole (how many columns, images or buttons it holds, repeated
+//! option values, attributes that need each other). Every problem is reported, not just the
+//! first.
 //!
 //! ```
 //! let card = br#"{
@@ -52,7 +53,6 @@
 //! assert!(w.message.contains("Feishu may reject it"));
 //! ```
 
-mod composite;
 pub mod fix;
 mod locate;
 mod walk;
@@ -167,7 +167,6 @@ pub fn validate_value(card: &Value) -> Diagnostics {
 /// ```
 pub fn validate_value_with(card: &Value, options: Options) -> Diagnostics {
     let mut diagnostics = walk::walk(card);
-    composite::check(card, &mut diagnostics);
     size_limit(card, &mut diagnostics);
     apply(options, card, diagnostics)
 }
@@ -202,7 +201,6 @@ pub fn validate_slice_with(
 ) -> Result<Diagnostics, serde_json::Error> {
     let card: Value = serde_json::from_slice(bytes)?;
     let mut diagnostics = walk::walk(&card);
-    composite::check(&card, &mut diagnostics);
     // Whitespace and escapes only ever make the input longer than its compact form (numbers
     // such as `1e2` aside, which nobody writes in cards), so a short input is a small card.
     if bytes.len() > LIMITS.max_bytes {

@@ -1,4 +1,10 @@
 //! One walk over a card, driven by the registry.
+//!
+//! Each value is judged against its attribute as the walk reaches it; each component and
+//! card-level object is also judged as a whole (how many parts it has, which of its attributes
+//! go together, whether its options repeat themselves) where the walk enters it.
+
+use std::collections::HashSet;
 
 use serde_json::{Map, Value};
 
@@ -7,7 +13,7 @@ use crate::diagnostic::{json_kind, Location, Segment};
 use crate::registry::{
     self, did_you_mean, find_attr, placement_violation, rule, Attr, CardTracker, Category,
     Component, Container, CustomStyles, Kind, Required, Scalar, Status, Violation, CARD,
-    COMPONENTS, REMOVED_CARD_KEYS, REMOVED_COMPONENTS, SUB_ELEMENT_HOMES,
+    COMPONENTS, REMOVED_CARD_KEYS, REMOVED_COMPONENTS, SUB_ELEMENT_HOMES, UNIQUE_OPTION_VALUES,
 };
 use crate::{Diagnostics, Severity};
 
@@ -19,10 +25,14 @@ pub fn walk(card: &Value) -> Diagnostics {
         tracker: CardTracker::new(),
         styles: Styles::default(),
         out: Diagnostics::new(),
+        whole: Diagnostics::new(),
     };
     walker.card(card);
     let Walker {
-        tracker, mut out, ..
+        tracker,
+        mut out,
+        whole,
+        ..
     } = walker;
     let found = tracker.finish();
     if !found.is_empty() {
@@ -33,6 +43,7 @@ pub fn walk(card: &Value) -> Diagnostics {
             out.push(loc.diagnostic(violation.rule, violation.severity, violation.message));
         }
     }
+    out.extend(whole);
     out
 }
 
@@ -57,7 +68,10 @@ struct Walker<'a> {
     containers: Vec<Container>,
     tracker: CardTracker<'a, &'a Value>,
     styles: Styles<'a>,
+    /// What the attribute rules and the card-wide rules find.
     out: Diagnostics,
+    /// What the rules about whole objects find, reported after `out`.
+    whole: Diagnostics,
 }
 
 fn scalar(v: &Value) -> Option<Scalar<'_>> {
@@ -95,6 +109,19 @@ impl<'a> Walker<'a> {
     fn report_violation(&mut self, v: Violation) {
         self.out
             .push(self.loc.diagnostic(v.rule, v.severity, v.message));
+    }
+
+    /// Reports what a rule about a whole object finds.
+    fn report_whole(&mut self, v: Violation) {
+        self.whole
+            .push(self.loc.diagnostic(v.rule, v.severity, v.message));
+    }
+
+    /// [`Walker::report_whole`] at `loc` + `key`.
+    fn report_whole_at_key(&mut self, key: &'a str, v: Violation) {
+        self.loc.push(Segment::Key(key));
+        self.report_whole(v);
+        self.loc.pop();
     }
 
     /// Reports at `loc` + `key`.
@@ -139,6 +166,14 @@ impl<'a> Walker<'a> {
                 continue;
             };
             self.loc.push(Segment::Key(key));
+            if let Status::Legacy(_) = attr.status {
+                if let Some(v) = attr.legacy_violation("card") {
+                    self.report_whole(v);
+                }
+            }
+            if let ("config", Value::Object(config)) = (key.as_str(), value) {
+                self.style_colors(config);
+            }
             self.value(attr, &attr.kind, value, "card", None);
             match (key.as_str(), value) {
                 ("config", Value::Object(config)) => self.config_rules(config),
@@ -200,6 +235,31 @@ impl<'a> Walker<'a> {
                 self.report_at_key(key, v.rule, v.message);
             }
         }
+    }
+
+    /// `config.style.color`: each custom colour has a light and a dark value.
+    fn style_colors(&mut self, config: &'a Map<String, Value>) {
+        let Some((style_key, Value::Object(style))) = config.get_key_value("style") else {
+            return;
+        };
+        let Some((color_key, Value::Object(colors))) = style.get_key_value("color") else {
+            return;
+        };
+        self.loc.push(Segment::Key(style_key));
+        self.loc.push(Segment::Key(color_key));
+        for (name, value) in colors {
+            let Value::Object(modes) = value else {
+                continue;
+            };
+            let set = |k: &str| modes.get(k).is_some_and(|v| !v.is_null());
+            if let Some(v) =
+                registry::style_color_violation(name, set("light_mode"), set("dark_mode"))
+            {
+                self.report_whole_at_key(name, v);
+            }
+        }
+        self.loc.pop();
+        self.loc.pop();
     }
 
     fn card_link_rules(&mut self, link: &'a Map<String, Value>) {
@@ -328,12 +388,145 @@ impl<'a> Walker<'a> {
         if let Some(v) = placement_violation(component, &self.containers, multi_select) {
             self.report_violation(v);
         }
+        self.whole_rules(component, obj);
         self.tracker.enter(component, node);
         self.attrs(obj, component.attrs, component.tag, Some(component));
         if component.tag == "table" {
             self.table_rows(obj);
         }
         self.tracker.leave();
+    }
+
+    /// The rules that judge `component` as a whole, before the walk enters its attributes.
+    fn whole_rules(&mut self, component: &'static Component, obj: &'a Map<String, Value>) {
+        let tag = component.tag;
+        let list = |key: &str| obj.get(key).and_then(Value::as_array);
+        match tag {
+            "table" => {
+                if let Some(v) =
+                    list("columns").and_then(|c| registry::table_columns_violation(c.len()))
+                {
+                    self.report_whole_at_key("columns", v);
+                }
+            }
+            "img_combination" => {
+                let mode = obj.get("combination_mode").and_then(Value::as_str);
+                if let (Some(mode), Some(images)) = (mode, list("img_list")) {
+                    if let Some(v) = registry::img_combination_violation(mode, images.len()) {
+                        self.report_whole_at_key("img_list", v);
+                    }
+                }
+            }
+            "checker" => self.checker_buttons(obj),
+            "markdown" => self.markdown_tables(obj),
+            _ => {}
+        }
+        let has = |key: &str| obj.get(key).is_some_and(|v| !v.is_null());
+        if let Some(v) = registry::picker_placeholder_violation(tag, has) {
+            self.report_whole(v);
+        }
+        if let Some((_, key)) = UNIQUE_OPTION_VALUES.iter().find(|(t, _)| *t == tag) {
+            self.unique_option_values(tag, key, obj);
+        }
+        self.open_url(component, obj);
+    }
+
+    /// At most the registry's number of pipe tables in each of a markdown's texts.
+    fn markdown_tables(&mut self, obj: &'a Map<String, Value>) {
+        if let Some((key, Value::String(content))) = obj.get_key_value("content") {
+            if let Some(v) = registry::markdown_tables_violation(registry::markdown_tables(content))
+            {
+                self.report_whole_at_key(key, v);
+            }
+        }
+        if let Some((key, Value::Object(locales))) = obj.get_key_value("i18n_content") {
+            self.loc.push(Segment::Key(key));
+            for (locale, content) in locales {
+                let Value::String(content) = content else {
+                    continue;
+                };
+                if let Some(v) =
+                    registry::markdown_tables_violation(registry::markdown_tables(content))
+                {
+                    self.report_whole_at_key(locale, v);
+                }
+            }
+            self.loc.pop();
+        }
+    }
+
+    /// How many buttons a checker holds, and of which types.
+    fn checker_buttons(&mut self, obj: &'a Map<String, Value>) {
+        let Some((area_key, Value::Object(area))) = obj.get_key_value("button_area") else {
+            return;
+        };
+        let Some((buttons_key, Value::Array(buttons))) = area.get_key_value("buttons") else {
+            return;
+        };
+        self.loc.push(Segment::Key(area_key));
+        self.loc.push(Segment::Key(buttons_key));
+        if let Some(v) = registry::checker_buttons_violation(buttons.len()) {
+            self.report_whole(v);
+        }
+        for (i, button) in buttons.iter().enumerate() {
+            let Value::Object(b) = button else { continue };
+            let button_type = b.get("type").and_then(Value::as_str);
+            if let Some(v) = registry::checker_button_type_violation(button_type) {
+                self.loc.push(Segment::Index(i, tag_of(button)));
+                match b.get_key_value("type") {
+                    Some((k, _)) => self.report_whole_at_key(k, v),
+                    None => self.report_whole(v),
+                }
+                self.loc.pop();
+            }
+        }
+        self.loc.pop();
+        self.loc.pop();
+    }
+
+    /// Each option of a selector names a value of its own.
+    fn unique_option_values(&mut self, tag: &str, key: &'a str, obj: &'a Map<String, Value>) {
+        let Some((key, Value::Array(options))) = obj.get_key_value(key) else {
+            return;
+        };
+        let mut seen = HashSet::new();
+        self.loc.push(Segment::Key(key));
+        for (i, option) in options.iter().enumerate() {
+            let Some((value_key, Value::String(value))) =
+                option.as_object().and_then(|o| o.get_key_value("value"))
+            else {
+                continue;
+            };
+            if !seen.insert(value.as_str()) {
+                self.loc.push(Segment::Index(i, None));
+                self.report_whole_at_key(
+                    value_key,
+                    registry::duplicate_option_violation(tag, value),
+                );
+                self.loc.pop();
+            }
+        }
+        self.loc.pop();
+    }
+
+    /// An `open_url` behaviour only where the registry allows one.
+    fn open_url(&mut self, component: &'static Component, obj: &'a Map<String, Value>) {
+        let Some((key, Value::Array(behaviors))) = obj.get_key_value("behaviors") else {
+            return;
+        };
+        for (i, behavior) in behaviors.iter().enumerate() {
+            let opens = behavior.get("type").and_then(Value::as_str) == Some("open_url");
+            if !opens {
+                continue;
+            }
+            if let Some(v) = registry::open_url_violation(component) {
+                self.loc.push(Segment::Key(key));
+                self.loc.push(Segment::Index(i, None));
+                self.report_whole(v);
+                self.loc.pop();
+                self.loc.pop();
+            }
+        }
     }
 
     /// Every row key of a table must be the `name` of one of its columns (ErrCode 200915).
