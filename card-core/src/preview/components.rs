@@ -418,13 +418,13 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
         Element::PersonList(p) => person_list(ctx, p, out),
         Element::Chart(c) => chart(ctx, c, out),
         Element::Hr(h) => {
-            open(out, "hr", h.margin.as_ref(), Css::default());
+            open(out, Hr::TAG, h.margin.as_ref(), Css::default());
             out.push_str("<hr class=\"fc-hr\"></div>");
         }
         Element::Audio(a) => audio(ctx, a, out),
         Element::Input(i) => input(ctx, i, out),
         Element::Button(b) => {
-            open(out, "button", b.margin.as_ref(), Css::default());
+            open(out, Button::TAG, b.margin.as_ref(), Css::default());
             button(ctx, b, out);
             out.push_str("</div>");
         }
@@ -437,7 +437,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
             });
             select(
                 ctx,
-                "select_static",
+                SelectStatic::TAG,
                 s.margin.as_ref(),
                 Select {
                     placeholder: s.placeholder.as_ref(),
@@ -453,7 +453,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
         }
         Element::MultiSelectStatic(s) => select(
             ctx,
-            "multi_select_static",
+            MultiSelectStatic::TAG,
             s.margin.as_ref(),
             Select {
                 placeholder: s.placeholder.as_ref(),
@@ -473,7 +473,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
         ),
         Element::SelectPerson(s) => select(
             ctx,
-            "select_person",
+            SelectPerson::TAG,
             s.margin.as_ref(),
             Select {
                 placeholder: s.placeholder.as_ref(),
@@ -488,7 +488,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
         ),
         Element::MultiSelectPerson(s) => select(
             ctx,
-            "multi_select_person",
+            MultiSelectPerson::TAG,
             s.margin.as_ref(),
             Select {
                 placeholder: s.placeholder.as_ref(),
@@ -508,7 +508,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
         ),
         Element::DatePicker(p) => picker(
             ctx,
-            "date_picker",
+            DatePicker::TAG,
             p.margin.as_ref(),
             Picker {
                 value: p.initial_date.as_deref(),
@@ -522,7 +522,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
         ),
         Element::PickerTime(p) => picker(
             ctx,
-            "picker_time",
+            PickerTime::TAG,
             p.margin.as_ref(),
             Picker {
                 value: p.initial_time.as_deref(),
@@ -536,7 +536,7 @@ fn element(ctx: &Ctx<'_>, element: &Element, out: &mut String) {
         ),
         Element::PickerDatetime(p) => picker(
             ctx,
-            "picker_datetime",
+            PickerDatetime::TAG,
             p.margin.as_ref(),
             Picker {
                 value: p.initial_datetime.as_deref(),
@@ -567,7 +567,7 @@ fn column_set(ctx: &Ctx<'_>, set: &ColumnSet, out: &mut String) {
             .set("padding", "8px")
             .set("border-radius", "8px");
     }
-    open(out, "column_set", set.margin.as_ref(), css);
+    open(out, ColumnSet::TAG, set.margin.as_ref(), css);
     let mut row = Css::default();
     row.set(
         "gap",
@@ -638,7 +638,7 @@ fn column(ctx: &Ctx<'_>, column: &Column, out: &mut String) {
 fn form(ctx: &Ctx<'_>, form: &Form, out: &mut String) {
     let mut css = Css::default();
     layout_of!(form).css(&mut css, "12px");
-    open(out, "form", form.margin.as_ref(), css);
+    open(out, Form::TAG, form.margin.as_ref(), css);
     elements(ctx, &form.elements, out);
     out.push_str("</div>");
 }
@@ -729,7 +729,7 @@ fn collapsible_panel(ctx: &Ctx<'_>, panel: &CollapsiblePanel, out: &mut String) 
             .as_ref()
             .and_then(|c| palette::background(ctx.card, c)),
     );
-    open(out, "collapsible_panel", panel.margin.as_ref(), css);
+    open(out, CollapsiblePanel::TAG, panel.margin.as_ref(), css);
     let open_attr = if panel.expanded == Some(true) {
         " open"
     } else {
@@ -810,7 +810,7 @@ fn div(ctx: &Ctx<'_>, d: &Div, out: &mut String) {
     if matches!(d.width, Some(BoxWidth::Fill) | None) {
         css.set("width", "100%");
     }
-    open(out, "div", d.margin.as_ref(), css);
+    open(out, Div::TAG, d.margin.as_ref(), css);
     out.push_str("<div class=\"fc-row\">");
     if let Some(i) = &d.icon {
         icon(ctx, i, out);
@@ -851,7 +851,7 @@ fn markdown_element(ctx: &Ctx<'_>, m: &Markdown, out: &mut String) {
         m.text_align.as_ref(),
         None,
     );
-    open(out, "markdown", m.margin.as_ref(), css);
+    open(out, Markdown::TAG, m.margin.as_ref(), css);
     if let Some(i) = &m.icon {
         out.push_str("<div class=\"fc-row\">");
         icon(ctx, i, out);
@@ -885,7 +885,7 @@ fn placeholder(out: &mut String, kind: &str, glyph: &str, label: &str, key: &str
 }
 
 fn img(ctx: &Ctx<'_>, i: &Img, out: &mut String) {
-    open(out, "img", i.margin.as_ref(), Css::default());
+    open(out, Img::TAG, i.margin.as_ref(), Css::default());
     let mut css = Css::default();
     match &i.size {
         Some(ImgSize::Px(w, h)) => {
@@ -927,7 +927,7 @@ fn img(ctx: &Ctx<'_>, i: &Img, out: &mut String) {
 }
 
 fn img_combination(ctx: &Ctx<'_>, c: &ImgCombination, out: &mut String) {
-    open(out, "img_combination", c.margin.as_ref(), Css::default());
+    open(out, ImgCombination::TAG, c.margin.as_ref(), Css::default());
     let columns = match c.combination_mode {
         Some(CombinationMode::Trisect | CombinationMode::Triple) => 3,
         _ => 2,
@@ -942,7 +942,7 @@ fn img_combination(ctx: &Ctx<'_>, c: &ImgCombination, out: &mut String) {
         let key = ctx.pick(Some(&item.img_key), &[item.i18n_img_key.as_ref()]);
         placeholder(
             out,
-            "img",
+            Img::TAG,
             super::icons::IMAGE,
             &format!("Image {}", n + 1),
             key,
@@ -1015,7 +1015,7 @@ fn person(_ctx: &Ctx<'_>, p: &Person, out: &mut String) {
 }
 
 fn person_list(ctx: &Ctx<'_>, p: &PersonList, out: &mut String) {
-    open(out, "person_list", p.margin.as_ref(), Css::default());
+    open(out, PersonList::TAG, p.margin.as_ref(), Css::default());
     out.push_str("<div class=\"fc-row fc-wrap\">");
     if let Some(i) = &p.icon {
         icon(ctx, i, out);
@@ -1033,7 +1033,7 @@ fn person_list(ctx: &Ctx<'_>, p: &PersonList, out: &mut String) {
 }
 
 fn chart(ctx: &Ctx<'_>, c: &Chart, out: &mut String) {
-    open(out, "chart", c.margin.as_ref(), Css::default());
+    open(out, Chart::TAG, c.margin.as_ref(), Css::default());
     let spec = &c.chart_spec;
     let kind = spec.get("type").and_then(Value::as_str).unwrap_or("chart");
     let title = spec
@@ -1081,7 +1081,7 @@ fn chart(ctx: &Ctx<'_>, c: &Chart, out: &mut String) {
 fn audio(_ctx: &Ctx<'_>, a: &Audio, out: &mut String) {
     let mut css = Css::default();
     css.set_opt("width", widget_width(a.width.as_ref()));
-    open(out, "audio", a.margin.as_ref(), css);
+    open(out, Audio::TAG, a.margin.as_ref(), css);
     let time = if a.show_time == Some(false) {
         ""
     } else {
@@ -1095,7 +1095,7 @@ fn audio(_ctx: &Ctx<'_>, a: &Audio, out: &mut String) {
 }
 
 fn table(ctx: &Ctx<'_>, t: &Table, out: &mut String) {
-    open(out, "table", t.margin.as_ref(), Css::default());
+    open(out, Table::TAG, t.margin.as_ref(), Css::default());
     let style = t.header_style.as_ref();
     let mut head = Css::default();
     if let Some(style) = style {
@@ -1324,7 +1324,7 @@ fn input(ctx: &Ctx<'_>, i: &Input, out: &mut String) {
             .set("align-items", "center")
             .set("gap", "8px");
     }
-    open(out, "input", i.margin.as_ref(), css);
+    open(out, Input::TAG, i.margin.as_ref(), css);
     label(ctx, i.label.as_ref(), i.required, out);
     let multiline = matches!(i.input_type, Some(InputType::MultilineText));
     let mut field = Css::default();
@@ -1523,7 +1523,7 @@ fn picker(ctx: &Ctx<'_>, tag: &str, margin: Option<&Edges>, p: Picker<'_>, out: 
 }
 
 fn overflow(ctx: &Ctx<'_>, o: &Overflow, out: &mut String) {
-    open(out, "overflow", o.margin.as_ref(), Css::default());
+    open(out, Overflow::TAG, o.margin.as_ref(), Css::default());
     out.push_str("<details class=\"fc-overflow\"><summary class=\"fc-btn fc-btn-default fc-btn-medium\">···</summary><ul class=\"fc-menu\">");
     for option in &o.options {
         let _ = write!(
@@ -1537,7 +1537,7 @@ fn overflow(ctx: &Ctx<'_>, o: &Overflow, out: &mut String) {
 }
 
 fn select_img(ctx: &Ctx<'_>, s: &SelectImg, out: &mut String) {
-    open(out, "select_img", s.margin.as_ref(), Css::default());
+    open(out, SelectImg::TAG, s.margin.as_ref(), Css::default());
     let columns = match s.layout {
         Some(SelectImgLayout::Stretch) => 1,
         Some(SelectImgLayout::Trisect) => 3,
@@ -1571,7 +1571,7 @@ fn select_img(ctx: &Ctx<'_>, s: &SelectImg, out: &mut String) {
 fn checker(ctx: &Ctx<'_>, c: &Checker, out: &mut String) {
     let mut css = Css::default();
     css.set_opt("padding", edges(c.padding.as_ref()));
-    open(out, "checker", c.margin.as_ref(), css);
+    open(out, Checker::TAG, c.margin.as_ref(), css);
     let checked = c.checked == Some(true);
     let disabled = if c.disabled == Some(true) {
         " fc-disabled"
