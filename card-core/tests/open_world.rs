@@ -211,3 +211,54 @@ fn unknown_sub_object_tags_stay_errors() {
     .unwrap_err();
     assert!(err.to_string().contains("rich_text"), "{err}");
 }
+
+#[test]
+fn tolerated_values_the_model_cannot_hold_are_kept_as_written() {
+    // Feishu falls back on an undocumented value of a lenient property; the validator warns,
+    // and the model keeps the value in `unknown` under its own key instead of failing the card.
+    let input = json!({"schema": "2.0", "body": {"elements": [
+        {"tag": "markdown", "content": "hi", "text_align": "middle"},
+        {"tag": "form", "name": "f", "elements": [
+            {"tag": "input", "name": "note", "input_type": "multiline_text", "rows": -1},
+            {"tag": "button", "name": "go", "form_action_type": "submit",
+             "text": {"tag": "plain_text", "content": "Go"}}
+        ]}
+    ]}});
+    let diagnostics = validate_value(&input);
+    assert!(!diagnostics.has_errors(), "{diagnostics}");
+    assert_eq!(diagnostics.warnings().count(), 2, "{diagnostics}");
+
+    let card = Card::from_value(&input).expect("tolerated values do not fail the card");
+    assert_eq!(card.to_value(), input);
+    let elements = card.body.as_ref().unwrap().elements.as_ref().unwrap();
+    let BodyElement::Element(Element::Markdown(md)) = &elements[0] else {
+        panic!("expected a markdown, got {:?}", elements[0])
+    };
+    assert_eq!(md.text_align, None);
+    assert_eq!(md.unknown.get("text_align"), Some(&json!("middle")));
+
+    // A documented value is read into its field, as always.
+    let card = Card::from_value(&json!({"schema": "2.0", "body": {"elements": [
+        {"tag": "markdown", "content": "hi", "text_align": "center"}
+    ]}}))
+    .unwrap();
+    let BodyElement::Element(Element::Markdown(md)) = &card.body.unwrap().elements.unwrap()[0]
+    else {
+        panic!("expected a markdown")
+    };
+    assert!(md.text_align.is_some() && md.unknown.is_empty());
+}
+
+#[test]
+fn values_the_validator_refuses_still_fail_the_card() {
+    // A wrong JSON type on a lenient property, and an undocumented value of a strict one.
+    for element in [
+        json!({"tag": "markdown", "content": "hi", "text_align": 3}),
+        json!({"tag": "button", "type": "primary_glow",
+               "text": {"tag": "plain_text", "content": "Go"}}),
+    ] {
+        let input = json!({"schema": "2.0", "body": {"elements": [element]}});
+        assert!(validate_value(&input).has_errors());
+        assert!(Card::from_value(&input).is_err(), "{input}");
+    }
+}

@@ -462,3 +462,123 @@ fn every_component_tag_is_a_model_element() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Tolerated values
+
+/// Values outside most documented sets: each is tried on every lenient attribute.
+fn odd_values() -> Vec<Value> {
+    vec![
+        json!("zz_undocumented"),
+        json!(""),
+        json!(-1),
+        json!(0),
+        json!(1.5),
+        json!(100_000),
+        json!("-1px"),
+        json!("100000px"),
+        json!("120%"),
+        json!(true),
+    ]
+}
+
+/// The places of lenient scalar attributes in an object built by `object`, stepping into
+/// objects and the first entry of lists of objects.
+fn lenient_places(
+    attrs: &'static [Attr],
+    path: Vec<String>,
+    out: &mut Vec<(Vec<String>, &'static Attr)>,
+) {
+    for a in attrs {
+        let mut here = path.clone();
+        here.push(a.name.to_owned());
+        match &a.kind {
+            Kind::Object(inner) => lenient_places(inner, here, out),
+            Kind::List(item) => {
+                if let Kind::Object(inner) = item {
+                    here.push("0".to_owned());
+                    lenient_places(inner, here, out);
+                }
+            }
+            _ if a.lenient => out.push((here, a)),
+            _ => {}
+        }
+    }
+}
+
+fn set(value: &mut Value, path: &[String], new: Value) {
+    let (last, steps) = path.split_last().expect("a path");
+    let mut at = value;
+    for step in steps {
+        at = match at {
+            Value::Array(items) => &mut items[step.parse::<usize>().expect("an index")],
+            other => &mut other[step.as_str()],
+        };
+    }
+    at[last.as_str()] = new;
+}
+
+/// Where the registry only warns about a value (Feishu falls back on it), the model reads the
+/// object and writes it back unchanged: a card the validator accepts is never refused by
+/// `Card::from_json`, `convert` or `send`.
+#[test]
+fn the_model_reads_every_value_the_registry_tolerates() {
+    let mut refused = Vec::new();
+    let mut tried = 0;
+    let mut tables: Vec<(
+        &str,
+        &'static [Attr],
+        Value,
+        fn(&Value) -> Result<(), String>,
+    )> = registry::COMPONENTS
+        .iter()
+        .map(|c| {
+            (
+                c.tag,
+                c.attrs,
+                full(c),
+                try_round_trip::<BodyElement> as fn(&Value) -> Result<(), String>,
+            )
+        })
+        .collect();
+    tables.push((
+        "column",
+        registry::COLUMN.attrs,
+        full(&registry::COLUMN),
+        try_round_trip::<Column>,
+    ));
+    let mut card = as_map(object(registry::CARD, 0));
+    card.insert("schema".into(), json!("2.0"));
+    tables.push((
+        "card",
+        registry::CARD,
+        Value::Object(card),
+        try_round_trip::<Card>,
+    ));
+    for (what, attrs, sample, read) in tables {
+        let mut places = Vec::new();
+        lenient_places(attrs, Vec::new(), &mut places);
+        for (path, attr) in places {
+            for odd in odd_values() {
+                let Some(scalar) = registry::Scalar::from_value(&odd) else {
+                    continue;
+                };
+                if attr.check(what, scalar).is_err_and(|v| v.is_error()) {
+                    continue;
+                }
+                tried += 1;
+                let mut sent = sample.clone();
+                set(&mut sent, &path, odd.clone());
+                if let Err(e) = read(&sent) {
+                    refused.push(format!("{what}.{}: {odd}: {e}", path.join(".")));
+                }
+            }
+        }
+    }
+    assert!(tried > 50, "only {tried} tolerated values tried");
+    assert!(
+        refused.is_empty(),
+        "the model refuses values the registry tolerates:\n  {}",
+        refused.join("\n  ")
+    );
+}

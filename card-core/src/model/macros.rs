@@ -27,7 +27,7 @@ macro_rules! model_struct {
     ) => {
         model_struct!(@munch
             meta [$(#[$meta])*] name [$name]
-            ctx [self out first] fields [] setters [] names [] writes [] serde_only [] attrs [] fielded []
+            ctx [self out first] fields [] setters [] names [] writes [] serde_only [] attrs [] holds [] fielded []
             rest [$($body)*]
         );
     };
@@ -36,7 +36,7 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters $setters:tt names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only $serde_only:tt
-        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        attrs [$($attrs:tt)*] holds [$($holds:tt)*] fielded [$($fielded:tt)*]
         rest [ $(#[doc = $doc:literal])* tag : $t:ty, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
@@ -57,7 +57,7 @@ macro_rules! model_struct {
                 }
             ]
             serde_only $serde_only
-            attrs [$($attrs)*] fielded [$($fielded)*]
+            attrs [$($attrs)*] holds [$($holds)*] fielded [$($fielded)*]
             rest [$($rest)*]
         );
     };
@@ -67,7 +67,7 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only $serde_only:tt
-        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        attrs [$($attrs:tt)*] holds [$($holds:tt)*] fielded [$($fielded:tt)*]
         rest [ $(#[doc = $doc:literal])* $(#[attr($at:expr)])? $f:ident : Option<u32>, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
@@ -95,6 +95,10 @@ macro_rules! model_struct {
             attrs [$($attrs)* $(
                 $crate::registry::Attr::named($at, $crate::model::macros::strip_raw(stringify!($f))),
             )?]
+            holds [$($holds)* $({
+                let _ = stringify!($at);
+                crate::model::unknown::holds::<u32> as crate::model::unknown::Holds
+            },)?]
             fielded [$($fielded)* $f]
             rest [$($rest)*]
         );
@@ -104,7 +108,7 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only [$($so:tt)*]
-        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        attrs [$($attrs:tt)*] holds [$($holds:tt)*] fielded [$($fielded:tt)*]
         rest [ $(#[doc = $doc:literal])* $(#[attr($at:expr)])? $(@serde($($sa:tt)*))? $f:ident : Option<$t:ty>, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
@@ -132,6 +136,10 @@ macro_rules! model_struct {
             attrs [$($attrs)* $(
                 $crate::registry::Attr::named($at, $crate::model::macros::strip_raw(stringify!($f))),
             )?]
+            holds [$($holds)* $({
+                let _ = stringify!($at);
+                crate::model::unknown::holds::<$t> as crate::model::unknown::Holds
+            },)?]
             fielded [$($fielded)* $f]
             rest [$($rest)*]
         );
@@ -141,7 +149,7 @@ macro_rules! model_struct {
     (@munch meta $meta:tt name $name:tt ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:tt)*]
         writes [$($writes:tt)*] serde_only [$($so:tt)*]
-        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        attrs [$($attrs:tt)*] holds [$($holds:tt)*] fielded [$($fielded:tt)*]
         rest [ $(#[doc = $doc:literal])* $(#[attr($at:expr)])? $(@serde($($sa:tt)*))? $f:ident : $t:ty, $($rest:tt)* ]
     ) => {
         model_struct!(@munch meta $meta name $name ctx [$s $out $first]
@@ -167,6 +175,10 @@ macro_rules! model_struct {
             attrs [$($attrs)* $(
                 $crate::registry::Attr::named($at, $crate::model::macros::strip_raw(stringify!($f))),
             )?]
+            holds [$($holds)* $({
+                let _ = stringify!($at);
+                crate::model::unknown::holds_anything as crate::model::unknown::Holds
+            },)?]
             fielded [$($fielded)* $f]
             rest [$($rest)*]
         );
@@ -175,7 +187,7 @@ macro_rules! model_struct {
     (@munch meta [$($meta:tt)*] name [$name:ident] ctx [$s:tt $out:ident $first:ident]
         fields [$($fields:tt)*] setters [$($setters:tt)*] names [$($names:ident)*]
         writes [$($writes:tt)*] serde_only [$($so:tt)*]
-        attrs [$($attrs:tt)*] fielded [$($fielded:tt)*]
+        attrs [$($attrs:tt)*] holds [$($holds:tt)*] fielded [$($fielded:tt)*]
         rest []
     ) => {
         model_struct!(@writer $name [$s $out $first] [$($so)*] [$($writes)*]);
@@ -204,6 +216,10 @@ macro_rules! model_struct {
                 unknown: crate::model::Unknown,
             }
 
+            // For each described property, whether the field's type holds a value; a
+            // lenient property whose value it does not hold is kept in `unknown`.
+            const HOLDS: &[crate::model::unknown::Holds] = &[$($holds)*];
+
             impl<'de> serde::Deserialize<'de> for $name {
                 fn deserialize<D: serde::Deserializer<'de>>(
                     deserializer: D,
@@ -212,6 +228,7 @@ macro_rules! model_struct {
                     let mut value = Shadow::deserialize(crate::model::unknown::Capture::new(
                         deserializer,
                         $name::FIELDS,
+                        crate::model::unknown::Lenient::new($name::ATTRS, HOLDS),
                         &mut unknown,
                     ))?;
                     value.unknown = unknown;

@@ -14,7 +14,10 @@
 //! - The world is open: a property this version does not know is kept in its object's
 //!   `unknown` field ([`Unknown`]), a component it does not know as an [`Element::Unknown`]
 //!   ([`UnknownElement`]); both are written back as they were read. Whether they may be sent is
-//!   the validator's call (`validate::Policy`: strict refuses them, lenient warns).
+//!   the validator's call (`validate::Policy`: strict refuses them, lenient warns). A value
+//!   Feishu tolerates on a known property but its field's type cannot hold (an undocumented
+//!   `text_align`, a negative `rows`) is kept in `unknown` under its own key; the validator warns
+//!   about it under either policy.
 //!   Sub-objects read by their `tag` within a property (text objects, icons) still refuse a tag
 //!   they do not know.
 //!

@@ -3,8 +3,11 @@
 //! Feishu adds components and properties over time. A card that uses them is read all the same:
 //! a property a struct does not know goes into the struct's [`Unknown`], a component whose `tag`
 //! the model does not know becomes an [`Element::Unknown`](super::Element::Unknown) holding an
-//! [`UnknownElement`]. Both are written back as they were, after the known properties, so that
-//! reading and writing a card loses nothing. Whether they are acceptable is the validator's
+//! [`UnknownElement`]. A value Feishu tolerates on a known property but that its field's type
+//! cannot hold (an undocumented `text_align: "middle"`, on which Feishu falls back to the
+//! default) goes into [`Unknown`] too, under its own key, and the field stays `None`. All are
+//! written back as they were, after the known properties, so that reading and writing a card
+//! loses nothing. Whether they are acceptable is the validator's
 //! decision (strict: an error; lenient: a warning).
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -265,21 +268,96 @@ pub(crate) fn write_members(
     Ok(())
 }
 
+/// Whether a field's type holds a JSON value.
+pub(crate) type Holds = fn(&Value) -> bool;
+
+/// Whether `T` holds `value`.
+pub(crate) fn holds<T: de::DeserializeOwned>(value: &Value) -> bool {
+    T::deserialize(value).is_ok()
+}
+
+/// For a required field: its value is never set aside (the struct could not do without it).
+pub(crate) fn holds_anything(_: &Value) -> bool {
+    true
+}
+
+/// The lenient properties of a struct: Feishu tolerates a value outside their documented set
+/// (the validator warns), so such a value that the field's type cannot hold (`text_align:
+/// "middle"`, `rows: -1`) is kept in `unknown` under its own key and written back as it came,
+/// instead of failing the whole card. A value the validator refuses (a wrong JSON type) still
+/// fails it.
+#[derive(Clone, Copy)]
+pub(crate) struct Lenient {
+    attrs: &'static [crate::registry::Attr],
+    holds: &'static [Holds],
+}
+
+impl Lenient {
+    pub(crate) const fn new(
+        attrs: &'static [crate::registry::Attr],
+        holds: &'static [Holds],
+    ) -> Self {
+        Lenient { attrs, holds }
+    }
+
+    /// The property `key` names, when it is lenient, and whether its field's type holds a value.
+    fn check(&self, key: &str) -> Option<(&'static crate::registry::Attr, Holds)> {
+        let i = self.attrs.iter().position(|a| a.name == key)?;
+        let attr = &self.attrs[i];
+        if attr.lenient {
+            Some((attr, *self.holds.get(i)?))
+        } else {
+            None
+        }
+    }
+
+    /// Whether Feishu tolerates `value` of `attr`: a scalar the registry only warns about.
+    fn tolerates(attr: &crate::registry::Attr, value: &Value) -> bool {
+        crate::registry::Scalar::from_value(value).is_some_and(|scalar| {
+            attr.check("", scalar)
+                .map_or_else(|v| !v.is_error(), |()| true)
+        })
+    }
+}
+
+/// The key shown to the derived visitor for a property it must skip: no struct has it.
+const SKIPPED: &str = "\0";
+
 /// A deserializer that hands a struct's derived visitor every property it knows (`known`) and
-/// keeps every other one in `unknown`, instead of letting the visitor skip it.
+/// keeps every other one in `unknown`, instead of letting the visitor skip it; so is the value
+/// of a lenient property that the field's type cannot hold.
 pub(crate) struct Capture<'u, D> {
     inner: D,
     known: &'static [&'static str],
+    lenient: Lenient,
     unknown: &'u mut Unknown,
 }
 
 impl<'u, D> Capture<'u, D> {
-    pub(crate) fn new(inner: D, known: &'static [&'static str], unknown: &'u mut Unknown) -> Self {
+    pub(crate) fn new(
+        inner: D,
+        known: &'static [&'static str],
+        lenient: Lenient,
+        unknown: &'u mut Unknown,
+    ) -> Self {
         Capture {
             inner,
             known,
+            lenient,
             unknown,
         }
+    }
+
+    fn visitor<V>(self, inner: V) -> (D, CaptureVisitor<'u, V>) {
+        (
+            self.inner,
+            CaptureVisitor {
+                inner,
+                known: self.known,
+                lenient: self.lenient,
+                unknown: self.unknown,
+            },
+        )
     }
 }
 
@@ -287,11 +365,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Capture<'_, D> {
     type Error = D::Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_any(CaptureVisitor {
-            inner: visitor,
-            known: self.known,
-            unknown: self.unknown,
-        })
+        let (inner, visitor) = self.visitor(visitor);
+        inner.deserialize_any(visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -300,23 +375,13 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Capture<'_, D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_struct(
-            name,
-            fields,
-            CaptureVisitor {
-                inner: visitor,
-                known: self.known,
-                unknown: self.unknown,
-            },
-        )
+        let (inner, visitor) = self.visitor(visitor);
+        inner.deserialize_struct(name, fields, visitor)
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_map(CaptureVisitor {
-            inner: visitor,
-            known: self.known,
-            unknown: self.unknown,
-        })
+        let (inner, visitor) = self.visitor(visitor);
+        inner.deserialize_map(visitor)
     }
 
     serde::forward_to_deserialize_any! {
@@ -329,6 +394,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Capture<'_, D> {
 struct CaptureVisitor<'u, V> {
     inner: V,
     known: &'static [&'static str],
+    lenient: Lenient,
     unknown: &'u mut Unknown,
 }
 
@@ -343,8 +409,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CaptureVisitor<'_, V> {
         self.inner.visit_map(CaptureMap {
             inner: map,
             known: self.known,
+            lenient: self.lenient,
             unknown: self.unknown,
-            pending: None,
+            next: Next::Read,
         })
     }
 
@@ -356,9 +423,22 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CaptureVisitor<'_, V> {
 struct CaptureMap<'u, A> {
     inner: A,
     known: &'static [&'static str],
+    lenient: Lenient,
     unknown: &'u mut Unknown,
-    /// The unknown key whose value comes next.
-    pending: Option<String>,
+    /// Where the value of the key just given comes from.
+    next: Next,
+}
+
+/// The value of the key just given to the visitor.
+enum Next {
+    /// Read it from the input.
+    Read,
+    /// An unknown key's: read it into `unknown`, give the visitor nothing.
+    Unknown(String),
+    /// Already set aside into `unknown`: give the visitor nothing.
+    Skip,
+    /// Already read, and held by the field's type.
+    Buffered(Value),
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
@@ -373,13 +453,26 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
         };
         let text = key.as_str();
         if !self.known.contains(&text) {
-            self.pending = Some(key.into_string());
+            let key = key.into_string();
             // The visitor sees the key as one it ignores.
-            return seed
-                .deserialize(de::value::StrDeserializer::<A::Error>::new(
-                    self.pending.as_deref().unwrap_or_default(),
-                ))
+            let shown = seed
+                .deserialize(de::value::StrDeserializer::<A::Error>::new(&key))
                 .map(Some);
+            self.next = Next::Unknown(key);
+            return shown;
+        }
+        if let Some((attr, holds)) = self.lenient.check(text) {
+            let value: Value = self.inner.next_value()?;
+            if holds(&value) || !Lenient::tolerates(attr, &value) {
+                // Read by the field; a value it does not hold fails the card as before.
+                self.next = Next::Buffered(value);
+            } else {
+                self.unknown.insert(key.into_string(), value);
+                self.next = Next::Skip;
+                return seed
+                    .deserialize(de::value::StrDeserializer::<A::Error>::new(SKIPPED))
+                    .map(Some);
+            }
         }
         match key {
             KeyText::Borrowed(text) => seed
@@ -392,13 +485,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        match self.pending.take() {
-            Some(key) => {
+        match std::mem::replace(&mut self.next, Next::Read) {
+            Next::Read => self.inner.next_value_seed(seed),
+            Next::Unknown(key) => {
                 let value: Value = self.inner.next_value()?;
                 self.unknown.insert(key, value);
                 seed.deserialize(de::value::UnitDeserializer::<A::Error>::new())
             }
-            None => self.inner.next_value_seed(seed),
+            Next::Skip => seed.deserialize(de::value::UnitDeserializer::<A::Error>::new()),
+            Next::Buffered(value) => seed.deserialize(value).map_err(de::Error::custom),
         }
     }
 
@@ -406,7 +501,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
         self.inner.size_hint()
     }
 }
-
 /// A map key, borrowed from the input where it can be.
 enum KeyText<'de> {
     Borrowed(&'de str),

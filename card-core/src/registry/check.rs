@@ -22,6 +22,31 @@ pub enum Scalar<'a> {
     Float(f64),
 }
 
+impl<'a> Scalar<'a> {
+    /// A JSON scalar; `None` for null, a list or an object.
+    ///
+    /// ```
+    /// use card_core::registry::Scalar;
+    /// use serde_json::json;
+    ///
+    /// assert_eq!(Scalar::from_value(&json!("left")), Some(Scalar::Str("left")));
+    /// assert_eq!(Scalar::from_value(&json!(-1)), Some(Scalar::Int(-1)));
+    /// assert_eq!(Scalar::from_value(&json!([1])), None);
+    /// ```
+    pub fn from_value(v: &'a serde_json::Value) -> Option<Scalar<'a>> {
+        use serde_json::Value;
+        match v {
+            Value::String(s) => Some(Scalar::Str(s)),
+            Value::Bool(b) => Some(Scalar::Bool(*b)),
+            Value::Number(n) => Some(match n.as_i64() {
+                Some(i) => Scalar::Int(i),
+                None => Scalar::Float(n.as_f64().unwrap_or(f64::NAN)),
+            }),
+            Value::Null | Value::Array(_) | Value::Object(_) => None,
+        }
+    }
+}
+
 impl fmt::Display for Scalar<'_> {
     /// The value as the user wrote it in JSON, long strings shortened.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

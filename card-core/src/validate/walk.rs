@@ -74,18 +74,6 @@ struct Walker<'a> {
     whole: Diagnostics,
 }
 
-fn scalar(v: &Value) -> Option<Scalar<'_>> {
-    match v {
-        Value::String(s) => Some(Scalar::Str(s)),
-        Value::Bool(b) => Some(Scalar::Bool(*b)),
-        Value::Number(n) => Some(match n.as_i64() {
-            Some(i) => Scalar::Int(i),
-            None => Scalar::Float(n.as_f64().unwrap_or(f64::NAN)),
-        }),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
-    }
-}
-
 /// Backticked names, for "allowed: …" lists.
 fn list(names: impl Iterator<Item = &'static str>) -> String {
     let mut out = String::new();
@@ -207,8 +195,8 @@ impl<'a> Walker<'a> {
                 true
             }
             Some(other) => {
-                let shown =
-                    scalar(other).map_or_else(|| json_kind(other).to_owned(), |s| s.to_string());
+                let shown = Scalar::from_value(other)
+                    .map_or_else(|| json_kind(other).to_owned(), |s| s.to_string());
                 self.report_at_key(
                     "schema",
                     rule::SCHEMA_VERSION,
@@ -584,7 +572,7 @@ impl<'a> Walker<'a> {
                     }
                     // The tracker picks what the card-wide rules need, and judges some values
                     // (ids) itself.
-                    let judged = scalar(value).is_some_and(|scalar| {
+                    let judged = Scalar::from_value(value).is_some_and(|scalar| {
                         self.tracker
                             .attribute(attrs, attr.name, Some(scalar), value)
                     });
@@ -623,7 +611,7 @@ impl<'a> Walker<'a> {
         if self.loc.segments().len() > MAX_WALK_DEPTH {
             return;
         }
-        if let Some(s) = scalar(value) {
+        if let Some(s) = Scalar::from_value(value) {
             self.scalar(attr, kind, s, owner);
             return;
         }
