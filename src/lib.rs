@@ -200,7 +200,12 @@
 //!   literal works too: `raw:level=3`, `raw:glow`). It is an attribute, beside the ones it
 //!   extends, and one per property, so that each is seen where it applies and a duplicate is a
 //!   compile error. A name the tag knows is refused at compile time (write `type="primary"`,
-//!   not `raw:type={…}`): the escape hatch never bypasses a check the registry can make.
+//!   not `raw:type={…}`): the escape hatch never bypasses a check the registry can make. The
+//!   one exception is a lenient attribute, whose undocumented values Feishu falls back on
+//!   rather than refusing (`text_align`, `template`, `mode`…): a literal outside the documented
+//!   set is refused as a typo, and `raw:text_align={json!("middle")}` writes one on purpose.
+//!   The validator warns about it under either policy, and a card read from JSON keeps it the
+//!   same way, in the component's `unknown` properties.
 //!
 //! `card!` checks everything else as usual. The strict default policy still refuses the raw
 //! parts when the card is validated or sent: send such a card under

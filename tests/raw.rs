@@ -163,6 +163,34 @@ fn raw_attributes_go_into_the_components_unknown_properties() {
     assert_eq!(b.unknown.len(), 4);
 }
 
+#[test]
+fn a_raw_value_of_a_lenient_attribute_is_sent_as_written_with_a_warning() {
+    // Feishu falls back on an undocumented `text_align`; `card!` refuses the literal as a typo,
+    // and `raw:` writes it on purpose. Both policies accept it with the validator's warning.
+    let card = card! {
+        <card>
+            <markdown raw:text_align={json!("middle")}>"Hi"</markdown>
+        </card>
+    };
+    assert_eq!(elements(&card)[0]["text_align"], json!("middle"));
+    let BodyElement::Element(Element::Markdown(md)) = body_element(&card, 0) else {
+        panic!("a markdown")
+    };
+    assert_eq!(md.text_align, None);
+    let value = json_of(&card);
+    for options in [Options::strict(), Options::lenient()] {
+        let found = validate_value_with(&value, options);
+        assert!(!found.has_errors(), "{found}");
+        let rules: Vec<&str> = found.warnings().map(|d| d.rule).collect();
+        assert_eq!(rules, ["value.enum"]);
+    }
+    // Read back, it is the same card.
+    assert_eq!(
+        Card::from_value(&value).map(|c| json_of(&c)).ok(),
+        Some(value)
+    );
+}
+
 /// A card with a raw element and a raw attribute.
 fn with_raw() -> Card {
     card! {

@@ -213,31 +213,44 @@ fn a_missing_file_exits_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// A card `validate` accepts with a warning converts too: one verdict per card. `card!` holds
-/// literals to the documented values, so the tolerated value is written as an expression,
-/// which builds the same card.
+fn validate(card: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+        .args(["validate", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    pipe.write_all(card.as_bytes())
+        .expect("stdin takes the card");
+    drop(pipe);
+    child.wait_with_output().expect("the binary finishes")
+}
+
+/// A card `validate` accepts with a warning converts too, under the default strict policy: one
+/// verdict per card. `card!` holds literals to the documented values, so a value Feishu falls
+/// back on is written with the escape hatch `raw:`, which `card!` allows on lenient
+/// attributes, and a custom colour name as an expression; both build the same card.
 #[test]
-fn tolerated_values_convert_as_expressions() {
+fn tolerated_values_convert_with_the_escape_hatch() {
     let card = r#"{
         "schema": "2.0",
-        "body": {"elements": [{"tag": "overflow", "width": "",
-            "options": [{"text": {"tag": "plain_text", "content": "a"}, "value": "a"}]}]}
+        "body": {"elements": [
+            {"tag": "overflow", "width": "",
+             "options": [{"text": {"tag": "plain_text", "content": "a"}, "value": "a"}]},
+            {"tag": "markdown", "content": "mid", "text_align": "middle"},
+            {"tag": "img", "img_key": "img_v2_x", "scale_type": "crop_middle"},
+            {"tag": "markdown", "content": "tinted", "text_size": "normal_v2"}
+        ]}
     }"#;
-    let validate = {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-            .args(["validate", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the binary runs");
-        let mut pipe = child.stdin.take().expect("stdin is piped");
-        pipe.write_all(card.as_bytes())
-            .expect("stdin takes the card");
-        drop(pipe);
-        child.wait_with_output().expect("the binary finishes")
-    };
-    assert_eq!(validate.status.code(), Some(0), "validate accepts the card");
+    let validated = validate(card);
+    assert_eq!(
+        validated.status.code(),
+        Some(0),
+        "validate accepts the card: {}",
+        String::from_utf8_lossy(&validated.stderr)
+    );
     let out = convert(card);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
@@ -249,13 +262,43 @@ fn tolerated_values_convert_as_expressions() {
         String::from_utf8(out.stdout).expect("UTF-8 source"),
         r#"feishu_card::card! {
     <card>
-        <overflow width={String::from("")}>
+        <overflow raw:width={serde_json::json!("")}>
             <option value="a">"a"</option>
         </overflow>
+        <markdown raw:text_align={serde_json::json!("middle")}>"mid"</markdown>
+        <img img_key="img_v2_x" raw:scale_type={serde_json::json!("crop_middle")}/>
+        <markdown text_size={String::from("normal_v2")}>"tinted"</markdown>
     </card>
 }
 "#
     );
+}
+
+/// A card the model cannot read is refused with the validator's errors under the policy asked
+/// for, as `validate` reports them: with `--lenient` an unknown property is not among them.
+#[test]
+fn a_refusal_lists_the_errors_of_the_policy_asked_for() {
+    let card = r#"{
+        "schema": "2.0",
+        "body": {"elements": [
+            {"tag": "markdown", "content": "x", "glow": "soft"},
+            {"tag": "button", "type": "primary_glow",
+             "text": {"tag": "plain_text", "content": "Go"}}
+        ]}
+    }"#;
+    let strict = convert(card);
+    assert_eq!(strict.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(stderr.contains("(2 problems)"), "{stderr}");
+    assert!(stderr.contains("unknown-property"), "{stderr}");
+    assert!(stderr.contains("primary_glow"), "{stderr}");
+
+    let lenient = convert_with(&["--lenient"], card);
+    assert_eq!(lenient.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&lenient.stderr);
+    assert!(stderr.contains("(1 problem)"), "{stderr}");
+    assert!(stderr.contains("primary_glow"), "{stderr}");
+    assert!(!stderr.contains("unknown-property"), "{stderr}");
 }
 
 #[test]

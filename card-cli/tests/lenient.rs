@@ -154,6 +154,43 @@ fn send_refuses_unknowns_by_default_and_sends_them_with_lenient() {
     }
 }
 
+/// A value Feishu falls back on that this version does not document: `validate` warns, `send`
+/// sends the card under the default strict policy, as written, and the commands that read it
+/// into the model (`fmt`, `preview`) keep it.
+#[test]
+fn a_tolerated_value_is_sent_as_written_with_its_warning() {
+    let card = scratch(
+        "tolerated.json",
+        r#"{"schema": "2.0", "body": {"elements": [
+          {"tag": "markdown", "content": "Deploy finished", "text_align": "middle"}
+        ]}}"#,
+    );
+    let path = card.to_str().unwrap();
+    let validated = run(&["validate", path]);
+    assert_eq!(validated.status.code(), Some(0), "{}", stderr(&validated));
+    let out = run(&["send", "--chat", "oc_team", "--emulator", path]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning[value.enum]"), "{err}");
+    let formatted = run(&["fmt", path]);
+    assert_eq!(formatted.status.code(), Some(0), "{}", stderr(&formatted));
+    let printed: Value = serde_json::from_slice(&formatted.stdout).expect("fmt prints JSON");
+    assert_eq!(
+        printed["body"]["elements"][0]["text_align"],
+        json!("middle")
+    );
+    let html = scratch("tolerated.html", "");
+    let previewed = run(&["preview", path, "-o", html.to_str().unwrap()]);
+    assert_eq!(previewed.status.code(), Some(0), "{}", stderr(&previewed));
+
+    let state: Value = serde_json::from_slice(&out.stdout).expect("the emulator's state");
+    assert_eq!(
+        state["messages"][0]["card"]["body"]["elements"][0]["text_align"],
+        json!("middle"),
+        "{state}"
+    );
+}
+
 #[test]
 fn send_form_and_update_take_lenient() {
     let form = scratch("form.json", FORM_WITH_UNKNOWN);

@@ -140,11 +140,12 @@ fn a_property_raw_cannot_name_is_refused_by_name() {
 
 /// A card with unknowns everywhere the markup writes them: on the config, the body, a header
 /// and its text object, root components, a column, a component in a column and in a form, a behaviour; and
-/// unknown components at the root, in a column and in a form.
+/// unknown components at the root, in a column and in a form; and undocumented values of
+/// lenient attributes (the header's `template`, an input's `rows`, a markdown's `text_align`).
 fn wide_card() -> Value {
     let mut card = convertible();
     card["header"] = json!({
-        "template": "blue",
+        "template": "mauve",
         "ribbon": "new",
         "title": {"tag": "plain_text", "content": "Title", "shine": 1}
     });
@@ -154,6 +155,10 @@ fn wide_card() -> Value {
         .as_array_mut()
         .expect("the card has elements");
     elements[2]["columns"][0]["aura"] = json!(2);
+    // Values Feishu falls back on that the registry does not document.
+    elements[3]["elements"][0]["input_type"] = json!("multiline_text");
+    elements[3]["elements"][0]["rows"] = json!(-1);
+    elements.push(json!({"tag": "markdown", "content": "mid", "text_align": "middle"}));
     elements.push(json!({
         "tag": "button",
         "text": {"tag": "plain_text", "content": "Go"},
@@ -180,6 +185,9 @@ fn converted_unknowns_compile_and_round_trip() {
         "raw:aura=",
         "raw:hover=",
         "raw:swipe=",
+        "raw:template={serde_json::json!(\"mauve\")}",
+        "raw:rows={serde_json::json!(-1)}",
+        "raw:text_align={serde_json::json!(\"middle\")}",
         "\"extra\": [2]",
         "<raw json=",
     ] {

@@ -494,11 +494,9 @@ fn lenient_places(
         here.push(a.name.to_owned());
         match &a.kind {
             Kind::Object(inner) => lenient_places(inner, here, out),
-            Kind::List(item) => {
-                if let Kind::Object(inner) = item {
-                    here.push("0".to_owned());
-                    lenient_places(inner, here, out);
-                }
+            Kind::List(Kind::Object(inner)) => {
+                here.push("0".to_owned());
+                lenient_places(inner, here, out);
             }
             _ if a.lenient => out.push((here, a)),
             _ => {}
@@ -518,6 +516,12 @@ fn set(value: &mut Value, path: &[String], new: Value) {
     at[last.as_str()] = new;
 }
 
+/// Reads a sample into a model type and writes it back.
+type Reader = fn(&Value) -> Result<(), String>;
+
+/// What is tried: a name, its attributes, an object holding them all, its model type.
+type Sample = (&'static str, &'static [Attr], Value, Reader);
+
 /// Where the registry only warns about a value (Feishu falls back on it), the model reads the
 /// object and writes it back unchanged: a card the validator accepts is never refused by
 /// `Card::from_json`, `convert` or `send`.
@@ -525,19 +529,14 @@ fn set(value: &mut Value, path: &[String], new: Value) {
 fn the_model_reads_every_value_the_registry_tolerates() {
     let mut refused = Vec::new();
     let mut tried = 0;
-    let mut tables: Vec<(
-        &str,
-        &'static [Attr],
-        Value,
-        fn(&Value) -> Result<(), String>,
-    )> = registry::COMPONENTS
+    let mut tables: Vec<Sample> = registry::COMPONENTS
         .iter()
         .map(|c| {
             (
                 c.tag,
                 c.attrs,
                 full(c),
-                try_round_trip::<BodyElement> as fn(&Value) -> Result<(), String>,
+                try_round_trip::<BodyElement> as Reader,
             )
         })
         .collect();

@@ -12,7 +12,7 @@ mod derive;
 /// An unknown tag or attribute is a compile error. What Feishu added since this version is
 /// written as JSON, visibly: `<raw json={serde_json::Value}/>` for a whole component, wherever
 /// a component may stand, and `raw:name={value}` for one property of a known tag (a name the tag
-/// knows is refused). The raw parts are judged by the validator at run time; send such a card
+/// knows is refused, but for an undocumented value of a lenient attribute). The raw parts are judged by the validator at run time; send such a card
 /// under `Policy::Lenient` (the `feishu-card` docs, "Components newer than this version").
 #[proc_macro]
 pub fn card(input: TokenStream) -> TokenStream {

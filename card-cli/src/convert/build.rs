@@ -362,10 +362,13 @@ impl Builder {
                 }
             }
             (kind, v) if is_scalar_kind(kind) || scalar_alternative(kind, v) => match scalar(v) {
-                Some(value) => {
-                    let value = self.checked(tag, attr, v, value);
-                    tag.attr(attr.name, value)
-                }
+                Some(value) => match self.checked(tag, attr, v, value) {
+                    Some(value) => tag.attr(attr.name, value),
+                    None => tag.attr(
+                        format!("{RAW_PREFIX}{}", attr.name),
+                        AttrValue::Json(v.clone()),
+                    ),
+                },
                 None => self.problem(format!(
                     "`{}` takes a string, a number or a boolean",
                     attr.name
@@ -382,36 +385,40 @@ impl Builder {
         }
     }
 
-    /// A string literal `card!` would refuse (an undocumented value Feishu tolerates, such as
-    /// a colour `""` or an `overflow` `width: ""`, or a custom style name defined in
-    /// `config.style`, which `card!` cannot see through the computed `style`): `card!` holds
-    /// literals to the documented values and leaves computed values to the runtime validator,
-    /// so the value is written as `{String::from("…")}`. A value the validator only warns
-    /// about was kept by the model, whose type for it takes any string; a colour or a text
-    /// size takes any name. Other values have no type that takes them.
+    /// A literal `card!` would refuse, as what the markup writes instead: `None` for the
+    /// escape hatch. A value Feishu falls back on that the registry does not document
+    /// (`text_align: "middle"`, `rows: -1`, an `overflow` `width: ""`; the validator warns) is
+    /// written `raw:name={serde_json::json!(…)}`, which `card!` allows on lenient attributes
+    /// for this. A colour or a text size outside the documented names (a custom name defined in
+    /// `config.style`, which `card!` cannot see through the computed `style`) is written
+    /// `{String::from("…")}`, since their types take any name and `card!` leaves computed values
+    /// to the runtime validator. A value the validator refuses has no markup.
     fn checked(
         &mut self,
         tag: &Tag,
         attr: &'static Attr,
         v: &Value,
         value: AttrValue,
-    ) -> AttrValue {
-        let Value::String(s) = v else {
-            return value;
+    ) -> Option<AttrValue> {
+        let Some(scalar) = Scalar::from_value(v) else {
+            return Some(value);
         };
-        match attr.check_with(&tag.name, Scalar::Str(s), &NoCustomStyles) {
-            Err(violation) if violation.is_error() || violation.rule == "value.enum" => {
-                if !violation.is_error() || takes_custom_names(&attr.kind) {
-                    AttrValue::Expr(format!("String::from({})", super::tree::rust_string(s)))
-                } else {
+        match attr.check_with(&tag.name, scalar, &NoCustomStyles) {
+            Ok(()) => Some(value),
+            Err(violation) => match (v, takes_custom_names(&attr.kind)) {
+                (Value::String(s), true) if violation.rule == "value.enum" => Some(
+                    AttrValue::Expr(format!("String::from({})", super::tree::rust_string(s))),
+                ),
+                _ if violation.is_error() => {
                     self.problem(format!(
                         "`card!` refuses this value: {} [{}]",
                         violation.message, violation.rule
                     ));
-                    value
+                    Some(value)
                 }
-            }
-            _ => value,
+                _ if attr.lenient && violation.rule.starts_with("value.") => None,
+                _ => Some(value),
+            },
         }
     }
 

@@ -23,9 +23,12 @@
 //! lines: maps and lists of plain values (`config.style.text_size`, `config.locales`, mixed
 //! `behaviors`) as `serde_json::from_value::<Vec<_>>(serde_json::json!(…)).expect(…)` (the
 //! JSON was written by the model, so it reads back), and a colour or text size outside the
-//! documented names (a custom style name, a tolerated `""`) as `{String::from("…")}`, because
-//! `card!` holds literals to the documented names and leaves computed values to the runtime
-//! validator. Objects the markup has no tag for are values of the model: a text object
+//! documented names (a custom style name) as `{String::from("…")}`, because `card!` holds
+//! literals to the documented names and leaves computed values to the runtime validator. A
+//! value Feishu falls back on that the registry does not document (`text_align: "middle"`, an
+//! `overflow` `width: ""`; `validate` warns) is written with the escape hatch,
+//! `raw:text_align={serde_json::json!("middle")}`, under either policy: a card `validate`
+//! accepts converts. Objects the markup has no tag for are values of the model: a text object
 //! written without its `tag` (`"hover_tips": {}`, which the model writes back as it was) as
 //! `{feishu_card::model::PlainText { tag: feishu_card::model::PlainTextTag::OMITTED, .. }}` or,
 //! when it has content, read by `serde_json::from_value`; an `audio` `fallback` text as
@@ -33,9 +36,9 @@
 //!
 //! A card is first read into the typed model and validated: the source is written from what
 //! the model would send, so that it builds exactly that. Exit status: 0 when the source was
-//! printed (warnings go to standard error), 1 when the card has errors or a part the markup
-//! cannot write (each problem with its JSON pointer), 2 when the file cannot be read or is not
-//! JSON.
+//! printed (warnings go to standard error), 1 when the card has errors (those `validate` gives
+//! under the same policy) or a part the markup cannot write (each problem with its JSON
+//! pointer), 2 when the file cannot be read or is not JSON.
 //!
 //! A component or property this version does not know is kept by the model. Strict (the
 //! default), the validator refuses it; with `--lenient` it passes validation with a warning and
@@ -94,18 +97,24 @@ pub enum Failure {
 /// tag or property this version does not know is an error or a warning (a warning, it is
 /// written with the escape hatch, `<raw json={…}/>` or `raw:name={…}`).
 pub fn convert(bytes: &[u8], options: Options) -> Result<(String, Vec<String>), Failure> {
-    let card = match Card::from_slice(bytes) {
+    let input: Value = serde_json::from_slice(bytes).map_err(Failure::NotJson)?;
+    let card = match Card::from_value(&input) {
         Ok(card) => card,
-        Err(ParseError::Syntax(err)) => return Err(Failure::NotJson(err)),
         Err(err @ ParseError::Version1 { .. }) => {
             return Err(Failure::Problems(vec![format!(
                 "{err}; `feishu-card convert` takes Card JSON 2.0 cards"
             )]))
         }
         Err(err) => {
-            return Err(Failure::Problems(
-                err.diagnostics().iter().map(ToString::to_string).collect(),
-            ))
+            // The validator's errors under the policy asked for, as `validate` gives them;
+            // the model's own reason when the validator finds none.
+            let found = validate_value_with(&input, options);
+            let problems = if found.has_errors() {
+                found.errors().map(ToString::to_string).collect()
+            } else {
+                err.diagnostics().iter().map(ToString::to_string).collect()
+            };
+            return Err(Failure::Problems(problems));
         }
     };
     // What the model sends is what the source must build: defaults the model writes are part

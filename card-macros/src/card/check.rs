@@ -481,8 +481,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// `raw:name=value` on a known tag: a property the registry does not know, set as written.
-    /// A name the tag knows must be written as itself, so that it is checked.
+    /// `raw:name=value` on a known tag: a property the registry does not know, or a value the
+    /// registry does not document for a lenient one (Feishu falls back on those), set as
+    /// written. Any other name the tag knows must be written as itself, so that it is checked.
     fn raw_attr(
         &mut self,
         a: &'a MAttr,
@@ -491,14 +492,14 @@ impl<'a> Checker<'a> {
         owner: &str,
         component: Option<&'static Component>,
     ) {
-        let known = registry::find_attr(table, key).is_some()
+        let known = registry::find_attr(table, key).is_some_and(|attr| !attr.lenient)
             || shape::sugar(table, component, key).is_some();
         if known {
             self.rejected.attrs.push(a);
             self.error(
                 a.span,
                 format!(
-                    "`{key}` is an attribute of `<{owner}>`: write `{key}=…` itself, so that its value is checked; `raw:` is for properties this version does not know"
+                    "`{key}` is an attribute of `<{owner}>`: write `{key}=…` itself, so that its value is checked; `raw:` is for properties this version does not know, and for values Feishu falls back on that it does not document"
                 ),
             );
         } else if key.is_empty() || key.contains(':') {
@@ -893,16 +894,23 @@ impl<'a> Checker<'a> {
         owner: &'static str,
         component: Option<&'static Component>,
     ) {
-        let mut seen: Vec<&str> = Vec::new();
+        // `raw:name` sets the same property as `name`.
+        let mut seen: Vec<(&str, &str)> = Vec::new();
         for a in &t.attrs {
-            if seen.contains(&a.name.as_str()) {
+            let key = a.name.strip_prefix(shape::RAW_PREFIX).unwrap_or(&a.name);
+            if let Some((_, earlier)) = seen.iter().find(|(k, _)| *k == key) {
+                let also = if *earlier == a.name {
+                    String::new()
+                } else {
+                    format!(": `{earlier}` sets the same property")
+                };
                 self.error(
                     a.span,
-                    format!("duplicate attribute `{}` on `<{owner}>`", a.name),
+                    format!("duplicate attribute `{}` on `<{owner}>`{also}", a.name),
                 );
                 continue;
             }
-            seen.push(&a.name);
+            seen.push((key, &a.name));
             if let Some(sugar) = shape::sugar(table, component, &a.name) {
                 self.sugar(a, sugar, owner);
                 continue;
@@ -1085,8 +1093,13 @@ impl<'a> Checker<'a> {
                 if let Err(mut v) = attr.check_with(owner, scalar, &self.styles) {
                     // Feishu falls back on an unknown value of a lenient attribute, but a literal
                     // in markup is a typo: the macro holds it to the documented values.
-                    if v.rule == "value.enum" {
+                    if v.rule == "value.enum" && !v.is_error() {
                         v.severity = card_core::Severity::Error;
+                        v.message.push_str(&format!(
+                            "; for a value Feishu accepts that this version does not document, write `{}{}={{serde_json::json!(…)}}`",
+                            shape::RAW_PREFIX,
+                            attr.name
+                        ));
                     }
                     if v.is_error() {
                         self.rejected.attrs.push(a);
