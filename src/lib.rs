@@ -42,6 +42,7 @@
 //! | `<plain_text text_size="notation">"…"</plain_text>`, `<lark_md>"**…**"</lark_md>` | the text object itself, for its own keys or its kind |
 //! | `<column></column>` / `<column/>` | an empty `elements` list / no `elements` key |
 //! | `<header>`, `<config …/>`, `<card_link …/>`, `<body …>` in `<card>` | the card's top-level objects; components directly in `<card>` go to `body.elements` |
+//! | `<card fallback={…} i18n_header={…} raw:name={…}>` | the card's own properties that are not parts of it: the 1.0 leftovers 2.0 tolerates (with their warnings) and properties this version does not know |
 //! | `<confirm title="…" text="…"/>`, `<border …/>`, `<header_style …/>` | a child tag named like an object-valued attribute fills it |
 //! | `<standard_icon token="…"/>`, `<text_tag>"P1"</text_tag>`, `<column>` in a `column_set` | a tagged sub-element fills the attribute that takes it |
 //! | `<option value="a">"A"</option>`, a table's `<column name="id" …/>` and `<row id="T1" …/>` | one entry of a list attribute, named after the list in the singular (`options`, `columns`, `rows`, `persons`, `img_list`) |

@@ -191,6 +191,28 @@ fn a_raw_value_of_a_lenient_attribute_is_sent_as_written_with_a_warning() {
     );
 }
 
+// `card!` warns about the 1.0 leftover at compile time (as a deprecation): expected here.
+#[allow(deprecated)]
+#[test]
+fn the_card_takes_its_own_tolerated_properties_and_raw_ones_as_attributes() {
+    let card = card! {
+        <card fallback={json!({})} raw:theme={json!("dusk")}>
+            <markdown>"hi"</markdown>
+        </card>
+    };
+    assert_eq!(card.fallback, Some(json!({})));
+    assert_eq!(card.unknown.get("theme"), Some(&json!("dusk")));
+    let value = json_of(&card);
+    assert_eq!(value["theme"], json!("dusk"));
+    let lenient = validate_value_with(&value, Options::lenient());
+    let rules: Vec<&str> = lenient.iter().map(|d| d.rule).collect();
+    assert_eq!(
+        rules,
+        [rule::UNKNOWN_PROPERTY, "legacy.property"],
+        "{lenient}"
+    );
+}
+
 /// A card with a raw element and a raw attribute.
 fn with_raw() -> Card {
     card! {

@@ -216,7 +216,12 @@ fn unknown_sub_object_tags_stay_errors() {
 fn tolerated_values_the_model_cannot_hold_are_kept_as_written() {
     // Feishu falls back on an undocumented value of a lenient property; the validator warns,
     // and the model keeps the value in `unknown` under its own key instead of failing the card.
-    let input = json!({"schema": "2.0", "body": {"elements": [
+    let input = json!({"schema": "2.0",
+        "config": {
+            "locales": ["zh_cn", "xx_yy"],
+            "style": {"color": {"brand": {"light_mode": "rgba(20,86,240,1)"}}}
+        },
+        "body": {"elements": [
         {"tag": "markdown", "content": "hi", "text_align": "middle"},
         {"tag": "form", "name": "f", "elements": [
             {"tag": "input", "name": "note", "input_type": "multiline_text", "rows": -1},
@@ -226,7 +231,7 @@ fn tolerated_values_the_model_cannot_hold_are_kept_as_written() {
     ]}});
     let diagnostics = validate_value(&input);
     assert!(!diagnostics.has_errors(), "{diagnostics}");
-    assert_eq!(diagnostics.warnings().count(), 2, "{diagnostics}");
+    assert_eq!(diagnostics.warnings().count(), 4, "{diagnostics}");
 
     let card = Card::from_value(&input).expect("tolerated values do not fail the card");
     assert_eq!(card.to_value(), input);
@@ -236,6 +241,9 @@ fn tolerated_values_the_model_cannot_hold_are_kept_as_written() {
     };
     assert_eq!(md.text_align, None);
     assert_eq!(md.unknown.get("text_align"), Some(&json!("middle")));
+    let config = card.config.as_ref().unwrap();
+    assert_eq!(config.locales, None);
+    assert_eq!(config.unknown.get("locales"), Some(&json!(["zh_cn", "xx_yy"])));
 
     // A documented value is read into its field, as always.
     let card = Card::from_value(&json!({"schema": "2.0", "body": {"elements": [

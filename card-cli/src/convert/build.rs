@@ -113,24 +113,18 @@ impl Builder {
                             root.children.push(Node::Tag(tag));
                         }
                     }
-                    _ => self.at(name, |b| {
-                        b.problem(format!(
-                            "the markup has no place for the card's `{name}`: remove it from the JSON (it is not part of Card JSON 2.0)"
-                        ))
-                    }),
+                    // A property of the card itself (a tolerated 1.0 leftover): an attribute.
+                    _ => {
+                        let owner = Owner {
+                            table: CARD,
+                            component: None,
+                        };
+                        self.at(name, |b| b.attr(&mut root, attr, v, owner));
+                    }
                 },
             }
         }
-        // `<card>` takes no attributes, `raw:` ones included.
-        for key in obj.keys() {
-            if registry::find_attr(CARD, key).is_none() {
-                self.at(key, |b| {
-                    b.problem(format!(
-                        "`{key}` is a property of the card this version of feishu-card does not know, and `<card>` takes no attributes (not even `raw:{key}`): remove it from the JSON"
-                    ))
-                });
-            }
-        }
+        self.unknown_keys(&mut root, obj, CARD, false);
         root
     }
 

@@ -56,9 +56,11 @@
 //! ```
 //!
 //! Properties kept in values of the model (behaviours and texts written as expressions) stay in
-//! the JSON those are read from. What the escape hatch cannot write is refused by name and
-//! place rather than dropped from the source: a property of the card itself (`<card>` takes no
-//! attributes) and a property whose name is not a markup attribute name (`glow-soft`).
+//! the JSON those are read from. The card's own properties other than its parts (the 1.0
+//! leftovers 2.0 tolerates, `fallback` and `i18n_header`, and unknown ones) are attributes of
+//! `<card>`. What the escape hatch cannot write is refused by name and place rather than
+//! dropped from the source: a property whose name is not a markup attribute name
+//! (`glow-soft`).
 
 mod build;
 mod tree;

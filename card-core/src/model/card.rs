@@ -255,8 +255,8 @@ impl Style {
         self.color.get_or_insert_with(BTreeMap::new).insert(
             name.into(),
             ColorStyle {
-                light_mode: light_mode.into(),
-                dark_mode: dark_mode.into(),
+                light_mode: Some(light_mode.into()),
+                dark_mode: Some(dark_mode.into()),
                 unknown: Unknown::new(),
             },
         );
@@ -305,7 +305,8 @@ impl TextSizeStyle {
 }
 
 model_struct! {
-    /// A custom colour: an `rgba(r,g,b,a)` per theme.
+    /// A custom colour: an `rgba(r,g,b,a)` per theme. Both are expected (a colour without one
+    /// is a `style.color-incomplete` warning), neither is required to read a card.
     pub struct ColorStyle {
         /// In light mode.
         #[attr(kind(Kind::Format(Format::Rgba)).lenient().note(
@@ -314,12 +315,12 @@ model_struct! {
              `style.color-incomplete` warning; no page says what another spelling does, so it \
              is a warning",
         ))]
-        light_mode: Cow<'static, str>,
+        light_mode: Option<Cow<'static, str>>,
         /// In dark mode.
         #[attr(kind(Kind::Format(Format::Rgba))
             .lenient()
             .note("the counterpart of `light_mode`"))]
-        dark_mode: Cow<'static, str>,
+        dark_mode: Option<Cow<'static, str>>,
     }
 }
 

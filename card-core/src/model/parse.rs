@@ -242,7 +242,10 @@ fn version1_marker(map: &serde_json::Map<String, Value>) -> Option<&'static str>
         Some("top-level `elements`")
     } else if map.contains_key("i18n_elements") {
         Some("top-level `i18n_elements`")
-    } else if map.contains_key("i18n_header") {
+    } else if map.contains_key("i18n_header")
+        && map.get("schema").and_then(Value::as_str) != Some("2.0")
+    {
+        // A 2.0 card may still carry it: a tolerated leftover, read into `Card::i18n_header`.
         Some("top-level `i18n_header`")
     } else if !map.contains_key("schema")
         && !map.contains_key("body")

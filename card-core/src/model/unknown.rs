@@ -311,12 +311,22 @@ impl Lenient {
         }
     }
 
-    /// Whether Feishu tolerates `value` of `attr`: a scalar the registry only warns about.
+    /// Whether Feishu tolerates `value` of `attr`: a scalar, or a list of scalars, that the
+    /// registry only warns about.
     fn tolerates(attr: &crate::registry::Attr, value: &Value) -> bool {
-        crate::registry::Scalar::from_value(value).is_some_and(|scalar| {
-            attr.check("", scalar)
-                .map_or_else(|v| !v.is_error(), |()| true)
-        })
+        use crate::registry::{check_scalar, Kind, Scalar};
+        match (value, &attr.kind) {
+            (Value::Array(items), Kind::List(item)) => items.iter().all(|v| {
+                Scalar::from_value(v).is_some_and(|scalar| {
+                    check_scalar(item, scalar)
+                        .map_or_else(|p| p.rule.starts_with("value."), |()| true)
+                })
+            }),
+            _ => Scalar::from_value(value).is_some_and(|scalar| {
+                attr.check("", scalar)
+                    .map_or_else(|v| !v.is_error(), |()| true)
+            }),
+        }
     }
 }
 

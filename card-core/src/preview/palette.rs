@@ -128,7 +128,7 @@ pub(crate) fn background(card: &Card, c: &Color) -> Option<String> {
 fn custom_color(card: &Card, name: &str) -> Option<String> {
     let style = card.config.as_ref()?.style.as_ref()?;
     let entry = style.color.as_ref()?.get(name)?;
-    html::literal_color(&entry.light_mode)
+    html::literal_color(entry.light_mode.as_deref().or(entry.dark_mode.as_deref())?)
 }
 
 /// A colour named in markdown (`<font color=red>`, `<text_tag color=…>`): a Feishu name, a

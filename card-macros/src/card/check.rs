@@ -142,15 +142,29 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
+        // The card's own properties that are not parts of it (the 1.0 leftovers 2.0 tolerates,
+        // and `raw:` ones) are attributes; its parts are child tags.
         for attr in &root.attrs {
-            self.error(
-                attr.span,
-                format!(
-                    "`<card>` takes no attributes, found `{}`: card settings go in `<config …/>`, layout in `<body …>`",
+            let key = attr.name.strip_prefix(shape::RAW_PREFIX);
+            let message = match (registry::find_attr(registry::CARD, key.unwrap_or(&attr.name)), key) {
+                (Some(a), _) if a.name == "schema" => format!(
+                    "`card!` always writes `\"schema\": \"2.0\"`: remove `{}`",
                     attr.name
                 ),
-            );
+                (Some(a), _) if shape::card_child(a.name).is_some() => format!(
+                    "`{}` is a part of the card, written as a child tag: `<{} …>`",
+                    a.name, a.name
+                ),
+                (Some(_), _) | (None, Some(_)) => continue,
+                (None, None) => format!(
+                    "`<card>` has no attribute `{}`: card settings go in `<config …/>`, layout in `<body …>`, and a property of the card this version does not know is `raw:{}={{…}}`",
+                    attr.name, attr.name
+                ),
+            };
+            self.rejected.attrs.push(attr);
+            self.error(attr.span, message);
         }
+        self.attrs(root, registry::CARD, "card", None);
         let explicit_body = root
             .children
             .iter()
@@ -897,6 +911,9 @@ impl<'a> Checker<'a> {
         // `raw:name` sets the same property as `name`.
         let mut seen: Vec<(&str, &str)> = Vec::new();
         for a in &t.attrs {
+            if self.rejected.attr(a) {
+                continue;
+            }
             let key = a.name.strip_prefix(shape::RAW_PREFIX).unwrap_or(&a.name);
             if let Some((_, earlier)) = seen.iter().find(|(k, _)| *k == key) {
                 let also = if *earlier == a.name {

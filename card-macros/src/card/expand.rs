@@ -99,6 +99,9 @@ impl Expander<'_> {
                 #items
             }});
         }
+        // The card's own properties written as attributes (`fallback`, `raw:…`).
+        let (attributes, _) = self.attributes(&card, root, registry::CARD, None);
+        stmts.extend(attributes);
         let forms = form_links(root);
         quote! {{
             #forms
@@ -135,35 +138,7 @@ impl Expander<'_> {
         component: Option<&'static Component>,
     ) -> TokenStream {
         let p = private();
-        let mut out = TokenStream::new();
-        let mut translations = TokenStream::new();
-        for a in &t.attrs {
-            if let Some(sugar) = shape::sugar(table, component, &a.name) {
-                out.extend(self.sugar_attr(var, a, sugar, component));
-                continue;
-            }
-            if self.rejected.attr(a) {
-                continue;
-            }
-            if let Some(key) = a.name.strip_prefix(shape::RAW_PREFIX) {
-                let value = Self::json_value(&a.value);
-                out.extend(quote_spanned! {a.span=>
-                    #var.unknown.insert(#key, #value);
-                });
-                continue;
-            }
-            if let Some((base, locale)) = a.name.split_once(':') {
-                // After the texts themselves, which would replace the translated objects.
-                translations.extend(translation(var, a, base, locale, table));
-                continue;
-            }
-            let Some(attr) = registry::find_attr(table, &a.name) else {
-                continue;
-            };
-            let f = field(attr.name, a.span);
-            let value = self.value(a, attr);
-            out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
-        }
+        let (mut out, translations) = self.attributes(var, t, table, component);
         let text_attr = shape::text_attr(table, component);
         for child in &t.children {
             match child {
@@ -216,6 +191,48 @@ impl Expander<'_> {
         }
         out.extend(translations);
         out
+    }
+
+    /// Statements setting the attributes of `var`, and those setting their translations (to
+    /// come after the texts themselves, which would replace the translated objects).
+    fn attributes(
+        &self,
+        var: &Ident,
+        t: &Tag,
+        table: &'static [Attr],
+        component: Option<&'static Component>,
+    ) -> (TokenStream, TokenStream) {
+        let p = private();
+        let mut out = TokenStream::new();
+        let mut translations = TokenStream::new();
+        for a in &t.attrs {
+            if let Some(sugar) = shape::sugar(table, component, &a.name) {
+                out.extend(self.sugar_attr(var, a, sugar, component));
+                continue;
+            }
+            if self.rejected.attr(a) {
+                continue;
+            }
+            if let Some(key) = a.name.strip_prefix(shape::RAW_PREFIX) {
+                let value = Self::json_value(&a.value);
+                out.extend(quote_spanned! {a.span=>
+                    #var.unknown.insert(#key, #value);
+                });
+                continue;
+            }
+            if let Some((base, locale)) = a.name.split_once(':') {
+                // After the texts themselves, which would replace the translated objects.
+                translations.extend(translation(var, a, base, locale, table));
+                continue;
+            }
+            let Some(attr) = registry::find_attr(table, &a.name) else {
+                continue;
+            };
+            let f = field(attr.name, a.span);
+            let value = self.value(a, attr);
+            out.extend(quote_spanned! {a.span=> #p::put(&mut #var.#f, #value); });
+        }
+        (out, translations)
     }
 
     /// A child tag of `var` that fills one of its attributes (an object, a sub-element, a list
