@@ -410,6 +410,20 @@ async fn bad_control_requests_get_a_4xx_with_a_message_and_the_server_keeps_serv
         .expect("the chunked request ran");
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
 
+    // The OpenAPI routes read at most 4 MiB of a body, and say so.
+    let response = http
+        .post(format!(
+            "{base}/open-apis/im/v1/messages?receive_id_type=chat_id"
+        ))
+        .header("content-type", "application/json")
+        .body("x".repeat(5 << 20))
+        .send()
+        .await
+        .expect("the OpenAPI answers");
+    assert_eq!(response.status().as_u16(), 413);
+    let text = response.text().await.expect("an answer body");
+    assert!(text.contains("at most 4 MiB"), "{text}");
+
     let (status, answer) = get(&http, &click).await;
     assert_eq!(status, 405, "{answer}");
     let (status, answer) = get(&http, &format!("{base}/_emulator")).await;

@@ -243,7 +243,10 @@ fn tolerated_values_the_model_cannot_hold_are_kept_as_written() {
     assert_eq!(md.unknown.get("text_align"), Some(&json!("middle")));
     let config = card.config.as_ref().unwrap();
     assert_eq!(config.locales, None);
-    assert_eq!(config.unknown.get("locales"), Some(&json!(["zh_cn", "xx_yy"])));
+    assert_eq!(
+        config.unknown.get("locales"),
+        Some(&json!(["zh_cn", "xx_yy"]))
+    );
 
     // A documented value is read into its field, as always.
     let card = Card::from_value(&json!({"schema": "2.0", "body": {"elements": [

@@ -8,9 +8,9 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderValue, ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
+use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -246,50 +246,20 @@ async fn answer(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Value, R
     Ok(outcome(&emulator, &interaction))
 }
 
-/// How much of an oversized body is read and thrown away before the refusal is sent, so that
-/// a client still writing it receives the 413 instead of a reset connection.
-const DRAIN_LIMIT: u64 = 16 << 20;
-
-/// Reads the body, refusing one over [`MAX_BODY`]. An oversized body of at most [`DRAIN_LIMIT`]
-/// bytes is read to its end first; a larger declared one is refused before reading.
+/// Reads the body, refusing one over [`MAX_BODY`].
 async fn read_body(req: Request<Incoming>) -> Result<Bytes, Refusal> {
-    let too_large = || {
-        Refusal::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!("a control request body may hold at most {MAX_BODY} bytes"),
-        )
-    };
-    let declared = req
-        .headers()
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > DRAIN_LIMIT) {
-        return Err(too_large());
-    }
-    let mut body = req.into_body();
-    let mut kept = Vec::new();
-    let mut seen: u64 = 0;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|err| {
-            Refusal::bad_request(format!("the request body could not be read: {err}"))
-        })?;
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        seen += data.len() as u64;
-        if seen > DRAIN_LIMIT {
-            break;
-        }
-        if seen <= MAX_BODY as u64 {
-            kept.extend_from_slice(&data);
-        }
-    }
-    if seen > MAX_BODY as u64 {
-        return Err(too_large());
-    }
-    Ok(Bytes::from(kept))
+    super::server::read_limited(req, MAX_BODY)
+        .await
+        .map_err(|err| match err {
+            super::server::BodyError::TooLarge => Refusal::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("a control request body may hold at most {MAX_BODY} bytes"),
+            ),
+            super::server::BodyError::Broken(err) => {
+                Refusal::bad_request(format!("the request body could not be read: {err}"))
+            }
+        })
 }
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, Refusal> {

@@ -174,7 +174,8 @@
 //! is set; 413 for a body over 1 MiB; 422 (`refused`) for what Feishu's client would not let
 //! the user do (no such button, a disabled one, an option not in the list…; the [`UserError`]
 //! text). The control API asks for no credentials, is not in [`Emulator::requests`], and faults
-//! do not apply to it.
+//! do not apply to it. The OpenAPI routes read at most 4 MiB of a body (far above a 150 KB
+//! text message or a 30 KB card) and answer a larger one with a 413.
 //!
 //! ```text
 //! $ curl -s localhost:PORT/_emulator/click -d '{"user": "ou_alice", "message_id": "om_…", "button": "Approve"}'

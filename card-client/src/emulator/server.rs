@@ -180,6 +180,56 @@ impl Answer {
     }
 }
 
+/// The largest OpenAPI request body read (4 MiB): far above the 150 KB of a text message and
+/// the 30 KB of a card, even escaped twice.
+const MAX_BODY: usize = 4 << 20;
+
+/// How much of an oversized body is read and thrown away before the refusal is sent, so that
+/// a client still writing it receives the 413 instead of a reset connection.
+const DRAIN_LIMIT: u64 = 16 << 20;
+
+/// Why a body was not read.
+pub(crate) enum BodyError {
+    /// It holds more than the limit.
+    TooLarge,
+    /// The connection failed while reading it.
+    Broken(hyper::Error),
+}
+
+/// Reads a request's body, refusing one over `max` bytes. An oversized body of at most
+/// [`DRAIN_LIMIT`] bytes is read to its end first; a larger declared one is refused before
+/// reading.
+pub(crate) async fn read_limited(req: Request<Incoming>, max: usize) -> Result<Bytes, BodyError> {
+    let declared = req
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > DRAIN_LIMIT) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = req.into_body();
+    let mut kept = Vec::new();
+    let mut seen: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(BodyError::Broken)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        seen += data.len() as u64;
+        if seen > DRAIN_LIMIT {
+            break;
+        }
+        if seen <= max as u64 {
+            kept.extend_from_slice(&data);
+        }
+    }
+    if seen > max as u64 {
+        return Err(BodyError::TooLarge);
+    }
+    Ok(Bytes::from(kept))
+}
+
 async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
@@ -195,9 +245,16 @@ async fn handle(
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let bytes = match req.into_body().collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return Err(Dropped),
+    let bytes = match read_limited(req, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(BodyError::TooLarge) => {
+            let answer = Answer::text(
+                413,
+                "request body too large: the emulator reads at most 4 MiB (a card is at most 30 KB, a text message 150 KB)",
+            );
+            return Ok(answer.into_response(""));
+        }
+        Err(BodyError::Broken(_)) => return Err(Dropped),
     };
     let body: Option<Value> = serde_json::from_slice(&bytes).ok();
     // Like the token endpoint, the long connection's endpoint is outside the OpenAPI gateway:
