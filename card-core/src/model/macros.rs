@@ -219,6 +219,9 @@ macro_rules! model_struct {
             // For each described property, whether the field's type holds a value; a
             // lenient property whose value it does not hold is kept in `unknown`.
             const HOLDS: &[crate::model::unknown::Holds] = &[$($holds)*];
+            // The same, by position in `FIELDS`, for the lenient properties only.
+            const LENIENT: [crate::model::unknown::Lenient; $name::FIELDS.len()] =
+                crate::model::unknown::lenient($name::FIELDS, $name::ATTRS, HOLDS);
 
             impl<'de> serde::Deserialize<'de> for $name {
                 fn deserialize<D: serde::Deserializer<'de>>(
@@ -228,7 +231,7 @@ macro_rules! model_struct {
                     let mut value = Shadow::deserialize(crate::model::unknown::Capture::new(
                         deserializer,
                         $name::FIELDS,
-                        crate::model::unknown::Lenient::new($name::ATTRS, HOLDS),
+                        &LENIENT,
                         &mut unknown,
                     ))?;
                     value.unknown = unknown;

@@ -281,52 +281,66 @@ pub(crate) fn holds_anything(_: &Value) -> bool {
     true
 }
 
-/// The lenient properties of a struct: Feishu tolerates a value outside their documented set
-/// (the validator warns), so such a value that the field's type cannot hold (`text_align:
-/// "middle"`, `rows: -1`) is kept in `unknown` under its own key and written back as it came,
-/// instead of failing the whole card. A value the validator refuses (a wrong JSON type) still
-/// fails it.
-#[derive(Clone, Copy)]
-pub(crate) struct Lenient {
+/// A lenient property of a struct, by its position in the struct's `FIELDS`: Feishu tolerates
+/// a value outside its documented set (the validator warns), so such a value that the field's
+/// type cannot hold (`text_align: "middle"`, `rows: -1`) is kept in `unknown` under its own key
+/// and written back as it came, instead of failing the whole card. A value the validator
+/// refuses (a wrong JSON type) still fails it. `None` for every other field.
+pub(crate) type Lenient = Option<(&'static crate::registry::Attr, Holds)>;
+
+/// The [`Lenient`] entry of each of `fields`, from the described properties and their checks.
+pub(crate) const fn lenient<const N: usize>(
+    fields: &'static [&'static str],
     attrs: &'static [crate::registry::Attr],
     holds: &'static [Holds],
+) -> [Lenient; N] {
+    let mut out: [Lenient; N] = [None; N];
+    let mut i = 0;
+    while i < attrs.len() && i < holds.len() {
+        if attrs[i].lenient {
+            let mut j = 0;
+            while j < fields.len() && j < N {
+                if same(fields[j], attrs[i].name) {
+                    out[j] = Some((&attrs[i], holds[i]));
+                }
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    out
 }
 
-impl Lenient {
-    pub(crate) const fn new(
-        attrs: &'static [crate::registry::Attr],
-        holds: &'static [Holds],
-    ) -> Self {
-        Lenient { attrs, holds }
+/// `a == b`, at compile time.
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
     }
-
-    /// The property `key` names, when it is lenient, and whether its field's type holds a value.
-    fn check(&self, key: &str) -> Option<(&'static crate::registry::Attr, Holds)> {
-        let i = self.attrs.iter().position(|a| a.name == key)?;
-        let attr = &self.attrs[i];
-        if attr.lenient {
-            Some((attr, *self.holds.get(i)?))
-        } else {
-            None
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
         }
+        i += 1;
     }
+    true
+}
 
-    /// Whether Feishu tolerates `value` of `attr`: a scalar, or a list of scalars, that the
-    /// registry only warns about.
-    fn tolerates(attr: &crate::registry::Attr, value: &Value) -> bool {
-        use crate::registry::{check_scalar, Kind, Scalar};
-        match (value, &attr.kind) {
-            (Value::Array(items), Kind::List(item)) => items.iter().all(|v| {
-                Scalar::from_value(v).is_some_and(|scalar| {
-                    check_scalar(item, scalar)
-                        .map_or_else(|p| p.rule.starts_with("value."), |()| true)
-                })
-            }),
-            _ => Scalar::from_value(value).is_some_and(|scalar| {
-                attr.check("", scalar)
-                    .map_or_else(|v| !v.is_error(), |()| true)
-            }),
-        }
+/// Whether Feishu tolerates `value` of `attr`: a scalar, or a list of scalars, that the
+/// registry only warns about.
+fn tolerates(attr: &crate::registry::Attr, value: &Value) -> bool {
+    use crate::registry::{check_scalar, Kind, Scalar};
+    match (value, &attr.kind) {
+        (Value::Array(items), Kind::List(item)) => items.iter().all(|v| {
+            Scalar::from_value(v).is_some_and(|scalar| {
+                check_scalar(item, scalar).map_or_else(|p| p.rule.starts_with("value."), |()| true)
+            })
+        }),
+        _ => Scalar::from_value(value).is_some_and(|scalar| {
+            attr.check("", scalar)
+                .map_or_else(|v| !v.is_error(), |()| true)
+        }),
     }
 }
 
@@ -339,7 +353,7 @@ const SKIPPED: &str = "\0";
 pub(crate) struct Capture<'u, D> {
     inner: D,
     known: &'static [&'static str],
-    lenient: Lenient,
+    lenient: &'static [Lenient],
     unknown: &'u mut Unknown,
 }
 
@@ -347,7 +361,7 @@ impl<'u, D> Capture<'u, D> {
     pub(crate) fn new(
         inner: D,
         known: &'static [&'static str],
-        lenient: Lenient,
+        lenient: &'static [Lenient],
         unknown: &'u mut Unknown,
     ) -> Self {
         Capture {
@@ -404,7 +418,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Capture<'_, D> {
 struct CaptureVisitor<'u, V> {
     inner: V,
     known: &'static [&'static str],
-    lenient: Lenient,
+    lenient: &'static [Lenient],
     unknown: &'u mut Unknown,
 }
 
@@ -433,7 +447,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for CaptureVisitor<'_, V> {
 struct CaptureMap<'u, A> {
     inner: A,
     known: &'static [&'static str],
-    lenient: Lenient,
+    lenient: &'static [Lenient],
     unknown: &'u mut Unknown,
     /// Where the value of the key just given comes from.
     next: Next,
@@ -462,7 +476,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
             return Ok(None);
         };
         let text = key.as_str();
-        if !self.known.contains(&text) {
+        let Some(at) = self.known.iter().position(|k| *k == text) else {
             let key = key.into_string();
             // The visitor sees the key as one it ignores.
             let shown = seed
@@ -470,10 +484,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for CaptureMap<'_, A> {
                 .map(Some);
             self.next = Next::Unknown(key);
             return shown;
-        }
-        if let Some((attr, holds)) = self.lenient.check(text) {
+        };
+        if let Some((attr, holds)) = self.lenient.get(at).copied().flatten() {
             let value: Value = self.inner.next_value()?;
-            if holds(&value) || !Lenient::tolerates(attr, &value) {
+            if holds(&value) || !tolerates(attr, &value) {
                 // Read by the field; a value it does not hold fails the card as before.
                 self.next = Next::Buffered(value);
             } else {
