@@ -8,10 +8,18 @@ fn convert(stdin: &str) -> Output {
 }
 
 fn convert_with(flags: &[&str], stdin: &str) -> Output {
+    let args: Vec<&str> = ["convert"]
+        .into_iter()
+        .chain(flags.iter().copied())
+        .chain(["-"])
+        .collect();
+    run(&args, stdin)
+}
+
+/// `feishu-card ARGS`, with `stdin` as its standard input.
+fn run(args: &[&str], stdin: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .arg("convert")
-        .args(flags)
-        .arg("-")
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -213,21 +221,6 @@ fn a_missing_file_exits_2() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-fn validate(card: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .args(["validate", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    pipe.write_all(card.as_bytes())
-        .expect("stdin takes the card");
-    drop(pipe);
-    child.wait_with_output().expect("the binary finishes")
-}
-
 /// A card `validate` accepts with a warning converts too, under the default strict policy: one
 /// verdict per card. `card!` holds literals to the documented values, so a value Feishu falls
 /// back on is written with the escape hatch `raw:`, which `card!` allows on lenient
@@ -244,7 +237,7 @@ fn tolerated_values_convert_with_the_escape_hatch() {
             {"tag": "markdown", "content": "tinted", "text_size": "normal_v2"}
         ]}
     }"#;
-    let validated = validate(card);
+    let validated = run(&["validate", "-"], card);
     assert_eq!(
         validated.status.code(),
         Some(0),

@@ -300,7 +300,7 @@ pub(crate) const fn lenient<const N: usize>(
         if attrs[i].lenient {
             let mut j = 0;
             while j < fields.len() && j < N {
-                if same(fields[j], attrs[i].name) {
+                if crate::registry::same_str(fields[j], attrs[i].name) {
                     out[j] = Some((&attrs[i], holds[i]));
                 }
                 j += 1;
@@ -309,22 +309,6 @@ pub(crate) const fn lenient<const N: usize>(
         i += 1;
     }
     out
-}
-
-/// `a == b`, at compile time.
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// Whether Feishu tolerates `value` of `attr`: a scalar, or a list of scalars, that the

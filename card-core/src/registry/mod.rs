@@ -43,6 +43,7 @@ pub mod markup;
 pub mod reference;
 mod rules;
 mod table;
+pub(crate) use table::same_str;
 mod tracker;
 mod values;
 

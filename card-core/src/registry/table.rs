@@ -713,7 +713,7 @@ pub(super) fn rust_type(record: &Component) -> Option<&'static str> {
 }
 
 /// Whether two strings are equal, at compile time.
-const fn same_str(a: &str, b: &str) -> bool {
+pub(crate) const fn same_str(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
