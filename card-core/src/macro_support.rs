@@ -3,7 +3,7 @@
 //!
 //! The macro sets fields through [`Field`], which knows from a field's type whether it is
 //! optional, so that the macro never needs to know it; [`px`], [`percent`], [`px_pair`] and
-//! [`keyword`] build a checked measure from its parts, and [`lit`], [`int`] and [`float`] turn
+//! `keyword` build a checked measure from its parts, and [`lit`], [`int`] and [`float`] turn
 //! other literals into the field's type, chosen by inference; [`Splice`] puts computed children into an `elements`
 //! list and decides, by type, what may go there.
 
@@ -196,7 +196,7 @@ pub fn px_pair<T: PxPair>(w: u32, h: u32) -> T {
 }
 
 /// A named value of a measure (`width="fill"`, `row_height="low"`) that the macro has checked,
-/// chosen by a marker type of [`keyword`] named like the variant: the field's type picks the
+/// chosen by a marker type of `keyword` named like the variant: the field's type picks the
 /// value, and nothing is parsed at run time.
 pub trait Keyword<K>: Sized {
     /// The value.
@@ -219,7 +219,7 @@ macro_rules! keywords {
             )*
         }
 
-        /// The variant names that have a marker in [`keyword`]: the macro writes any other
+        /// The variant names that have a marker in `keyword`: the macro writes any other
         /// named value through [`lit`].
         pub const KEYWORDS: &[&str] = &[$(stringify!($marker)),*];
 

@@ -22,7 +22,7 @@
 //!   them) and the 1.0 leftovers it only tolerates (`wide_screen_mode`, `fallback`, …).
 //!
 //! Which property belongs to which component, which ones are 1.0 leftovers and what replaces
-//! them is read from the [registry](crate::registry): this module only knows how to rewrite a
+//! them is read from the [registry]: this module only knows how to rewrite a
 //! leftover, not where anything may stand.
 //!
 //! A card that already declares `schema: "2.0"` goes through the same cleaning, so leftovers in
