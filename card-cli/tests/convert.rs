@@ -1,7 +1,6 @@
 //! `feishu-card convert` on small cards: the exact source it prints, and its exit codes.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 fn convert(stdin: &str) -> Output {
     convert_with(&[], stdin)
@@ -16,20 +15,11 @@ fn convert_with(flags: &[&str], stdin: &str) -> Output {
     run(&args, stdin)
 }
 
+mod common;
+
 /// `feishu-card ARGS`, with `stdin` as its standard input.
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    pipe.write_all(stdin.as_bytes())
-        .expect("stdin takes the card");
-    drop(pipe);
-    child.wait_with_output().expect("the binary finishes")
+    common::run_with_stdin(args, stdin)
 }
 
 /// The printed source of a card that converts.
@@ -214,7 +204,7 @@ fn not_json_exits_2() {
 
 #[test]
 fn a_missing_file_exits_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+    let out = common::bin()
         .args(["convert", "/nonexistent/card.json"])
         .output()
         .expect("the binary runs");

@@ -513,7 +513,7 @@ fn sigterm_stops_it_with_status_0() {
 fn a_port_in_use_or_a_bad_callback_url_is_refused_with_its_exit_code() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a port");
     let port = taken.local_addr().expect("its address").port().to_string();
-    let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+    let out = common::bin()
         .args(["emulator", "--port", &port])
         .output()
         .expect("run");
@@ -521,13 +521,13 @@ fn a_port_in_use_or_a_bad_callback_url_is_refused_with_its_exit_code() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--port"), "{err}");
 
-    let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+    let out = common::bin()
         .args(["emulator", "--callback-url", "ftp://bot"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 
-    let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+    let out = common::bin()
         .args(["emulator", "--app-id", "cli_only_the_id"])
         .output()
         .expect("run");
@@ -575,7 +575,7 @@ async fn the_long_connection_hands_out_the_client_config_it_is_given() {
         ["--reconnect-interval", "0"],
         ["--reconnect-count", "-2"],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+        let out = common::bin()
             .arg("emulator")
             .args(bad)
             .output()

@@ -1,45 +1,15 @@
 //! `feishu-card fmt` on real cards, broken cards and unreadable input.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn corpus(file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/corpus")
-        .join(file)
-}
+mod common;
+use common::{corpus, run_with_stdin, scratch, text};
 
 fn fmt(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .arg("fmt")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    pipe.write_all(stdin.unwrap_or_default())
-        .expect("stdin takes the input");
-    drop(pipe);
-    child.wait_with_output().expect("the binary finishes")
-}
-
-/// A scratch file holding `contents`, named after the test.
-fn scratch(name: &str, contents: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "feishu-card-fmt-{}-{name}.json",
-        std::process::id()
-    ));
-    std::fs::write(&path, contents).expect("the temp dir is writable");
-    path
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    let args: Vec<&str> = ["fmt"].into_iter().chain(args.iter().copied()).collect();
+    run_with_stdin(&args, stdin.unwrap_or_default())
 }
 
 #[test]

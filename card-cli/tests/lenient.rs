@@ -5,34 +5,14 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_feishu-card"));
-    cmd.env_remove("FEISHU_APP_ID")
-        .env_remove("FEISHU_APP_SECRET");
-    cmd
-}
-
-fn scratch(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feishu-card-lenient-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write card");
-    path
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run feishu-card")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{bin, run, scratch, stderr};
 
 /// A valid card but for a property `markdown` does not have.
 const UNKNOWN_PROPERTY: &str = r#"{"schema": "2.0", "body": {"elements": [

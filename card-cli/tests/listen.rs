@@ -47,11 +47,9 @@ fn lines(from: impl Read + Send + 'static) -> mpsc::Receiver<String> {
 
 impl Listen {
     fn start(args: &[&str]) -> Listen {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+        let mut child = common::bin()
             .arg("listen")
             .args(args)
-            .env_remove("FEISHU_APP_ID")
-            .env_remove("FEISHU_APP_SECRET")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -367,12 +365,8 @@ fn while_reconnecting_it_says_why_the_last_attempt_failed() {
 
 #[test]
 fn wrong_credentials_or_none_are_refused_with_what_to_fix() {
-    let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .arg("listen")
-        .env_remove("FEISHU_APP_ID")
-        .env_remove("FEISHU_APP_SECRET")
-        .output()
-        .expect("run");
+    // `common::bin` runs it without the environment's credentials.
+    let out = common::bin().arg("listen").output().expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -382,7 +376,7 @@ fn wrong_credentials_or_none_are_refused_with_what_to_fix() {
     assert!(out.stdout.is_empty());
 
     let emulator = common::start(&[]);
-    let out = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
+    let out = common::bin()
         .args(["listen", "--base-url", &emulator.url])
         .args(["--app-id", APP_ID, "--app-secret", "not-the-secret"])
         .output()

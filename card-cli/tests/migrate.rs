@@ -2,24 +2,12 @@
 //! it writes passes `feishu-card validate`.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-}
+mod common;
+use common::{bin, corpus, scratch_dir, stderr};
 
 fn corpus_v1() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/v1")
-}
-
-fn scratch_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feishu-card-migrate-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    corpus("v1")
 }
 
 #[test]

@@ -2,34 +2,12 @@
 //! refusals: missing credentials, invalid cards, a form-less card for `send-form`.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_feishu-card"));
-    // The tests must not pick up real credentials from the environment.
-    cmd.env_remove("FEISHU_APP_ID")
-        .env_remove("FEISHU_APP_SECRET");
-    cmd
-}
-
-fn scratch(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feishu-card-network-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write card");
-    path
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run feishu-card")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{bin, run, scratch, stderr};
 
 fn state(out: &Output) -> Value {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(out));

@@ -3,9 +3,8 @@
 //! `convert --lenient` writes it with `card!`'s escape hatch (`<raw json={…}/>`,
 //! `raw:name={…}`), in a source that compiles and builds the same JSON.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::{json, Value};
 
@@ -32,23 +31,11 @@ fn card() -> Value {
     })
 }
 
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    pipe.write_all(stdin.as_bytes())
-        .expect("stdin takes the card");
-    drop(pipe);
-    child.wait_with_output().expect("the binary finishes")
-}
+mod common;
+use common::text;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+fn run(args: &[&str], stdin: &str) -> Output {
+    common::run_with_stdin(args, stdin)
 }
 
 #[test]

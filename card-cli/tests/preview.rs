@@ -1,23 +1,7 @@
 //! `feishu-card preview` end to end: a page for a valid card, the exit codes for the rest.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_feishu-card"))
-}
-
-fn scratch(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("feishu-card-preview-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(name);
-    std::fs::write(&path, contents).expect("write card");
-    path
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{bin, scratch, stderr};
 
 const CARD: &str = r#"{"schema": "2.0",
   "header": {"title": {"tag": "plain_text", "content": "Deploy <finished>"}, "template": "green"},

@@ -1,4 +1,75 @@
-//! `feishu-card emulator` run as a child process for the tests, and killed when they end.
+//! What the tests of the `feishu-card` command share: running it, scratch files, and
+//! `feishu-card emulator` as a child process that is killed when they end. Each test file is a
+//! crate of its own and uses part of this.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::Output;
+
+/// `feishu-card`, without the credentials of the environment: the tests never reach Feishu.
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_feishu-card"));
+    cmd.env_remove("FEISHU_APP_ID")
+        .env_remove("FEISHU_APP_SECRET");
+    cmd
+}
+
+/// `feishu-card ARGS`, run to its end.
+pub fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run feishu-card")
+}
+
+/// `feishu-card ARGS` with `stdin` as its standard input, run to its end.
+pub fn run_with_stdin(args: &[&str], stdin: impl AsRef<[u8]>) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run feishu-card");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    pipe.write_all(stdin.as_ref())
+        .expect("stdin takes the input");
+    drop(pipe);
+    child.wait_with_output().expect("feishu-card finishes")
+}
+
+/// A scratch directory of this test crate and process.
+pub fn scratch_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "feishu-card-{}-{}",
+        env!("CARGO_CRATE_NAME"),
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).expect("the temp dir is writable");
+    dir
+}
+
+/// A scratch file holding `contents`.
+pub fn scratch(name: &str, contents: &str) -> PathBuf {
+    let path = scratch_dir().join(name);
+    std::fs::write(&path, contents).expect("the temp dir is writable");
+    path
+}
+
+/// A file of the shared corpus, `v1/…`, `v2/…` or `seed/…`.
+pub fn corpus(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(file)
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// What a run wrote to standard error.
+pub fn stderr(out: &Output) -> String {
+    text(&out.stderr)
+}
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout, Command, Stdio};
