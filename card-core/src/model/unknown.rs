@@ -7,7 +7,8 @@
 //! cannot hold (an undocumented `text_align: "middle"`, on which Feishu falls back to the
 //! default) goes into [`Unknown`] too, under its own key, and the field stays `None`. All are
 //! written back as they were, after the known properties, so that reading and writing a card
-//! loses nothing. Whether they are acceptable is the validator's
+//! loses nothing. To replace such a value, remove it from `unknown` when setting the field
+//! (`md.unknown.remove("text_align")`): both would be written. Whether they are acceptable is the validator's
 //! decision (strict: an error; lenient: a warning).
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
