@@ -248,6 +248,16 @@ fn tolerated_values_the_model_cannot_hold_are_kept_as_written() {
         Some(&json!(["zh_cn", "xx_yy"]))
     );
 
+    // A setter replaces the kept value: the property is written once, with the new value.
+    let md = md.clone().text_align(card_core::model::TextAlign::Center);
+    assert!(md.unknown.is_empty());
+    let written = serde_json::to_string(&md).unwrap();
+    assert_eq!(written.matches("text_align").count(), 1, "{written}");
+    assert_eq!(
+        serde_json::to_value(&md).unwrap()["text_align"],
+        json!("center")
+    );
+
     // A documented value is read into its field, as always.
     let card = Card::from_value(&json!({"schema": "2.0", "body": {"elements": [
         {"tag": "markdown", "content": "hi", "text_align": "center"}

@@ -81,6 +81,7 @@ macro_rules! model_struct {
                 #[must_use]
                 pub fn $f(mut self, value: u32) -> Self {
                     self.$f = Some(value);
+                    self.unknown.forget(crate::model::macros::strip_raw(stringify!($f)));
                     self
                 }
             ]
@@ -122,6 +123,7 @@ macro_rules! model_struct {
                 #[must_use]
                 pub fn $f(mut self, value: impl Into<$t>) -> Self {
                     self.$f = Some(value.into());
+                    self.unknown.forget(crate::model::macros::strip_raw(stringify!($f)));
                     self
                 }
             ]
@@ -163,6 +165,7 @@ macro_rules! model_struct {
                 #[must_use]
                 pub fn $f(mut self, value: impl Into<$t>) -> Self {
                     self.$f = value.into();
+                    self.unknown.forget(crate::model::macros::strip_raw(stringify!($f)));
                     self
                 }
             ]

@@ -7,8 +7,9 @@
 //! cannot hold (an undocumented `text_align: "middle"`, on which Feishu falls back to the
 //! default) goes into [`Unknown`] too, under its own key, and the field stays `None`. All are
 //! written back as they were, after the known properties, so that reading and writing a card
-//! loses nothing. To replace such a value, remove it from `unknown` when setting the field
-//! (`md.unknown.remove("text_align")`): both would be written. Whether they are acceptable is the validator's
+//! loses nothing. The chained setters replace such a value (`md.text_align(TextAlign::Left)`
+//! drops the kept `"middle"`); a field assigned directly does not, and both would be written:
+//! remove the kept value too (`md.unknown.remove("text_align")`). Whether they are acceptable is the validator's
 //! decision (strict: an error; lenient: a warning).
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -66,6 +67,15 @@ impl Unknown {
             self.0 = None;
         }
         removed
+    }
+
+    /// Drops a kept value of a property whose field is being set, so that it is not written
+    /// twice; nothing to do (and nothing looked up) when there is none.
+    #[inline]
+    pub(crate) fn forget(&mut self, key: &str) {
+        if self.0.is_some() {
+            self.remove(key);
+        }
     }
 
     /// The value of a property.
