@@ -1112,6 +1112,8 @@ impl<'a> Checker<'a> {
                     // in markup is a typo: the macro holds it to the documented values.
                     if v.rule == "value.enum" && !v.is_error() {
                         v.severity = card_core::Severity::Error;
+                    }
+                    if v.rule == "value.enum" && attr.lenient {
                         v.message.push_str(&format!(
                             "; for a value Feishu accepts that this version does not document, write `{}{}={{serde_json::json!(…)}}`",
                             shape::RAW_PREFIX,
