@@ -1,6 +1,7 @@
 //! Finding the component a user acts on in a card's JSON, and checking what they put in it the
 //! way Feishu's client would (options, required fields, formats).
 
+use card_core::model::FormActionType;
 use card_core::registry::{self, Container, FormRole, FormValue, Format, Kind};
 use serde_json::{Map, Value};
 
@@ -29,6 +30,18 @@ pub(crate) fn is_clickable(tag: &str) -> bool {
 /// Whether this tag is a form's button (submit or reset, by `form_action_type`).
 pub(crate) fn is_button(tag: &str) -> bool {
     registry::component(tag).is_some_and(|c| c.form == FormRole::Button)
+}
+
+/// A form button's `form_action_type`, when it is one the model knows.
+pub(crate) fn form_action(found: &Found<'_>) -> Option<FormActionType> {
+    found
+        .str("form_action_type")
+        .and_then(|s| s.parse::<FormActionType>().ok())
+}
+
+/// Whether this is a form's submit button.
+pub(crate) fn is_submit(found: &Found<'_>) -> bool {
+    is_button(found.tag()) && form_action(found) == Some(FormActionType::Submit)
 }
 
 /// What this tag submits with none of its switches on (`multi_select` off).

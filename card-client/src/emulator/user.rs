@@ -9,6 +9,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use card_core::model::{FormActionType, SelectImg, Tagged};
 use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
@@ -553,12 +554,12 @@ impl<'a> User<'a> {
         found.check_enabled()?;
         if let Some(form) = found.form.clone() {
             if components::is_button(found.tag()) {
-                return match found.str("form_action_type") {
-                    Some("submit") => {
+                return match components::form_action(&found) {
+                    Some(FormActionType::Submit) => {
                         let action = self.submission(&card, &form, &found, &Map::new())?;
                         self.deliver(message_id, action).await
                     }
-                    Some("reset") => Err(UserError::NoCallback {
+                    Some(FormActionType::Reset) => Err(UserError::NoCallback {
                         target: found.describe(),
                         reason: "a reset button clears the form on the user's screen",
                     }),
@@ -605,9 +606,7 @@ impl<'a> User<'a> {
         let submits: Vec<Found<'_>> = self
             .form_components(&card, message_id, form)?
             .into_iter()
-            .filter(|f| {
-                components::is_button(f.tag()) && f.str("form_action_type") == Some("submit")
-            })
+            .filter(components::is_submit)
             .collect();
         let [button] = submits.as_slice() else {
             return Err(UserError::SubmitButton {
@@ -639,11 +638,7 @@ impl<'a> User<'a> {
             message_id,
             &button.into(),
             "a submit button of the form",
-            |f| {
-                components::is_button(f.tag())
-                    && f.form.as_deref() == Some(form)
-                    && f.str("form_action_type") == Some("submit")
-            },
+            |f| components::is_submit(f) && f.form.as_deref() == Some(form),
         )?;
         button.check_enabled()?;
         let action = self.submission(&card, form, &button, &object(values)?)?;
@@ -678,7 +673,7 @@ impl<'a> User<'a> {
         let mut action = json!({"tag": found.tag()});
         put(&mut action, "value", value);
         put_str(&mut action, "name", found.str("name"));
-        if found.tag() == "select_img" {
+        if found.tag() == SelectImg::TAG {
             // Feishu reports an image choice as a list, as for its multiple choice.
             action["options"] = json!([option]);
         } else if components::picker_format(found.tag()).is_some() {

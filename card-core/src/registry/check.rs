@@ -437,10 +437,11 @@ fn px_range(min: i64, max: i64, unit: &str) -> String {
     }
 }
 
-fn list_words(words: &[&str], out: &mut String) {
-    for (i, w) in words.iter().enumerate() {
+fn list_words<'w>(words: impl ExactSizeIterator<Item = &'w str>, out: &mut String) {
+    let last = words.len().saturating_sub(1);
+    for (i, w) in words.enumerate() {
         if i > 0 {
-            out.push_str(if i + 1 == words.len() { " or " } else { ", " });
+            out.push_str(if i == last { " or " } else { ", " });
         }
         let _ = write!(out, "`{w}`");
     }
@@ -470,7 +471,7 @@ fn describe_into(kind: &Kind, out: &mut String) {
                 let _ = write!(out, "a number from {min} to {max}");
             }
         }
-        Kind::Enum(words) | Kind::Tolerated(words) => list_words(words, out),
+        Kind::Enum(words) | Kind::Tolerated(words) => list_words(words.iter().copied(), out),
         Kind::Pixels { min, max } => {
             let _ = write!(out, "a length {}", px_range(*min, *max, "px"));
         }
@@ -525,13 +526,13 @@ fn describe_into(kind: &Kind, out: &mut String) {
         Kind::Tagged(forms) => {
             out.push_str("an object with `tag` ");
             let tags: Vec<&str> = forms.iter().map(|c| c.tag).collect();
-            list_words(&tags, out);
+            list_words(tags.iter().copied(), out);
         }
         Kind::Object(_) | Kind::Map(_) => out.push_str("an object"),
         Kind::Union { key, shapes } => {
             let _ = write!(out, "an object whose `{key}` is ");
             let values: Vec<&str> = shapes.iter().map(|s| s.value).collect();
-            list_words(&values, out);
+            list_words(values.iter().copied(), out);
         }
         Kind::List(_) => out.push_str("a list"),
         Kind::Elements => out.push_str("a list of components"),
@@ -643,7 +644,7 @@ pub fn row_key_violation(key: &str, columns: &[&str]) -> Option<Violation> {
         ),
         None => {
             let mut names = String::new();
-            list_words(columns, &mut names);
+            list_words(columns.iter().copied(), &mut names);
             format!(
                 "row key `{key}` is not the `name` of a column of this table: use one of {names}"
             )
@@ -682,7 +683,7 @@ pub fn table_columns_violation(columns: usize) -> Option<Violation> {
 pub fn img_combination_violation(mode: &str, images: usize) -> Option<Violation> {
     let (_, max) = super::IMG_COMBINATION_CAPACITY
         .iter()
-        .find(|(m, _)| *m == mode)?;
+        .find(|(m, _)| m.as_str() == mode)?;
     (images > *max).then(|| {
         let better = super::IMG_COMBINATION_CAPACITY
             .iter()
@@ -726,7 +727,7 @@ pub fn duplicate_option_violation(owner: &str, value: &str) -> Violation {
 pub fn picker_placeholder_violation(tag: &str, has: impl Fn(&str) -> bool) -> Option<Violation> {
     let (_, initial) = super::PLACEHOLDER_UNLESS_INITIAL
         .iter()
-        .find(|(t, _)| *t == tag)?;
+        .find(|(c, _)| c.tag == tag)?;
     (!has("placeholder") && !has(initial)).then(|| {
         Violation::new(
             PICKER_PLACEHOLDER,
@@ -766,11 +767,11 @@ pub fn checker_buttons_violation(buttons: usize) -> Option<Violation> {
 /// ```
 pub fn checker_button_type_violation(button_type: Option<&str>) -> Option<Violation> {
     let allowed = super::CHECKER_BUTTON_TYPES;
-    if button_type.is_some_and(|t| allowed.contains(&t)) {
+    if button_type.is_some_and(|t| allowed.iter().any(|a| a.as_str() == t)) {
         return None;
     }
     let mut words = String::new();
-    list_words(allowed, &mut words);
+    list_words(allowed.iter().map(|t| t.as_str()), &mut words);
     let found = match button_type {
         Some(t) => format!("`type: \"{t}\"` is not a checker button type"),
         None => "a checker button needs a `type`".to_owned(),
@@ -790,9 +791,10 @@ pub fn checker_button_type_violation(button_type: Option<&str>) -> Option<Violat
 /// ```
 pub fn open_url_violation(component: &Component) -> Option<Violation> {
     let tag = component.tag;
-    (!super::OPENS_URL.contains(&tag)).then(|| {
+    let opens = super::OPENS_URL;
+    (!opens.iter().any(|c| std::ptr::eq(*c, component))).then(|| {
         let mut words = String::new();
-        list_words(super::OPENS_URL, &mut words);
+        list_words(opens.iter().map(|c| c.tag), &mut words);
         Violation::new(
             OPEN_URL_UNSUPPORTED,
             format!("an `open_url` behaviour on `{tag}` is not documented to open anything: only {words} open links; send a `callback` and answer it, or add a button"),

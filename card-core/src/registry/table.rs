@@ -628,33 +628,39 @@ pub static LIMITS: Limits = Limits {
 
 /// How many images each `combination_mode` of an `img_combination` shows (2.0
 /// image-combination page: further images are not shown, fewer leave blanks).
-pub static IMG_COMBINATION_CAPACITY: &[(&str, usize)] =
-    &[("double", 2), ("triple", 3), ("bisect", 6), ("trisect", 9)];
+pub static IMG_COMBINATION_CAPACITY: &[(model::CombinationMode, usize)] = {
+    use model::CombinationMode::*;
+    &[(Double, 2), (Triple, 3), (Bisect, 6), (Trisect, 9)]
+};
 
 /// The `type`s a checker's buttons take (checker button tables, English 2.0 transcription and
 /// Chinese 1.0 page): the text-only button types.
-pub static CHECKER_BUTTON_TYPES: &[&str] = &["text", "primary_text", "danger_text"];
+pub static CHECKER_BUTTON_TYPES: &[model::ButtonType] = &[
+    model::ButtonType::Text,
+    model::ButtonType::PrimaryText,
+    model::ButtonType::DangerText,
+];
 
 /// The components whose `behaviors` may open a link (interaction page, event table: links are
 /// opened by buttons and interactive containers, and by a column set's own `action`; the other
 /// interactive components send callbacks only).
-pub static OPENS_URL: &[&str] = &["button", "interactive_container"];
+pub static OPENS_URL: &[&Component] = &[&BUTTON, &INTERACTIVE_CONTAINER];
 
 /// Components whose options must carry distinct `value`s (2.0 select pages, `value` rows), with
 /// the attribute holding the options.
-pub static UNIQUE_OPTION_VALUES: &[(&str, &str)] = &[
-    ("select_static", "options"),
-    ("multi_select_static", "options"),
-    ("select_person", "options"),
-    ("multi_select_person", "options"),
-    ("overflow", "options"),
+pub static UNIQUE_OPTION_VALUES: &[(&Component, &str)] = &[
+    (&SELECT_STATIC, "options"),
+    (&MULTI_SELECT_STATIC, "options"),
+    (&SELECT_PERSON, "options"),
+    (&MULTI_SELECT_PERSON, "options"),
+    (&OVERFLOW, "options"),
 ];
 
 /// Pickers that need a `placeholder` when they have no initial value, with the attribute
 /// holding that value (2.0 time and date-time picker pages, `placeholder` rows).
-pub static PLACEHOLDER_UNLESS_INITIAL: &[(&str, &str)] = &[
-    ("picker_time", "initial_time"),
-    ("picker_datetime", "initial_datetime"),
+pub static PLACEHOLDER_UNLESS_INITIAL: &[(&Component, &str)] = &[
+    (&PICKER_TIME, "initial_time"),
+    (&PICKER_DATETIME, "initial_datetime"),
 ];
 
 /// Defines the registry's lists of components and sub-elements, their lookups by tag, and the

@@ -22,8 +22,8 @@ use serde_json::{Map, Value};
 
 use crate::registry::{
     self, did_you_mean, rule, Attr, Kind, BODY, CARD, CARD_LINK, CHECKER_BUTTON_TYPES, COMPONENTS,
-    CONFIG, HEADER, IMG_COMBINATION_CAPACITY, LIMITS, OPENS_URL, REMOVED_CARD_KEYS,
-    REMOVED_COMPONENTS, SUB_ELEMENT_HOMES,
+    CONFIG, HEADER, IMG_COMBINATION_CAPACITY, LIMITS, OPENS_URL, PLACEHOLDER_UNLESS_INITIAL,
+    REMOVED_CARD_KEYS, REMOVED_COMPONENTS, SUB_ELEMENT_HOMES,
 };
 use crate::Diagnostic;
 
@@ -177,18 +177,22 @@ fn what_to_change(card: &Value, diagnostic: &Diagnostic) -> String {
                 .join(", ")
         ),
         rule::OPTION_DUPLICATE => "give each option of the component its own `value`".to_owned(),
-        rule::PICKER_PLACEHOLDER => {
-            "add a `placeholder`, or an initial value (`initial_time`, `initial_datetime`)"
-                .to_owned()
-        }
+        rule::PICKER_PLACEHOLDER => format!(
+            "add a `placeholder`, or an initial value ({})",
+            PLACEHOLDER_UNLESS_INITIAL
+                .iter()
+                .map(|(c, attr)| format!("`{attr}` on `{}`", c.tag))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         rule::CHECKER_BUTTONS => format!(
             "keep at most {} buttons in `button_area.buttons`, each with `type` {}",
             LIMITS.max_checker_buttons,
-            words(CHECKER_BUTTON_TYPES.iter().copied())
+            words(CHECKER_BUTTON_TYPES.iter().map(|t| t.as_str()))
         ),
         rule::OPEN_URL_UNSUPPORTED => format!(
             "use a `callback` behaviour here, and open links from {}",
-            words(OPENS_URL.iter().copied())
+            words(OPENS_URL.iter().map(|c| c.tag))
         ),
         rule::MARKDOWN_TABLES_IN_ONE => format!(
             "keep at most {} tables in one `markdown`; put the rest in another `markdown`",

@@ -379,7 +379,7 @@ impl<'a> Walker<'a> {
         self.whole_rules(component, obj);
         self.tracker.enter(component, node);
         self.attrs(obj, component.attrs, component.tag, Some(component));
-        if component.tag == "table" {
+        if std::ptr::eq(component, &registry::TABLE) {
             self.table_rows(obj);
         }
         self.tracker.leave();
@@ -389,31 +389,30 @@ impl<'a> Walker<'a> {
     fn whole_rules(&mut self, component: &'static Component, obj: &'a Map<String, Value>) {
         let tag = component.tag;
         let list = |key: &str| obj.get(key).and_then(Value::as_array);
-        match tag {
-            "table" => {
-                if let Some(v) =
-                    list("columns").and_then(|c| registry::table_columns_violation(c.len()))
-                {
-                    self.report_whole_at_key("columns", v);
+        let is = |record: &Component| std::ptr::eq(component, record);
+        if is(&registry::TABLE) {
+            if let Some(v) =
+                list("columns").and_then(|c| registry::table_columns_violation(c.len()))
+            {
+                self.report_whole_at_key("columns", v);
+            }
+        } else if is(&registry::IMG_COMBINATION) {
+            let mode = obj.get("combination_mode").and_then(Value::as_str);
+            if let (Some(mode), Some(images)) = (mode, list("img_list")) {
+                if let Some(v) = registry::img_combination_violation(mode, images.len()) {
+                    self.report_whole_at_key("img_list", v);
                 }
             }
-            "img_combination" => {
-                let mode = obj.get("combination_mode").and_then(Value::as_str);
-                if let (Some(mode), Some(images)) = (mode, list("img_list")) {
-                    if let Some(v) = registry::img_combination_violation(mode, images.len()) {
-                        self.report_whole_at_key("img_list", v);
-                    }
-                }
-            }
-            "checker" => self.checker_buttons(obj),
-            "markdown" => self.markdown_tables(obj),
-            _ => {}
+        } else if is(&registry::CHECKER) {
+            self.checker_buttons(obj);
+        } else if is(&registry::MARKDOWN) {
+            self.markdown_tables(obj);
         }
         let has = |key: &str| obj.get(key).is_some_and(|v| !v.is_null());
         if let Some(v) = registry::picker_placeholder_violation(tag, has) {
             self.report_whole(v);
         }
-        if let Some((_, key)) = UNIQUE_OPTION_VALUES.iter().find(|(t, _)| *t == tag) {
+        if let Some((_, key)) = UNIQUE_OPTION_VALUES.iter().find(|(c, _)| is(c)) {
             self.unique_option_values(tag, key, obj);
         }
         self.open_url(component, obj);
