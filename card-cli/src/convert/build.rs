@@ -5,6 +5,7 @@
 //! fills which attribute (the same functions `card!` reads markup with). Whatever the markup
 //! cannot write is reported with its JSON pointer, and nothing is emitted for it.
 
+use card_core::model::{Callback, OpenUrl};
 use card_core::registry::markup::{self, Place};
 use card_core::registry::{self, Attr, Component, Kind, NoCustomStyles, Scalar, CARD};
 use serde_json::{Map, Value};
@@ -577,19 +578,20 @@ impl Builder {
                 .unwrap_or_default();
             let only = |allowed: &[&str]| keys.iter().all(|k| allowed.contains(k));
             let written = match kind {
-                "callback" if only(&["type", "value"]) && sugar_ok("callback") => {
+                // The sugars are named like the behaviour's `type`.
+                Callback::TYPE if only(&["type", "value"]) && sugar_ok(Callback::TYPE) => {
                     item.get("value").map(|value| {
                         let value = match value {
                             Value::String(s) => AttrValue::string(s),
                             other => AttrValue::Json(other.clone()),
                         };
-                        ("callback", value)
+                        (Callback::TYPE, value)
                     })
                 }
-                "open_url" if only(&["type", "default_url"]) && sugar_ok("open_url") => item
+                OpenUrl::TYPE if only(&["type", "default_url"]) && sugar_ok(OpenUrl::TYPE) => item
                     .get("default_url")
                     .and_then(Value::as_str)
-                    .map(|url| ("open_url", AttrValue::string(url))),
+                    .map(|url| (OpenUrl::TYPE, AttrValue::string(url))),
                 _ => None,
             };
             match written {

@@ -744,6 +744,35 @@ pub enum Behavior {
     FormAction(FormAction),
 }
 
+/// The `type` of each kind of behaviour, and the start of its JSON (`{"type":"…"`), from one
+/// spelling each; `Behavior`'s derived serde uses the same spellings (`snake_case` of the
+/// variant), which a test checks.
+macro_rules! behavior_types {
+    ($($ty:ident = $json:literal,)*) => {
+        $(
+            impl $ty {
+                #[doc = concat!("The behaviour's `type`: `\"", $json, "\"`.")]
+                pub const TYPE: &'static str = $json;
+            }
+        )*
+
+        impl Behavior {
+            /// The start of the behaviour's JSON object, its `type` included.
+            pub(crate) fn json_start(&self) -> &'static str {
+                match self {
+                    $(Behavior::$ty(_) => concat!("{\"type\":\"", $json, "\""),)*
+                }
+            }
+        }
+    };
+}
+
+behavior_types! {
+    OpenUrl = "open_url",
+    Callback = "callback",
+    FormAction = "form_action",
+}
+
 impl Behavior {
     /// Opens this link on every platform.
     pub fn open_url(url: impl Into<Cow<'static, str>>) -> Self {

@@ -304,9 +304,9 @@ fn retry_inside(node: &Value, last: Option<&Step>) -> Option<(Vec<Step>, String)
     let mut rest = node.clone();
     let kind = rest.as_object_mut()?.remove("type");
     match kind.as_ref().and_then(Value::as_str) {
-        Some("open_url") => retry::<OpenUrl>(rest),
-        Some("callback") => retry::<Callback>(rest),
-        Some("form_action") => retry::<FormAction>(rest),
+        Some(OpenUrl::TYPE) => retry::<OpenUrl>(rest),
+        Some(Callback::TYPE) => retry::<Callback>(rest),
+        Some(FormAction::TYPE) => retry::<FormAction>(rest),
         _ => None,
     }
 }

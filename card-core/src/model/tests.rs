@@ -498,3 +498,27 @@ fn legacy_extra_and_href_read_what_the_validator_tolerates() {
     );
     assert!(Card::from_value(&bad).is_err());
 }
+
+#[test]
+fn behaviour_types_are_the_spellings_serde_and_the_writer_use() {
+    for (behavior, ty) in [
+        (Behavior::open_url("https://example.com"), OpenUrl::TYPE),
+        (Behavior::callback(json!({"a": 1})), Callback::TYPE),
+        (
+            Behavior::FormAction(FormAction::default()),
+            FormAction::TYPE,
+        ),
+    ] {
+        assert_eq!(serde_json::to_value(&behavior).unwrap()["type"], json!(ty));
+        let mut written = String::new();
+        json::WriteJson::write_json(&behavior, &mut written).unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&written).unwrap()["type"],
+            json!(ty)
+        );
+        assert_eq!(
+            serde_json::from_str::<Behavior>(&written).unwrap(),
+            behavior
+        );
+    }
+}

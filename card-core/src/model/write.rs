@@ -37,10 +37,11 @@ impl WriteJson for Icon {
 
 impl WriteJson for Behavior {
     fn write_json(&self, out: &mut String) -> Result<(), Error> {
+        let start = self.json_start();
         match self {
-            Behavior::OpenUrl(b) => write_tagged(out, "{\"type\":\"open_url\"", b),
-            Behavior::Callback(b) => write_tagged(out, "{\"type\":\"callback\"", b),
-            Behavior::FormAction(b) => write_tagged(out, "{\"type\":\"form_action\"", b),
+            Behavior::OpenUrl(b) => write_tagged(out, start, b),
+            Behavior::Callback(b) => write_tagged(out, start, b),
+            Behavior::FormAction(b) => write_tagged(out, start, b),
         }
     }
 }

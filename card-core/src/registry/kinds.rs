@@ -76,17 +76,17 @@ pub(crate) const BEHAVIOR: Kind = Kind::Union {
     key: "type",
     shapes: &[
         Shape {
-            value: "open_url",
+            value: model::OpenUrl::TYPE,
             attrs: model::OpenUrl::ATTRS,
             status: Status::Current,
         },
         Shape {
-            value: "callback",
+            value: model::Callback::TYPE,
             attrs: model::Callback::ATTRS,
             status: Status::Current,
         },
         Shape {
-            value: "form_action",
+            value: model::FormAction::TYPE,
             attrs: model::FormAction::ATTRS,
             status: Status::Legacy(LEGACY_PROPERTY),
         },

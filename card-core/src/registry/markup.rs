@@ -135,9 +135,10 @@ pub enum Sugar {
     For,
 }
 
+/// The behaviour sugars are named like the behaviour's `type`.
 const SUGAR: &[(&str, Sugar)] = &[
-    ("callback", Sugar::Callback),
-    ("open_url", Sugar::OpenUrl),
+    (crate::model::Callback::TYPE, Sugar::Callback),
+    (crate::model::OpenUrl::TYPE, Sugar::OpenUrl),
     ("for", Sugar::For),
 ];
 

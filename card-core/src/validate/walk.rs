@@ -502,7 +502,8 @@ impl<'a> Walker<'a> {
             return;
         };
         for (i, behavior) in behaviors.iter().enumerate() {
-            let opens = behavior.get("type").and_then(Value::as_str) == Some("open_url");
+            let opens =
+                behavior.get("type").and_then(Value::as_str) == Some(crate::model::OpenUrl::TYPE);
             if !opens {
                 continue;
             }
@@ -844,7 +845,7 @@ impl<'a> Walker<'a> {
                 "a `{key}: {:?}` entry of `{}` is a JSON 1.0 form that 2.0 only tolerates: {}",
                 shape.value,
                 attr.name,
-                if shape.value == "form_action" {
+                if shape.value == crate::model::FormAction::TYPE {
                     "give the button `form_action_type: \"submit\"` or `\"reset\"` instead"
                 } else {
                     "use a documented kind instead"
@@ -852,7 +853,7 @@ impl<'a> Walker<'a> {
             );
             self.report_at_key(key, rule, message);
         }
-        if shape.value == "form_action" {
+        if shape.value == crate::model::FormAction::TYPE {
             if let Some(Value::String(action)) = obj.get("behavior") {
                 self.tracker.form_action(action);
             }
