@@ -7,7 +7,7 @@
 
 use card_core::model::{Callback, OpenUrl};
 use card_core::registry::markup::{self, Place};
-use card_core::registry::{self, Attr, Component, Kind, NoCustomStyles, Scalar, CARD};
+use card_core::registry::{self, rule, Attr, Component, Kind, NoCustomStyles, Scalar, CARD};
 use serde_json::{Map, Value};
 
 use super::tree::{rust_number, AttrValue, Node, Tag};
@@ -401,7 +401,7 @@ impl Builder {
         match attr.check_with(&tag.name, scalar, &NoCustomStyles) {
             Ok(()) => Some(value),
             Err(violation) => match (v, takes_custom_names(&attr.kind)) {
-                (Value::String(s), true) if violation.rule == "value.enum" => Some(
+                (Value::String(s), true) if violation.rule == rule::VALUE_ENUM => Some(
                     AttrValue::Expr(format!("String::from({})", super::tree::rust_string(s))),
                 ),
                 _ if violation.is_error() => {
@@ -411,7 +411,7 @@ impl Builder {
                     ));
                     Some(value)
                 }
-                _ if attr.lenient && violation.rule.starts_with("value.") => None,
+                _ if attr.lenient && rule::is_value_rule(violation.rule) => None,
                 _ => Some(value),
             },
         }

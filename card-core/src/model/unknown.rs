@@ -325,11 +325,11 @@ pub(crate) const fn lenient<const N: usize>(
 /// Whether Feishu tolerates `value` of `attr`: a scalar, or a list of scalars, that the
 /// registry only warns about.
 fn tolerates(attr: &crate::registry::Attr, value: &Value) -> bool {
-    use crate::registry::{check_scalar, Kind, Scalar};
+    use crate::registry::{check_scalar, rule, Kind, Scalar};
     match (value, &attr.kind) {
         (Value::Array(items), Kind::List(item)) => items.iter().all(|v| {
             Scalar::from_value(v).is_some_and(|scalar| {
-                check_scalar(item, scalar).map_or_else(|p| p.rule.starts_with("value."), |()| true)
+                check_scalar(item, scalar).map_or_else(|p| rule::is_value_rule(p.rule), |()| true)
             })
         }),
         _ => Scalar::from_value(value).is_some_and(|scalar| {

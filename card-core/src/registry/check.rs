@@ -190,7 +190,7 @@ impl Attr {
         match problem(&self.kind, value, styles) {
             None => Ok(()),
             Some(mut p) => {
-                if self.lenient && p.rule.starts_with("value.") {
+                if self.lenient && is_value_rule(p.rule) {
                     p.lenient = true;
                 }
                 Err(p.violation(Some((self.name, owner)), value, &self.kind))

@@ -61,6 +61,12 @@ pub mod rule {
     pub const VALUE_FORMAT: &str = "value.format";
     /// A text longer than documented.
     pub const VALUE_TEXT_LENGTH: &str = "value.text-length";
+
+    /// Whether `rule` judges a value against its documented set or range (`value.*`): the
+    /// rules a [lenient](super::super::Attr::lenient) attribute reports as warnings.
+    pub fn is_value_rule(rule: &str) -> bool {
+        rule.starts_with("value.")
+    }
     /// The card is larger than 30 KB.
     pub const CARD_SIZE: &str = "limit.card-size";
     /// More than 200 components and elements.

@@ -3,7 +3,8 @@
 //! reported at once, on the token that causes it.
 
 use card_core::registry::{
-    self, Attr, CardTracker, Component, Container, CustomStyles, Kind, Required, Scalar, Violation,
+    self, rule, Attr, CardTracker, Component, Container, CustomStyles, Kind, Required, Scalar,
+    Violation,
 };
 use proc_macro2::Span;
 
@@ -1110,10 +1111,10 @@ impl<'a> Checker<'a> {
                 if let Err(mut v) = attr.check_with(owner, scalar, &self.styles) {
                     // Feishu falls back on an unknown value of a lenient attribute, but a literal
                     // in markup is a typo: the macro holds it to the documented values.
-                    if v.rule == "value.enum" && !v.is_error() {
+                    if v.rule == rule::VALUE_ENUM && !v.is_error() {
                         v.severity = card_core::Severity::Error;
                     }
-                    if v.rule == "value.enum" && attr.lenient {
+                    if v.rule == rule::VALUE_ENUM && attr.lenient {
                         v.message.push_str(&format!(
                             "; for a value Feishu accepts that this version does not document, write `{}{}={{serde_json::json!(…)}}`",
                             shape::RAW_PREFIX,
